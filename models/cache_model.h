@@ -1,0 +1,64 @@
+#ifndef SLABSIM_MODELS_CACHE_MODEL_H
+#define SLABSIM_MODELS_CACHE_MODEL_H
+/*
+ * The cache-line model: per CPU a set-associative L1d and L2 (LRU), kept
+ * coherent across CPUs (a write invalidates other CPUs' copies, so their
+ * next access is a coherence miss), and the cost of every access: L1 hit,
+ * L2 hit, or memory (local or remote node). Plain data, no globals, no
+ * output: statistics are read back by the report layer.
+ *
+ * Accesses are attributed to a tag chosen by the caller (the simulator
+ * uses one tag per (slab cache, colour)), so misses can be shown per cache
+ * and per colour; the L1 set of every access is counted too.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct cm_level {
+	uint64_t size;		/* bytes */
+	unsigned int ways;
+};
+
+struct cache_model_config {
+	int nr_cpus;
+	unsigned int line;	/* bytes, power of two */
+	struct cm_level l1, l2;	/* private per CPU */
+	/* costs in ns */
+	uint64_t cost_l1, cost_l2, cost_local, cost_remote;
+};
+
+struct cm_stats {
+	uint64_t accesses;
+	uint64_t l1_hits, l2_hits;
+	uint64_t misses;		/* went to memory */
+	uint64_t coherence_misses;	/* of misses: line was invalidated by
+					   another CPU's write */
+	uint64_t remote;		/* of misses: memory on another node */
+};
+
+struct cache_model;
+
+struct cache_model *cache_model_create(const struct cache_model_config *cfg);
+void cache_model_destroy(struct cache_model *cm);
+
+/*
+ * cpu (on cpu_node) reads or writes [addr, addr + len) of memory homed on
+ * mem_node. Every line touched is looked up in the CPU's L1, then L2, then
+ * memory; returns the summed cost in ns. tag attributes the access.
+ */
+uint64_t cache_model_access(struct cache_model *cm, int cpu, int cpu_node,
+			    uint64_t addr, size_t len, bool write,
+			    int mem_node, uint32_t tag);
+
+/* Totals, and per tag (tags never used read as zero). */
+void cache_model_totals(const struct cache_model *cm, struct cm_stats *out);
+void cache_model_tag_stats(const struct cache_model *cm, uint32_t tag,
+			   struct cm_stats *out);
+uint32_t cache_model_max_tag(const struct cache_model *cm); /* 1 + highest used */
+/* L1 sets: accesses and misses per set index, summed over CPUs. */
+unsigned int cache_model_l1_sets(const struct cache_model *cm);
+void cache_model_l1_set_stats(const struct cache_model *cm, unsigned int set,
+			      uint64_t *accesses, uint64_t *misses);
+
+#endif /* SLABSIM_MODELS_CACHE_MODEL_H */
