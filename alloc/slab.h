@@ -108,7 +108,11 @@ void slabinfo_show(struct seq_file *m);
  */
 int slabinfo_write(const char *line);
 
-/* Calls fn on every cache on the chain, newest first (chain order). */
+/*
+ * Calls fn on every cache on the chain, newest first (chain order). Takes
+ * no lock: the caller serialises against create/destroy (the simulator
+ * calls it only from quiescent points or with its own knowledge).
+ */
 void kmem_cache_for_each(void (*fn)(struct kmem_cache *cachep, void *arg),
 			 void *arg);
 struct kmem_cache *kmem_cache_find(const char *name);
@@ -121,6 +125,7 @@ struct kmem_cache_info {
 	const char *name;
 	unsigned int obj_size;		/* what the user asked for, word-rounded */
 	unsigned int buffer_size;	/* object stride incl. debug words, align */
+	unsigned int obj_offset;	/* user object's offset in the buffer (debug) */
 	unsigned int num;		/* objects per slab */
 	unsigned int gfporder;
 	unsigned int colour;		/* number of colours */
