@@ -1,1 +1,743 @@
-/* placeholder: being written */
+/*
+ * The kernel environment of alloc/env.h, implemented on the simulated
+ * machine: pages come from the buddy model, CPUs and time from the engine,
+ * memory traffic goes through the cache-line model, printk into the run's
+ * kernel log. The functions take no context argument, as in the kernel;
+ * they act on the active machine (machine_current()).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/machine.h"
+
+unsigned char *env_mem_base;
+const struct arch_profile *env_arch;
+
+/* Set by machine.c when a machine becomes active. */
+struct machine *env_machine;
+
+static inline struct machine *M(void)
+{
+	return env_machine;
+}
+
+static inline bool on_cpu(void)
+{
+	return engine_cpu(M()->eng) >= 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Pages                                                                */
+/* ------------------------------------------------------------------ */
+
+static unsigned int gfp_to_pa(gfp_t gfp)
+{
+	unsigned int f = 0;
+
+	if (gfp & __GFP_DMA)
+		f |= PA_DMA;
+	if (gfp & __GFP_WAIT)
+		f |= PA_WAIT;
+	if (gfp & __GFP_HIGH)
+		f |= PA_HIGH;
+	if (gfp & __GFP_THISNODE)
+		f |= PA_THISNODE;
+	if (gfp & __GFP_NORETRY)
+		f |= PA_NORETRY;
+	if (gfp & __GFP_NOFAIL)
+		f |= PA_NOFAIL;
+	return f;
+}
+
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+{
+	struct machine *m = M();
+	struct pa_failure why;
+
+	if (nid < 0)
+		nid = numa_node_id();
+	engine_charge(m->eng, m->wl->machine.cost_page);
+	uint64_t pfn = pa_alloc(m->pa, nid, order, gfp_to_pa(gfp), &why);
+	if (pfn == PFN_NONE) {
+		m->page_alloc_failures++;
+		if (!(gfp & __GFP_NOWARN)) {
+			/* mm/page_alloc.c, 2.6.17 */
+			printk(KERN_WARNING "%s: page allocation failure."
+			       " order:%u, mode:0x%x\n",
+			       "slabsim", order,
+			       gfp);
+		}
+		return NULL;
+	}
+	return &m->mem_map[pfn];
+}
+
+void free_pages(void *addr, unsigned int order)
+{
+	struct machine *m = M();
+	uint64_t pfn = __pa(addr) >> PAGE_SHIFT;
+
+	BUG_ON(pfn >= m->nr_pages);
+	engine_charge(m->eng, m->wl->machine.cost_page);
+	pa_free(m->pa, pfn, order);
+}
+
+void *page_address(const struct page *page)
+{
+	return env_mem_base + ((uint64_t)(page - M()->mem_map) << PAGE_SHIFT);
+}
+
+struct page *virt_to_page(const void *addr)
+{
+	struct machine *m = M();
+	uint64_t pfn = (uint64_t)((const unsigned char *)addr - env_mem_base) >>
+		       PAGE_SHIFT;
+
+	/* A bogus pointer would index past mem_map: stop the run instead. */
+	BUG_ON(pfn >= m->nr_pages);
+	return &m->mem_map[pfn];
+}
+
+int page_to_nid(const struct page *page)
+{
+	return pa_pfn_to_nid(M()->pa, (uint64_t)(page - M()->mem_map));
+}
+
+bool virt_addr_valid(const void *addr)
+{
+	const unsigned char *p = addr;
+
+	return p >= env_mem_base + PAGE_SIZE &&
+	       p < env_mem_base + (M()->nr_pages << PAGE_SHIFT);
+}
+
+unsigned long env_num_physpages(void)
+{
+	return (unsigned long)M()->nr_pages;
+}
+
+void *alloc_bootmem(size_t size)
+{
+	struct machine *m = M();
+	uint64_t at = ALIGN(m->bootmem_next, (uint64_t)64);
+
+	BUG_ON(at + size > m->bootmem_end);
+	m->bootmem_next = at + size;
+	memset(env_mem_base + at, 0, size);
+	return env_mem_base + at;
+}
+
+void env_mod_page_state(enum page_state_item item, long delta)
+{
+	if (item == PS_nr_slab)
+		M()->nr_slab += delta;
+}
+
+void drain_node_pages(int node)
+{
+	/* The buddy model has no per-cpu page lists: nothing to drain. */
+	(void)node;
+}
+
+/* ------------------------------------------------------------------ */
+/* CPUs, nodes, tasks                                                   */
+/* ------------------------------------------------------------------ */
+
+int smp_processor_id(void)
+{
+	int cpu = engine_cpu(M()->eng);
+
+	/* Outside operations (snapshots) the observer reads as CPU 0. */
+	return cpu < 0 ? 0 : cpu;
+}
+
+int numa_node_id(void)
+{
+	return M()->cpu_node[smp_processor_id()];
+}
+
+int cpu_to_node(int cpu)
+{
+	return M()->cpu_node[cpu];
+}
+
+int nr_cpus_node(int node)
+{
+	struct machine *m = M();
+	int n = 0;
+
+	for (int cpu = 0; cpu < m->nr_cpus; cpu++)
+		if (m->cpu_node[cpu] == node && engine_online(m->eng, cpu))
+			n++;
+	return n;
+}
+
+bool cpu_online(int cpu)
+{
+	return cpu >= 0 && cpu < M()->nr_cpus && engine_online(M()->eng, cpu);
+}
+
+bool node_online(int node)
+{
+	return node >= 0 && node < M()->nr_nodes;
+}
+
+int num_online_cpus(void)
+{
+	int n = 0;
+
+	for (int cpu = 0; cpu < M()->nr_cpus; cpu++)
+		n += engine_online(M()->eng, cpu);
+	return n;
+}
+
+int env_nr_cpu_ids(void)
+{
+	return M()->nr_cpus;
+}
+
+int env_nr_node_ids(void)
+{
+	return M()->nr_nodes;
+}
+
+int next_node(int node)
+{
+	node++;
+	return node < M()->nr_nodes ? node : MAX_NUMNODES;
+}
+
+int first_node(void)
+{
+	return 0;
+}
+
+void on_each_cpu(void (*func)(void *info), void *info, int retry, int wait)
+{
+	(void)retry;
+	(void)wait;
+	if (!on_cpu()) {
+		/* From a quiescent observer: run it for each CPU in turn. */
+		func(info);
+		return;
+	}
+	engine_on_each_cpu(M()->eng, func, info);
+}
+
+bool in_interrupt(void)
+{
+	return false;
+}
+
+struct task_struct *env_current(void)
+{
+	return &M()->tasks[smp_processor_id()];
+}
+
+int slab_node(struct mempolicy *policy)
+{
+	struct machine *m = M();
+	int node;
+
+	switch (policy->mode) {
+	case WL_POLICY_INTERLEAVE:
+		/* interleave_nodes(): the task's rotor over the mask */
+		node = policy->il_next;
+		for (int i = 0; i < m->nr_nodes; i++) {
+			int next = (node + 1 + i) % m->nr_nodes;
+			if (policy->nodes & (1ULL << next)) {
+				policy->il_next = next;
+				break;
+			}
+		}
+		return node;
+	case WL_POLICY_BIND:
+		/* the first zone of the bind zonelist: lowest node in mask */
+		for (node = 0; node < m->nr_nodes; node++)
+			if (policy->nodes & (1ULL << node))
+				return node;
+		return numa_node_id();
+	case WL_POLICY_PREFERRED:
+		for (node = 0; node < m->nr_nodes; node++)
+			if (policy->nodes & (1ULL << node))
+				return node;
+		return numa_node_id();
+	default:
+		return numa_node_id();
+	}
+}
+
+bool cpuset_do_slab_mem_spread(void)
+{
+	return current->flags & PF_SPREAD_SLAB;
+}
+
+int cpuset_mem_spread_node(void)
+{
+	struct machine *m = M();
+	int *rotor = &m->spread_rotor[smp_processor_id()];
+
+	*rotor = (*rotor + 1) % m->nr_nodes;
+	return *rotor;
+}
+
+void lock_cpu_hotplug(void)
+{
+	mutex_lock(&M()->hotplug_lock);
+}
+
+void unlock_cpu_hotplug(void)
+{
+	mutex_unlock(&M()->hotplug_lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* Locks and interrupts                                                 */
+/* ------------------------------------------------------------------ */
+
+static uint64_t lock_addr(const void *lock)
+{
+	const unsigned char *p = lock;
+
+	if (p >= env_mem_base && p < env_mem_base + ARENA_RESERVE)
+		return (uint64_t)(p - env_mem_base);
+	return 0;
+}
+
+void __spin_lock_init(spinlock_t *lock, const char *class_name)
+{
+	lock->handle = engine_lock_new(M()->eng, LOCK_SPIN, class_name,
+				       lock_addr(lock));
+}
+
+/*
+ * Outside operations (a snapshot in a quiescent state) no lock can be
+ * held, so lock operations there are free and unrecorded.
+ */
+void spin_lock(spinlock_t *lock)
+{
+	struct machine *m = M();
+
+	BUG_ON(lock->handle == 0);
+	if (!on_cpu())
+		return;
+	mem_touch(lock, sizeof(*lock), true);
+	engine_lock(m->eng, lock->handle);
+}
+
+void spin_unlock(spinlock_t *lock)
+{
+	if (!on_cpu())
+		return;
+	engine_unlock(M()->eng, lock->handle);
+}
+
+int spin_trylock(spinlock_t *lock)
+{
+	BUG_ON(lock->handle == 0);
+	if (!on_cpu())
+		return 1;
+	mem_touch(lock, sizeof(*lock), true);
+	return engine_trylock(M()->eng, lock->handle);
+}
+
+bool spin_is_locked(spinlock_t *lock)
+{
+	return engine_lock_holder(M()->eng, lock->handle) >= 0;
+}
+
+void assert_spin_locked(spinlock_t *lock)
+{
+	if (!on_cpu())
+		return;
+	BUG_ON(engine_lock_holder(M()->eng, lock->handle) !=
+	       engine_cpu(M()->eng));
+}
+
+int spin_trylock_irq(spinlock_t *lock)
+{
+	local_irq_disable();
+	if (spin_trylock(lock))
+		return 1;
+	local_irq_enable();
+	return 0;
+}
+
+void local_irq_disable(void)
+{
+	if (on_cpu())
+		engine_irq_disable(M()->eng);
+}
+
+void local_irq_enable(void)
+{
+	if (on_cpu())
+		engine_irq_enable(M()->eng);
+}
+
+bool irqs_disabled(void)
+{
+	return on_cpu() && engine_irqs_disabled(M()->eng);
+}
+
+unsigned long __local_irq_save(void)
+{
+	unsigned long flags = irqs_disabled();
+
+	local_irq_disable();
+	return flags;
+}
+
+void local_irq_restore(unsigned long flags)
+{
+	if (!flags)
+		local_irq_enable();
+}
+
+void __mutex_init(struct mutex *lock, const char *class_name)
+{
+	lock->handle = engine_lock_new(M()->eng, LOCK_MUTEX, class_name,
+				       lock_addr(lock));
+}
+
+void mutex_lock(struct mutex *lock)
+{
+	BUG_ON(lock->handle == 0);
+	if (on_cpu())
+		engine_lock(M()->eng, lock->handle);
+}
+
+void mutex_unlock(struct mutex *lock)
+{
+	if (on_cpu())
+		engine_unlock(M()->eng, lock->handle);
+}
+
+int mutex_trylock(struct mutex *lock)
+{
+	BUG_ON(lock->handle == 0);
+	if (!on_cpu())
+		return 1;
+	return engine_trylock(M()->eng, lock->handle);
+}
+
+/* ------------------------------------------------------------------ */
+/* Time and deferred work                                               */
+/* ------------------------------------------------------------------ */
+
+unsigned long env_jiffies(void)
+{
+	struct machine *m = M();
+
+	return (unsigned long)(engine_now(m->eng) / m->ns_per_tick);
+}
+
+unsigned int env_hz(void)
+{
+	return M()->wl->machine.hz;
+}
+
+bool keventd_up(void)
+{
+	return true;
+}
+
+static void run_work(void *arg)
+{
+	struct work_struct *work = arg;
+
+	work->pending = false;
+	work->func(work->data);
+}
+
+int schedule_delayed_work_on(int cpu, struct work_struct *work,
+			     unsigned long delay)
+{
+	struct machine *m = M();
+
+	if (work->pending)
+		return 0;
+	work->pending = true;
+	work->cpu = cpu;
+	/* Timers fire on jiffy ticks. */
+	vtime_t t = (vtime_t)(env_jiffies() + (delay ? delay : 1)) *
+		    m->ns_per_tick;
+	engine_post(m->eng, t, cpu, run_work, work);
+	return 1;
+}
+
+int schedule_delayed_work(struct work_struct *work, unsigned long delay)
+{
+	return schedule_delayed_work_on(smp_processor_id(), work, delay);
+}
+
+void cancel_delayed_work_on(int cpu, struct work_struct *work)
+{
+	/*
+	 * The engine cannot unpost; a cancelled work's func is cleared and
+	 * the posted run finds it so (run_work checks nothing else).
+	 */
+	(void)cpu;
+	work->pending = false;
+}
+
+struct rcu_call {
+	struct rcu_head *head;
+	void (*func)(struct rcu_head *head);
+};
+
+static void run_rcu(void *arg)
+{
+	struct rcu_call *c = arg;
+
+	c->func(c->head);
+	free(c);
+}
+
+void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
+{
+	struct rcu_call *c = xcalloc(1, sizeof(*c));
+
+	c->head = head;
+	c->func = func;
+	engine_call_rcu(M()->eng, run_rcu, c);
+}
+
+void synchronize_rcu(void)
+{
+	if (on_cpu())
+		engine_synchronize_rcu(M()->eng);
+}
+
+/* ------------------------------------------------------------------ */
+/* Memory traffic and CPU work                                          */
+/* ------------------------------------------------------------------ */
+
+/* The tag of (cache, colour): dense, in first-touch order. */
+static uint32_t cm_tag_of(struct machine *m, int cache, unsigned int colour)
+{
+	uint32_t key = ((uint32_t)(cache + 1) << 12) ^ colour;
+	size_t mask = m->tag_index_cap - 1;
+	size_t i = (key * 2654435761u) & mask;
+
+	for (;;) {
+		uint32_t v = m->tag_index[i];
+		if (!v)
+			break;
+		struct cm_tag *t = &m->tags[v - 1];
+		if (t->cache == cache && t->colour == colour)
+			return v - 1;
+		i = (i + 1) & mask;
+	}
+	if (m->nr_tags == m->tags_cap) {
+		m->tags_cap = m->tags_cap ? 2 * m->tags_cap : 64;
+		m->tags = xrealloc(m->tags, m->tags_cap * sizeof(*m->tags));
+	}
+	m->tags[m->nr_tags] = (struct cm_tag){ .cache = cache, .colour = colour };
+	m->tag_index[i] = (uint32_t)++m->nr_tags;
+	if (2 * m->nr_tags > m->tag_index_cap) {
+		/* Grow and re-insert in tag order: deterministic. */
+		free(m->tag_index);
+		m->tag_index_cap *= 2;
+		m->tag_index = xcalloc(m->tag_index_cap, sizeof(uint32_t));
+		mask = m->tag_index_cap - 1;
+		for (size_t t = 0; t < m->nr_tags; t++) {
+			uint32_t k = ((uint32_t)(m->tags[t].cache + 1) << 12) ^
+				     m->tags[t].colour;
+			size_t j = (k * 2654435761u) & mask;
+			while (m->tag_index[j])
+				j = (j + 1) & mask;
+			m->tag_index[j] = (uint32_t)(t + 1);
+		}
+	}
+	return (uint32_t)(m->nr_tags - 1);
+}
+
+void mem_touch(const void *addr, size_t len, bool write)
+{
+	struct machine *m = M();
+	int cpu = engine_cpu(m->eng);
+
+	if (cpu < 0 || !addr)
+		return;
+	m->mem_touches++;
+	if (!m->cm) {
+		engine_charge(m->eng, m->wl->machine.cost_l1);
+		return;
+	}
+	uint64_t pa = (uint64_t)((const unsigned char *)addr - env_mem_base);
+	uint64_t pfn = pa >> PAGE_SHIFT;
+	int cache = -1;
+	unsigned int colour = 0;
+	struct kmem_cache *cachep;
+
+	if (pfn < m->nr_pages && PageSlab(&m->mem_map[pfn]) &&
+	    kmem_addr_owner(addr, &cachep, &colour))
+		cache = machine_find_cache(m, cachep);
+	if (cache < 0)
+		colour = 0;
+	uint32_t tag = cm_tag_of(m, cache, colour);
+	int home = pfn < m->nr_pages ? pa_pfn_to_nid(m->pa, pfn) : 0;
+	uint64_t cost = cache_model_access(m->cm, cpu, m->cpu_node[cpu], pa,
+					   len ? len : 1, write, home, tag);
+	engine_charge(m->eng, cost);
+}
+
+void cpu_work(enum env_work kind, unsigned long n)
+{
+	/* ~16 bytes per ns for memset/memcpy, 8 for byte-wise checks. */
+	unsigned long per_ns = kind == WORK_CHECK ? 8 : 16;
+
+	engine_charge(M()->eng, (n + per_ns - 1) / per_ns);
+}
+
+unsigned long env_call_site(void)
+{
+	return M()->call_site;
+}
+
+/* ------------------------------------------------------------------ */
+/* Diagnostics                                                          */
+/* ------------------------------------------------------------------ */
+
+static void klog_append(struct machine *m, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		if (m->klog_bol) {
+			vtime_t now = engine_now(m->eng);
+			sb_printf(&m->klog, "[%5llu.%06llu] ",
+				  (unsigned long long)(now / 1000000000ULL),
+				  (unsigned long long)(now % 1000000000ULL / 1000));
+			m->klog_bol = false;
+		}
+		sb_putc(&m->klog, *p);
+		if (*p == '\n')
+			m->klog_bol = true;
+	}
+}
+
+/* A format that would print a host address is a bug in the core. */
+static bool format_has_pointer(const char *fmt)
+{
+	for (const char *p = fmt; (p = strchr(p, '%')); ) {
+		p++;
+		if (*p == '%') {
+			p++;
+			continue;
+		}
+		while (*p && strchr("-+ #0123456789.*hlLqjzt", *p))
+			p++;
+		if (*p == 'p')
+			return true;
+	}
+	return false;
+}
+
+int printk(const char *fmt, ...)
+{
+	struct machine *m = M();
+	char buf[1024];
+	va_list ap;
+
+	if (format_has_pointer(fmt))
+		env_bug(__FILE__, __LINE__, "printk format prints a host pointer");
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	const char *text = buf;
+	if (text[0] == '<' && text[1] >= '0' && text[1] <= '7' && text[2] == '>') {
+		if (text[1] <= '3')
+			m->errors_logged++;
+		text += 3;
+	}
+	klog_append(m, text);
+	return n;
+}
+
+void dump_stack(void)
+{
+	struct machine *m = M();
+
+	printk("Call Trace: [<%016lx>] (workload operation)\n", m->call_site);
+}
+
+void env_set_context(const char *cache_name)
+{
+	M()->context_cache = cache_name;
+}
+
+/*
+ * BUG: log the kernel's line and where the run was, then leave the
+ * operation for good. engine_abort unwinds to engine_run; outside any
+ * operation (which the runner never lets the core be) we exit.
+ */
+void env_bug(const char *file, int line, const char *cond)
+{
+	struct machine *m = M();
+	const char *base = strrchr(file, '/');
+	vtime_t now = engine_now(m->eng);
+
+	base = base ? base + 1 : file;
+	printk(KERN_EMERG "kernel BUG at %s:%d! (%s)\n", base, line, cond);
+	m->bugged = true;
+	sb_printf(&m->bug_report,
+		  "kernel BUG at %s:%d: %s (cpu %d, t=%llu.%09llus, cache %s)",
+		  base, line, cond, engine_cpu(m->eng),
+		  (unsigned long long)(now / 1000000000ULL),
+		  (unsigned long long)(now % 1000000000ULL),
+		  m->context_cache ? m->context_cache : "-");
+	if (engine_cpu(m->eng) >= 0)
+		engine_abort(m->eng, RUN_KERNEL_BUG);
+	fprintf(stderr, "slabsim: %s\n", m->bug_report.buf);
+	exit(RUN_KERNEL_BUG);
+}
+
+bool env_warn(const char *file, int line, const char *cond)
+{
+	struct machine *m = M();
+	const char *base = strrchr(file, '/');
+
+	base = base ? base + 1 : file;
+	m->warnings++;
+	printk(KERN_WARNING "BUG: warning at %s:%d (%s)\n", base, line, cond);
+	return true;
+}
+
+void panic(const char *fmt, ...)
+{
+	struct machine *m = M();
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);
+	m->bugged = true;
+	sb_printf(&m->bug_report, "Kernel panic - not syncing: %s", buf);
+	if (engine_cpu(m->eng) >= 0)
+		engine_abort(m->eng, RUN_KERNEL_BUG);
+	fprintf(stderr, "slabsim: %s\n", m->bug_report.buf);
+	exit(RUN_KERNEL_BUG);
+}
+
+/* ------------------------------------------------------------------ */
+/* seq_file                                                             */
+/* ------------------------------------------------------------------ */
+
+int seq_printf(struct seq_file *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vprintf(&s->sb, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+int seq_puts(struct seq_file *s, const char *str)
+{
+	sb_puts(&s->sb, str);
+	return 0;
+}

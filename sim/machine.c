@@ -1,1 +1,261 @@
-/* placeholder: being written */
+/*
+ * Building, booting and tearing down one simulated machine.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "sim/arch.h"
+#include "sim/machine.h"
+
+extern struct machine *env_machine;
+
+struct machine *machine_current(void)
+{
+	return env_machine;
+}
+
+static unsigned long reclaim_cb(void *arg, int nid, unsigned int order)
+{
+	(void)nid;
+	(void)order;
+	return machine_reclaim(arg);
+}
+
+struct machine *machine_create(const struct workload *wl, char *err,
+			       size_t errlen)
+{
+	const struct wl_machine *mc = &wl->machine;
+	struct machine *m = xcalloc(1, sizeof(*m));
+
+	m->wl = wl;
+	if (!arch_profile_init(&m->arch, mc->arch, mc->line,
+			       mc->bufctl16 ? 2 : 4)) {
+		snprintf(err, errlen, "unknown architecture '%s'", mc->arch);
+		free(m);
+		return NULL;
+	}
+	m->nr_cpus = mc->cpus;
+	m->nr_nodes = mc->nodes;
+	/* CPUs are numbered node by node: an even split, the rest last. */
+	for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
+		int per = m->nr_cpus / m->nr_nodes;
+		int node = per ? cpu / per : cpu;
+		m->cpu_node[cpu] = node < m->nr_nodes ? node : m->nr_nodes - 1;
+	}
+
+	uint64_t node_pages = mc->memory >> PAGE_SHIFT;
+	m->nr_pages = node_pages * (uint64_t)m->nr_nodes;
+	if ((m->nr_pages << PAGE_SHIFT) > ARENA_RESERVE - PAGE_SIZE) {
+		snprintf(err, errlen, "simulated memory larger than 4 GiB");
+		free(m);
+		return NULL;
+	}
+	m->mem = mmap(NULL, ARENA_RESERVE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m->mem == MAP_FAILED) {
+		snprintf(err, errlen, "cannot map simulated memory: %s",
+			 strerror(errno));
+		free(m);
+		return NULL;
+	}
+	m->mem_map = xcalloc(m->nr_pages, sizeof(struct page));
+
+	struct page_alloc_config pc = {
+		.nr_nodes = m->nr_nodes,
+		.node_pages = node_pages,
+		.reserved_pages = 1 + BOOTMEM_PAGES,
+		.reclaim = reclaim_cb,
+		.reclaim_arg = m,
+	};
+	m->pa = page_alloc_create(&pc);
+	m->bootmem_next = PAGE_SIZE;
+	m->bootmem_end = (uint64_t)(1 + BOOTMEM_PAGES) << PAGE_SHIFT;
+
+	if (mc->cache_model) {
+		struct cache_model_config cc = {
+			.nr_cpus = m->nr_cpus,
+			.line = m->arch.cache_line,
+			.l1 = { mc->l1d.size, mc->l1d.ways },
+			.l2 = { mc->l2.size, mc->l2.ways },
+			.cost_l1 = mc->cost_l1,
+			.cost_l2 = mc->cost_l2,
+			.cost_local = mc->cost_local,
+			.cost_remote = mc->cost_remote,
+		};
+		m->cm = cache_model_create(&cc);
+		if (!m->cm) {
+			snprintf(err, errlen,
+				 "impossible cache geometry (sets must be a power of two)");
+			machine_destroy(m);
+			return NULL;
+		}
+	}
+
+	struct engine_config ec = {
+		.nr_cpus = m->nr_cpus,
+		.cpu_node = m->cpu_node,
+		.costs = {
+			.lock = mc->cost_lock,
+			.handoff = mc->cost_handoff,
+			.ipi = mc->cost_ipi,
+			.op = mc->cost_op,
+		},
+	};
+	m->eng = engine_create(&ec);
+	m->ns_per_tick = 1000000000ULL / mc->hz;
+	m->klog_bol = true;
+	sb_init(&m->klog);
+	sb_init(&m->bug_report);
+	m->tag_index_cap = 256;
+	m->tag_index = xcalloc(m->tag_index_cap, sizeof(uint32_t));
+	return m;
+}
+
+void machine_destroy(struct machine *m)
+{
+	if (!m)
+		return;
+	if (env_machine == m)
+		env_machine = NULL;
+	if (m->eng)
+		engine_destroy(m->eng);
+	if (m->cm)
+		cache_model_destroy(m->cm);
+	if (m->pa)
+		page_alloc_destroy(m->pa);
+	free(m->mem_map);
+	if (m->mem && m->mem != MAP_FAILED)
+		munmap(m->mem, ARENA_RESERVE);
+	for (size_t i = 0; i < m->nr_caches; i++)
+		free(m->caches[i]);
+	free(m->caches);
+	free(m->tags);
+	free(m->tag_index);
+	sb_free(&m->klog);
+	sb_free(&m->bug_report);
+	free(m);
+}
+
+int machine_add_cache(struct machine *m, const char *name,
+		      struct kmem_cache *cachep, bool kmalloc)
+{
+	if (m->nr_caches == m->caches_cap) {
+		m->caches_cap = m->caches_cap ? 2 * m->caches_cap : 64;
+		m->caches = xrealloc(m->caches,
+				     m->caches_cap * sizeof(*m->caches));
+	}
+	struct sim_cache *c = xcalloc(1, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->cachep = cachep;
+	c->pa = __pa(cachep);
+	c->kmalloc = kmalloc;
+	m->caches[m->nr_caches] = c;
+	return (int)m->nr_caches++;
+}
+
+int machine_find_cache(const struct machine *m, const struct kmem_cache *c)
+{
+	pa_t pa = __pa(c);
+
+	/* Few caches, and the hot ones are found early: a scan is enough. */
+	for (size_t i = 0; i < m->nr_caches; i++)
+		if (m->caches[i]->cachep && m->caches[i]->pa == pa)
+			return (int)i;
+	return -1;
+}
+
+void machine_ctor(void *obj, struct kmem_cache *cachep, unsigned long flags)
+{
+	struct machine *m = env_machine;
+	int i = machine_find_cache(m, cachep);
+
+	(void)obj;
+	(void)flags;
+	if (i >= 0)
+		engine_charge(m->eng, m->caches[i]->ctor_ns);
+}
+
+/*
+ * Direct reclaim, as far as the slab is concerned: shrink the caches,
+ * SLAB_RECLAIM_ACCOUNT ones first (dcache, icache: the shrinkable ones),
+ * then the rest. Re-entry (a shrink that needs pages) does nothing.
+ */
+unsigned long machine_reclaim(struct machine *m)
+{
+	if (m->in_reclaim)
+		return 0;
+	m->in_reclaim = true;
+	m->reclaim_runs++;
+	long before = m->nr_slab;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < m->nr_caches; i++) {
+			struct sim_cache *c = m->caches[i];
+			struct kmem_cache_info info;
+
+			if (!c->cachep)
+				continue;
+			kmem_cache_get_info(c->cachep, &info);
+			bool reclaimable = info.flags & SLAB_RECLAIM_ACCOUNT;
+			if (reclaimable == (pass == 0))
+				kmem_cache_shrink(c->cachep);
+		}
+	}
+	unsigned long freed = before > m->nr_slab ?
+			      (unsigned long)(before - m->nr_slab) : 0;
+	m->reclaim_pages += freed;
+	m->in_reclaim = false;
+	return freed;
+}
+
+/* ---- boot ---- */
+
+static void register_cache(struct kmem_cache *cachep, void *arg)
+{
+	struct machine *m = arg;
+
+	if (machine_find_cache(m, cachep) < 0)
+		machine_add_cache(m, kmem_cache_name(cachep), cachep, true);
+}
+
+static void boot_cpu0(void *arg)
+{
+	struct machine *m = arg;
+
+	kmem_cache_init();
+	for (int cpu = 1; cpu < m->nr_cpus; cpu++) {
+		cpuup_callback(CPU_UP_PREPARE, cpu);
+		engine_set_online(m->eng, cpu, true);
+		cpuup_callback(CPU_ONLINE, cpu);
+	}
+	cpucache_init();
+}
+
+int machine_boot(struct machine *m)
+{
+	env_machine = m;
+	env_mem_base = m->mem;
+	env_arch = &m->arch;
+	mutex_init(&m->hotplug_lock);
+	for (int cpu = 1; cpu < m->nr_cpus; cpu++)
+		engine_set_online(m->eng, cpu, false);
+	slab_set_debug(m->wl->debug);
+	engine_post(m->eng, 0, 0, boot_cpu0, m);
+	int rc = engine_run(m->eng);
+	if (rc != 0)
+		return RUN_KERNEL_BUG;
+	/*
+	 * Everything on the chain now is a kmalloc cache or cache_cache,
+	 * whose objects the core uses for itself.
+	 */
+	kmem_cache_for_each(register_cache, m);
+	/* Chain order is newest first; keep boot order for reports. */
+	for (size_t i = 0, j = m->nr_caches - 1; i < j; i++, j--) {
+		struct sim_cache *t = m->caches[i];
+		m->caches[i] = m->caches[j];
+		m->caches[j] = t;
+	}
+	return RUN_OK;
+}

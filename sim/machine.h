@@ -1,0 +1,133 @@
+#ifndef SLABSIM_SIM_MACHINE_H
+#define SLABSIM_SIM_MACHINE_H
+/*
+ * One simulated machine: the arena of simulated memory, mem_map, the page
+ * allocator, the cache-line model, the engine with its CPUs, and the state
+ * the kernel environment (sim/env.c) keeps for the slab core: tasks and
+ * memory policies, bootmem, the kernel log, counters.
+ *
+ * A machine is built from a workload's machine section, booted (the slab
+ * core's kmem_cache_init on CPU 0, then the other CPUs brought up through
+ * cpuup_callback), driven by the runner, and destroyed. Only one machine
+ * is active at a time in a process: the environment functions have no
+ * context argument, as in the kernel.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "alloc/env.h"
+#include "alloc/slab.h"
+#include "models/cache_model.h"
+#include "models/page_alloc.h"
+#include "sim/engine.h"
+#include "sim/util.h"
+#include "sim/workload.h"
+
+#define BOOTMEM_PAGES	256	/* 1 MiB after pfn 0 for the core's static data */
+#define ARENA_RESERVE	(1ULL << 32)	/* every pa_t maps to host memory */
+
+/* Exit codes of a run. */
+enum run_status {
+	RUN_OK = 0,
+	RUN_USER_ERROR = 2,	/* bad input: nothing written */
+	RUN_KERNEL_BUG = 3,	/* the simulated kernel hit BUG/panic: a result */
+};
+
+/* A memory policy a workload set on one CPU's task (mempolicy event). */
+struct mempolicy {
+	enum wl_policy mode;
+	uint64_t nodes;		/* bitmask */
+	int il_next;		/* interleave rotor */
+};
+
+/* What one tag of the cache model stands for. */
+struct cm_tag {
+	int cache;		/* index into machine caches, -1: not slab memory */
+	unsigned int colour;
+};
+
+/* A slab cache the simulator knows: the kmalloc caches and the workload's. */
+struct sim_cache {
+	char name[64];		/* the core keeps a pointer to this: never moved */
+	struct kmem_cache *cachep;	/* NULL before create and after destroy */
+	pa_t pa;
+	bool kmalloc;		/* size-N: objects may hold the core's own data */
+	uint64_t ctor_ns;
+};
+
+struct machine {
+	const struct workload *wl;
+	struct arch_profile arch;
+	int nr_cpus, nr_nodes;
+	int cpu_node[WL_MAX_CPUS];
+
+	unsigned char *mem;	/* ARENA_RESERVE bytes, sparse */
+	uint64_t nr_pages;
+	struct page *mem_map;
+	struct page_alloc *pa;
+	struct cache_model *cm;	/* NULL when the cache model is off */
+	struct engine *eng;
+
+	struct task_struct tasks[WL_MAX_CPUS];
+	struct mempolicy policies[WL_MAX_CPUS];
+	int spread_rotor[WL_MAX_CPUS];
+	uint64_t bootmem_next, bootmem_end;	/* byte offsets in the arena */
+	long nr_slab;		/* pages held by slab (nr_slab page state) */
+	bool in_reclaim;
+	uint64_t reclaim_runs, reclaim_pages;
+	struct mutex hotplug_lock;
+
+	/* Caches by index; grows (pointer stability: array of pointers). */
+	struct sim_cache **caches;
+	size_t nr_caches, caches_cap;
+
+	/* Cache-model attribution: dense tags in first-touch order. */
+	struct cm_tag *tags;
+	size_t nr_tags, tags_cap;
+	uint32_t *tag_index;	/* open addressing: key (cache, colour) -> tag+1 */
+	size_t tag_index_cap;
+
+	/* The kernel log and what went wrong. */
+	struct strbuf klog;
+	bool klog_bol;
+	unsigned long warnings, errors_logged, page_alloc_failures;
+	const char *context_cache;
+	bool bugged;
+	struct strbuf bug_report;
+
+	unsigned long call_site;	/* of the operation being run */
+	uint64_t ns_per_tick;
+	uint64_t mem_touches;
+};
+
+/*
+ * Build the machine a workload describes. Returns NULL and fills err for a
+ * machine this host cannot provide (it cannot happen for loader-checked
+ * workloads short of host memory). Does not boot.
+ */
+struct machine *machine_create(const struct workload *wl, char *err,
+			       size_t errlen);
+void machine_destroy(struct machine *m);
+
+/*
+ * Boot: kmem_cache_init on CPU 0, the other CPUs brought up, the reap
+ * timers started, the kmalloc caches registered. Returns RUN_OK, or
+ * RUN_KERNEL_BUG when boot hit BUG (the report is in the kernel log).
+ */
+int machine_boot(struct machine *m);
+
+/* Register a cache the core created; returns its index. */
+int machine_add_cache(struct machine *m, const char *name,
+		      struct kmem_cache *cachep, bool kmalloc);
+int machine_find_cache(const struct machine *m, const struct kmem_cache *c);
+
+/* Shrink every cache, reclaimable ones first; returns pages freed. */
+unsigned long machine_reclaim(struct machine *m);
+
+/* The active machine (the environment's context), or NULL. */
+struct machine *machine_current(void);
+
+/* A constructor that costs the cache's ctor_ns and writes nothing. */
+void machine_ctor(void *obj, struct kmem_cache *cachep, unsigned long flags);
+
+#endif /* SLABSIM_SIM_MACHINE_H */
