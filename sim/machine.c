@@ -231,6 +231,8 @@ static void boot_cpu0(void *arg)
 		cpuup_callback(CPU_ONLINE, cpu);
 	}
 	cpucache_init();
+	/* The reap timers now queued run with the workload, not here. */
+	engine_stop(m->eng, 0);
 }
 
 int machine_boot(struct machine *m)

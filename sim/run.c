@@ -1,1 +1,644 @@
-/* placeholder: being written */
+/*
+ * The runner. Workload events become operations on the CPU they name;
+ * generators become self-rescheduling operations drawn from the run's
+ * seed; snapshots and samples are globals, taken when the machine is
+ * quiescent. All bookkeeping here is about what the *users* of the slab
+ * hold; what the slab itself holds is read back through slab.h.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim/report.h"
+#include "sim/run.h"
+
+/* A live object handed to a workload name or a generator. */
+struct live {
+	pa_t obj;		/* 0 when never allocated */
+	int cache;		/* machine cache index */
+	uint64_t size;		/* bytes requested */
+	bool live, freed, kmalloced;
+};
+
+/* One generator on one allocating CPU. */
+struct gen_cpu {
+	struct run *run;
+	const struct wl_generator *g;
+	int gi;
+	int cpu;
+	uint64_t next_t;	/* nominal arrival time of the next alloc */
+	struct rng rng;
+	unsigned int free_rr;	/* round robin over free_on */
+};
+
+/* A generator object on its way to being freed. */
+struct gen_obj {
+	struct run *run;
+	struct live l;
+	struct gen_obj *next_free;	/* pool link */
+};
+
+struct run {
+	const struct workload *wl;
+	struct machine *m;
+	struct run_result res;
+	int *wl_cache;			/* workload cache -> machine cache, -1 */
+	struct live *names;
+	struct gen_cpu *gens;
+	size_t nr_gens;
+	struct gen_obj *pool;
+	uint64_t end_t;
+	bool progress;
+	struct timespec wall0;
+	uint64_t next_progress_ops;
+};
+
+/* ------------------------------------------------------------------ */
+/* Bookkeeping helpers                                                  */
+/* ------------------------------------------------------------------ */
+
+static struct user_stats *users_of(struct run *r, int cache)
+{
+	if ((size_t)cache >= r->res.nr_users) {
+		size_t n = r->m->nr_caches + 16;
+		r->res.users = xrealloc(r->res.users, n * sizeof(*r->res.users));
+		memset(r->res.users + r->res.nr_users, 0,
+		       (n - r->res.nr_users) * sizeof(*r->res.users));
+		r->res.nr_users = n;
+	}
+	return &r->res.users[cache];
+}
+
+static void note(struct run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A runner remark in the kernel log, marked as the simulator's. */
+static void note(struct run *r, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	(void)r;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	printk(KERN_NOTICE "slabsim: %s\n", buf);
+}
+
+/* The simulated call site of an event: kernel text, by workload line. */
+static unsigned long call_site_of(unsigned int line)
+{
+	return 0xffffffff80100000UL + (unsigned long)line * 0x40;
+}
+
+static void account_alloc(struct run *r, struct live *l, void *obj,
+			  int cache, uint64_t size, bool kmalloced)
+{
+	struct kmem_cache *owner;
+	unsigned int colour;
+
+	if (!obj) {
+		r->res.alloc_failures++;
+		if (cache >= 0)
+			users_of(r, cache)->failures++;
+		l->obj = 0;
+		l->live = false;
+		return;
+	}
+	if (kmalloced) {
+		cache = -1;
+		if (kmem_addr_owner(obj, &owner, &colour))
+			cache = machine_find_cache(r->m, owner);
+	}
+	l->obj = __pa(obj);
+	l->cache = cache;
+	l->size = size;
+	l->live = true;
+	l->freed = false;
+	l->kmalloced = kmalloced;
+	r->res.allocs++;
+	if (cache >= 0) {
+		struct user_stats *u = users_of(r, cache);
+		u->allocs++;
+		u->live_objs++;
+		u->live_bytes += size;
+	}
+}
+
+static void account_free(struct run *r, struct live *l)
+{
+	r->res.frees++;
+	if (l->live && l->cache >= 0) {
+		struct user_stats *u = users_of(r, l->cache);
+		u->frees++;
+		u->live_objs--;
+		u->live_bytes -= l->size;
+	}
+	l->live = false;
+	l->freed = true;
+}
+
+/*
+ * Free what a name or generator holds. A second free of the same object is
+ * handed to the kernel as the double free it is, unless the cache it came
+ * from is gone (the kernel would touch freed memory: we refuse that).
+ */
+static void free_live(struct run *r, struct live *l, int as_cache)
+{
+	void *obj = __va(l->obj);
+
+	if (!l->live) {
+		if (!l->freed || !obj)
+			return;
+		r->res.double_frees++;
+	}
+	if (l->kmalloced) {
+		account_free(r, l);
+		kfree(obj);
+		return;
+	}
+	int ci = as_cache >= 0 ? as_cache : l->cache;
+	struct kmem_cache *c = ci >= 0 ? r->m->caches[ci]->cachep : NULL;
+	if (!c) {
+		note(r, "free into destroyed cache skipped");
+		r->res.skipped++;
+		return;
+	}
+	account_free(r, l);
+	kmem_cache_free(c, obj);
+}
+
+/* ------------------------------------------------------------------ */
+/* Workload events                                                      */
+/* ------------------------------------------------------------------ */
+
+static struct run *R;	/* the run in progress (one per process) */
+
+static struct kmem_cache *event_cache(struct run *r, const struct wl_event *ev)
+{
+	int mi = r->wl_cache[ev->cache];
+	struct kmem_cache *c = mi >= 0 ? r->m->caches[mi]->cachep : NULL;
+
+	if (!c) {
+		note(r, "%s:%u: cache '%s' does not exist now; skipped",
+		     r->wl->file, ev->line, r->wl->caches[ev->cache].name);
+		r->res.skipped++;
+	}
+	return c;
+}
+
+static void create_cache(struct run *r, int wi)
+{
+	const struct wl_cache *wc = &r->wl->caches[wi];
+	int mi = r->wl_cache[wi];
+
+	if (mi >= 0 && r->m->caches[mi]->cachep) {
+		note(r, "cache '%s' exists already; create skipped", wc->name);
+		r->res.skipped++;
+		return;
+	}
+	if (mi < 0) {
+		mi = machine_add_cache(r->m, wc->name, NULL, false);
+		r->wl_cache[wi] = mi;
+	}
+	struct sim_cache *sc = r->m->caches[mi];
+	sc->ctor_ns = wc->ctor_ns;
+	struct kmem_cache *c = kmem_cache_create(sc->name, wc->size, wc->align,
+		wc->flags, wc->has_ctor ? machine_ctor : NULL,
+		wc->has_dtor ? machine_ctor : NULL);
+	sc->cachep = c;
+	sc->pa = __pa(c);
+	if (!c)
+		return;
+	if (wc->tune.limit > 0) {
+		char line[128];
+		snprintf(line, sizeof(line), "%s %d %d %d", sc->name,
+			 wc->tune.limit, wc->tune.batchcount,
+			 wc->tune.shared < 0 ? 0 : wc->tune.shared);
+		if (slabinfo_write(line) != 0)
+			note(r, "tune of '%s' refused", sc->name);
+	}
+}
+
+/*
+ * A touch writes (or reads) a user's object. Bytes are written only where
+ * a user could write without destroying the simulator itself: within the
+ * object (and, for non-kmalloc caches, on into its red zone and user word,
+ * which debug checking is there to catch); a freed object only if its page
+ * still belongs to that (non-kmalloc) cache.
+ */
+static void touch_live(struct run *r, struct live *l, uint64_t bytes,
+		       bool write)
+{
+	void *obj = __va(l->obj);
+	struct kmem_cache_info info;
+	struct sim_cache *sc;
+
+	if (!obj || l->cache < 0)
+		return;
+	sc = r->m->caches[l->cache];
+	if (!sc->cachep)
+		return;
+	kmem_cache_get_info(sc->cachep, &info);
+	uint64_t max = sc->kmalloc ? info.obj_size :
+		       info.buffer_size - info.obj_offset;
+	if (bytes == 0 || bytes > max)
+		bytes = bytes == 0 ? info.obj_size : max;
+	mem_touch(obj, bytes, write);
+	if (!write)
+		return;
+	if (!l->live) {
+		struct kmem_cache *owner;
+		unsigned int colour;
+		if (sc->kmalloc || !kmem_addr_owner(obj, &owner, &colour) ||
+		    owner != sc->cachep)
+			return;
+	}
+	memset(obj, 0x5c, bytes);
+}
+
+static void run_event(void *arg)
+{
+	const struct wl_event *ev = arg;
+	struct run *r = R;
+	struct machine *m = r->m;
+	struct kmem_cache *c;
+	struct live *l = ev->name >= 0 ? &r->names[ev->name] : NULL;
+	void *obj;
+
+	m->call_site = call_site_of(ev->line);
+	r->res.ops++;
+	switch (ev->op) {
+	case WL_ALLOC:
+	case WL_ZALLOC:
+	case WL_ALLOC_NODE:
+		c = event_cache(r, ev);
+		if (!c)
+			break;
+		if (ev->op == WL_ALLOC)
+			obj = kmem_cache_alloc(c, ev->gfp);
+		else if (ev->op == WL_ZALLOC)
+			obj = kmem_cache_zalloc(c, ev->gfp);
+		else
+			obj = kmem_cache_alloc_node(c, ev->gfp, ev->node);
+		account_alloc(r, l, obj, r->wl_cache[ev->cache],
+			      r->wl->caches[ev->cache].size, false);
+		break;
+	case WL_KMALLOC:
+	case WL_KMALLOC_NODE:
+		obj = ev->op == WL_KMALLOC ? __kmalloc(ev->size, ev->gfp) :
+		      kmalloc_node(ev->size, ev->gfp, ev->node);
+		account_alloc(r, l, obj, -1, ev->size, true);
+		break;
+	case WL_FREE:
+	case WL_KFREE:
+		free_live(r, l, ev->cache >= 0 ? r->wl_cache[ev->cache] : -1);
+		break;
+	case WL_TOUCH:
+		touch_live(r, l, ev->size, ev->gfp != 0);
+		break;
+	case WL_TUNE: {
+		char line[128];
+		snprintf(line, sizeof(line), "%s %d %d %d",
+			 r->wl->caches[ev->cache].name, ev->tune.limit,
+			 ev->tune.batchcount, ev->tune.shared);
+		if (!event_cache(r, ev))
+			break;
+		if (slabinfo_write(line) != 0)
+			note(r, "%s:%u: tune refused", r->wl->file, ev->line);
+		break;
+	}
+	case WL_SHRINK:
+		c = event_cache(r, ev);
+		if (c)
+			kmem_cache_shrink(c);
+		break;
+	case WL_DESTROY:
+		c = event_cache(r, ev);
+		if (c && kmem_cache_destroy(c) == 0)
+			r->m->caches[r->wl_cache[ev->cache]]->cachep = NULL;
+		break;
+	case WL_CREATE:
+		create_cache(r, ev->cache);
+		break;
+	case WL_CPU_DOWN:
+		/* The notifier runs on a surviving CPU, after the CPU is gone. */
+		if (!engine_online(m->eng, (int)ev->node) || num_online_cpus() < 2) {
+			note(r, "cpu_down %d skipped", ev->node);
+			break;
+		}
+		engine_set_online(m->eng, ev->node, false);
+		cpuup_callback(CPU_DEAD, ev->node);
+		break;
+	case WL_CPU_UP:
+		if (engine_online(m->eng, ev->node)) {
+			note(r, "cpu_up %d skipped: online", ev->node);
+			break;
+		}
+		if (cpuup_callback(CPU_UP_PREPARE, ev->node) != NOTIFY_OK) {
+			note(r, "cpu_up %d failed", ev->node);
+			break;
+		}
+		engine_set_online(m->eng, ev->node, true);
+		cpuup_callback(CPU_ONLINE, ev->node);
+		break;
+	case WL_MEMPOLICY: {
+		int cpu = ev->node;
+		struct mempolicy *p = &m->policies[cpu];
+		p->mode = ev->policy;
+		p->nodes = ev->nodemask;
+		p->il_next = 0;
+		for (int n = 0; n < m->nr_nodes; n++)
+			if (p->nodes & (1ULL << n)) {
+				p->il_next = n;
+				break;
+			}
+		m->tasks[cpu].mempolicy = ev->policy == WL_POLICY_DEFAULT ? NULL : p;
+		if (ev->policy == WL_POLICY_DEFAULT)
+			m->tasks[cpu].flags &= ~PF_MEMPOLICY;
+		else
+			m->tasks[cpu].flags |= PF_MEMPOLICY;
+		break;
+	}
+	case WL_SLABINFO:
+		break;	/* a global, see take_snapshot */
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Generators                                                           */
+/* ------------------------------------------------------------------ */
+
+static uint64_t draw_lifetime(struct gen_cpu *gc)
+{
+	const struct wl_generator *g = gc->g;
+
+	switch (g->lifetime) {
+	case WL_DIST_EXP:
+		return (uint64_t)(-log1p(-rng_unit(&gc->rng)) *
+				  (double)g->lifetime_a);
+	case WL_DIST_UNIFORM:
+		return g->lifetime_a +
+		       rng_below(&gc->rng, g->lifetime_b - g->lifetime_a + 1);
+	default:
+		return g->lifetime_a;
+	}
+}
+
+static uint64_t draw_gap(struct gen_cpu *gc)
+{
+	/* Poisson arrivals: exponential gaps with mean 1/rate. */
+	double mean_ns = 1e9 / gc->g->rate;
+	uint64_t gap = (uint64_t)(-log1p(-rng_unit(&gc->rng)) * mean_ns);
+
+	return gap ? gap : 1;
+}
+
+static void gen_free(void *arg)
+{
+	struct gen_obj *o = arg;
+	struct run *r = o->run;
+
+	r->m->call_site = call_site_of(0);
+	r->res.ops++;
+	free_live(r, &o->l, -1);
+	o->next_free = r->pool;
+	r->pool = o;
+}
+
+static void gen_alloc(void *arg)
+{
+	struct gen_cpu *gc = arg;
+	struct run *r = gc->run;
+	const struct wl_generator *g = gc->g;
+	struct gen_obj *o = r->pool;
+	void *obj;
+
+	r->m->call_site = call_site_of(g->line);
+	r->res.ops++;
+	if (o)
+		r->pool = o->next_free;
+	else
+		o = xcalloc(1, sizeof(*o));
+	o->run = r;
+	if (g->cache >= 0) {
+		struct kmem_cache *c = r->m->caches[r->wl_cache[g->cache]]->cachep;
+		obj = c ? kmem_cache_alloc(c, g->gfp) : NULL;
+		account_alloc(r, &o->l, obj, r->wl_cache[g->cache],
+			      r->wl->caches[g->cache].size, false);
+	} else {
+		uint64_t size = g->kmalloc_min;
+		if (g->kmalloc_max > g->kmalloc_min)
+			size += rng_below(&gc->rng,
+					  g->kmalloc_max - g->kmalloc_min + 1);
+		obj = __kmalloc(size, g->gfp);
+		account_alloc(r, &o->l, obj, -1, size, true);
+	}
+	if (obj) {
+		if (g->touch)
+			touch_live(r, &o->l, g->touch, true);
+		int free_cpu = gc->cpu;
+		if (g->nr_free_on) {
+			free_cpu = g->free_on[gc->free_rr % (unsigned)g->nr_free_on];
+			gc->free_rr++;
+		}
+		uint64_t t = engine_now(r->m->eng) + draw_lifetime(gc);
+		if (t < r->end_t && engine_online(r->m->eng, free_cpu))
+			engine_post(r->m->eng, t, free_cpu, gen_free, o);
+	} else {
+		o->next_free = r->pool;
+		r->pool = o;
+	}
+	gc->next_t += draw_gap(gc);
+	if (gc->next_t < g->until && gc->next_t < r->end_t)
+		engine_post(r->m->eng, gc->next_t, gc->cpu, gen_alloc, gc);
+}
+
+/* ------------------------------------------------------------------ */
+/* Globals: snapshots, samples, the end                                 */
+/* ------------------------------------------------------------------ */
+
+static void take_snapshot(void *arg)
+{
+	const struct wl_event *ev = arg;
+	struct run *r = R;
+	struct seq_file s;
+
+	r->res.snaps = xrealloc(r->res.snaps,
+				(r->res.nr_snaps + 1) * sizeof(*r->res.snaps));
+	sb_init(&s.sb);
+	slabinfo_show(&s);
+	r->res.snaps[r->res.nr_snaps].t = ev->t;
+	r->res.snaps[r->res.nr_snaps].text = s.sb;
+	r->res.nr_snaps++;
+}
+
+static void take_sample(void *arg)
+{
+	struct run *r = R;
+	uint64_t t = (uint64_t)(uintptr_t)arg;
+
+	report_sample(&r->res, t);
+	if (t + r->wl->sample <= r->end_t)
+		engine_post_global(r->m->eng, t + r->wl->sample, take_sample,
+				   (void *)(uintptr_t)(t + r->wl->sample));
+}
+
+static void end_run(void *arg)
+{
+	(void)arg;
+	engine_stop(R->m->eng, 0);
+}
+
+static uint64_t workload_end(const struct workload *wl)
+{
+	uint64_t end = 0;
+
+	if (wl->duration)
+		return wl->duration;
+	for (size_t i = 0; i < wl->nr_events; i++)
+		end = wl->events[i].t > end ? wl->events[i].t : end;
+	for (size_t i = 0; i < wl->nr_generators; i++)
+		end = wl->generators[i].until > end ? wl->generators[i].until : end;
+	return end + 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Setting a run up                                                     */
+/* ------------------------------------------------------------------ */
+
+static void create_boot_caches(void *arg)
+{
+	struct run *r = arg;
+
+	for (size_t i = 0; i < r->wl->nr_caches; i++)
+		if (r->wl->caches[i].at_boot)
+			create_cache(r, (int)i);
+	/* Workload events may start only once these caches exist. */
+	engine_stop(r->m->eng, 0);
+}
+
+static void post_workload(struct run *r)
+{
+	const struct workload *wl = r->wl;
+	struct engine *e = r->m->eng;
+
+	for (size_t i = 0; i < wl->nr_events; i++) {
+		const struct wl_event *ev = &wl->events[i];
+		if (ev->op == WL_SLABINFO) {
+			engine_post_global(e, ev->t, take_snapshot, (void *)ev);
+			continue;
+		}
+		int cpu = ev->cpu < 0 ? 0 : ev->cpu;
+		if (ev->op == WL_CPU_DOWN || ev->op == WL_CPU_UP ||
+		    ev->op == WL_MEMPOLICY) {
+			/* Hotplug notifiers run on another CPU: the lowest
+			 * one that is not the CPU in question. */
+			cpu = ev->op == WL_MEMPOLICY ? ev->node :
+			      (ev->node == 0 ? 1 : 0);
+		}
+		if (cpu >= r->m->nr_cpus)
+			cpu = 0;
+		engine_post(e, ev->t, cpu, run_event, (void *)ev);
+	}
+
+	size_t n = 0;
+	for (size_t i = 0; i < wl->nr_generators; i++)
+		n += (size_t)wl->generators[i].nr_cpus;
+	r->gens = xcalloc(n ? n : 1, sizeof(*r->gens));
+	for (size_t i = 0; i < wl->nr_generators; i++) {
+		const struct wl_generator *g = &wl->generators[i];
+		for (int k = 0; k < g->nr_cpus; k++) {
+			struct gen_cpu *gc = &r->gens[r->nr_gens++];
+			gc->run = r;
+			gc->g = g;
+			gc->gi = (int)i;
+			gc->cpu = g->cpu_list[k];
+			rng_seed(&gc->rng, wl->seed, 1000 + i * WL_MAX_CPUS +
+				 (uint64_t)gc->cpu);
+			gc->next_t = g->from + draw_gap(gc);
+			if (gc->next_t < g->until && gc->next_t < r->end_t)
+				engine_post(e, gc->next_t, gc->cpu, gen_alloc, gc);
+		}
+	}
+	if (wl->sample)
+		engine_post_global(e, 0, take_sample, (void *)(uintptr_t)0);
+	engine_post_global(e, r->end_t, end_run, NULL);
+}
+
+static void free_run(struct run *r)
+{
+	for (size_t i = 0; i < r->res.nr_snaps; i++)
+		sb_free(&r->res.snaps[i].text);
+	free(r->res.snaps);
+	free(r->res.users);
+	sb_free(&r->res.timeseries);
+	sb_free(&r->res.fragmentation);
+	sb_free(&r->res.final_slabinfo);
+	while (r->pool) {
+		struct gen_obj *o = r->pool;
+		r->pool = o->next_free;
+		free(o);
+	}
+	free(r->gens);
+	free(r->names);
+	free(r->wl_cache);
+	machine_destroy(r->m);
+}
+
+int run_workload(const struct workload *wl, const struct run_options *opt)
+{
+	struct run run = { 0 };
+	struct run *r = &run;
+	char err[256];
+
+	R = r;
+	r->wl = wl;
+	r->res.wl = wl;
+	r->end_t = workload_end(wl);
+	r->m = machine_create(wl, err, sizeof(err));
+	if (!r->m)
+		user_error("%s: %s", wl->file, err);
+	r->res.m = r->m;
+	r->wl_cache = xcalloc(wl->nr_caches ? wl->nr_caches : 1, sizeof(int));
+	for (size_t i = 0; i < wl->nr_caches; i++)
+		r->wl_cache[i] = -1;
+	r->names = xcalloc(wl->nr_names ? wl->nr_names : 1, sizeof(*r->names));
+	sb_init(&r->res.timeseries);
+	sb_init(&r->res.fragmentation);
+	sb_init(&r->res.final_slabinfo);
+
+	int status = machine_boot(r->m);
+	if (status == RUN_OK) {
+		engine_post(r->m->eng, 0, 0, create_boot_caches, r);
+		if (engine_run(r->m->eng) != 0)
+			status = RUN_KERNEL_BUG;
+	}
+	if (status == RUN_OK) {
+		post_workload(r);
+		if (engine_run(r->m->eng) != 0)
+			status = RUN_KERNEL_BUG;
+	}
+	r->res.status = status;
+	r->res.end_t = engine_now(r->m->eng);
+
+	/* The final state, from a quiescent observer. */
+	struct seq_file s;
+	sb_init(&s.sb);
+	slabinfo_show(&s);
+	r->res.final_slabinfo = s.sb;
+	r->res.consistent = status == RUN_OK ? slab_core_is_consistent() : false;
+	if (wl->sample && status == RUN_OK)
+		report_sample(&r->res, r->res.end_t);
+
+	report_write_run_dir(&r->res, opt);
+	if (!opt->quiet)
+		report_print_summary(&r->res, opt->out_dir, stdout);
+	free_run(r);
+	R = NULL;
+	return status;
+}
