@@ -691,6 +691,20 @@ size_t pa_free_list(const struct page_alloc *pa, int nid, enum pa_zone zone,
 		pfns[n++] = z->start_pfn + idx;
 	return n;
 }
+
+/* Overwrites the metadata byte of one frame, so tests can show that
+ * pa_is_consistent notices corruption. Returns the old byte. */
+uint8_t pa_test_poke(struct page_alloc *pa, uint64_t pfn, uint8_t flags);
+
+uint8_t pa_test_poke(struct page_alloc *pa, uint64_t pfn, uint8_t flags)
+{
+	struct zone *z = pfn_zone(pa, pfn);
+	uint64_t idx = pfn - z->start_pfn;
+	uint8_t old = z->flags[idx];
+
+	z->flags[idx] = flags;
+	return old;
+}
 #endif /* SLABSIM_TEST */
 
 /* ------------------------------------------------------------------ */
