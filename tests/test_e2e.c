@@ -1,0 +1,356 @@
+/*
+ * End-to-end tests: the real slabsim binary on small workloads.
+ * SLABSIM is the binary, SLABSIM_SRC the source tree (set by meson).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static const char *bin, *src;
+static char tmp[256];
+
+/* ---- helpers ---- */
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? 2 * cap : 65536;
+			buf = realloc(buf, cap);
+		}
+		size_t got = fread(buf + n, 1, 4096, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+static void spit(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Run the binary with args; stdout/stderr into tmp/out.txt, tmp/err.txt. */
+static int run(const char *first, ...)
+{
+	const char *argv[32];
+	int argc = 0;
+	va_list ap;
+	char out[300], err[300];
+
+	argv[argc++] = bin;
+	argv[argc++] = first;
+	va_start(ap, first);
+	const char *a;
+	while ((a = va_arg(ap, const char *)) && argc < 31)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	snprintf(out, sizeof(out), "%s/out.txt", tmp);
+	snprintf(err, sizeof(err), "%s/err.txt", tmp);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(o, 1);
+		dup2(e, 2);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	if (WIFSIGNALED(status))
+		fail_msg("slabsim died of signal %d", WTERMSIG(status));
+	return WEXITSTATUS(status);
+}
+
+static char *tmp_path(const char *name)
+{
+	static char paths[8][512];
+	static int next;
+	char *p = paths[next++ % 8];
+
+	snprintf(p, 512, "%s/%s", tmp, name);
+	return p;
+}
+
+static char *stderr_text(void)
+{
+	return slurp(tmp_path("err.txt"), NULL);
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+static int cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Both directories hold the same file names with the same bytes. */
+static void assert_dirs_identical(const char *a, const char *b)
+{
+	char *names[256];
+	int n = 0;
+	DIR *d = opendir(a);
+	struct dirent *e;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) && n < 256)
+		if (e->d_name[0] != '.')
+			names[n++] = strdup(e->d_name);
+	closedir(d);
+	qsort(names, (size_t)n, sizeof(char *), cmpstr);
+	assert_true(n >= 10);
+	int nb = 0;
+	d = opendir(b);
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			nb++;
+	closedir(d);
+	assert_int_equal(n, nb);
+	for (int i = 0; i < n; i++) {
+		char pa[600], pb[600];
+		size_t la, lb;
+
+		snprintf(pa, sizeof(pa), "%s/%s", a, names[i]);
+		snprintf(pb, sizeof(pb), "%s/%s", b, names[i]);
+		char *ca = slurp(pa, &la), *cb = slurp(pb, &lb);
+		assert_non_null(ca);
+		if (!cb || la != lb || memcmp(ca, cb, la) != 0)
+			fail_msg("%s differs between %s and %s", names[i], a, b);
+		free(ca);
+		free(cb);
+		free(names[i]);
+	}
+}
+
+/* ---- workloads ---- */
+
+static const char small_yaml[] =
+	"name: small\n"
+	"seed: 7\n"
+	"machine: {cpus: 2, memory: 64MiB}\n"
+	"caches:\n"
+	"  - {name: inode_cache, size: 344, flags: [HWCACHE_ALIGN, RECLAIM_ACCOUNT]}\n"
+	"events:\n"
+	"  - {t: 0us, cpu: 0, alloc: inode_cache, as: i1}\n"
+	"  - {t: 1us, cpu: 1, alloc: inode_cache, as: i2}\n"
+	"  - {t: 2us, cpu: 0, kmalloc: 100, as: k1}\n"
+	"  - {t: 3us, cpu: 1, free: i1}\n"
+	"  - {t: 10ms, slabinfo: true}\n"
+	"  - {t: 20ms, cpu: 0, kfree: k1}\n"
+	"generators:\n"
+	"  - {cache: inode_cache, cpus: [0, 1], rate: 50000/s, lifetime: {exp: 100us},\n"
+	"     free_on: [1, 0], touch: 64, from: 0s, until: 50ms}\n"
+	"sample: 5ms\n"
+	"duration: 60ms\n";
+
+/* A machine of 16 CPUs on 4 nodes where every CPU allocates and frees. */
+static const char numa16_yaml[] =
+	"name: numa16\n"
+	"seed: 11\n"
+	"machine: {nodes: 4, cpus: 16, memory: 64MiB}\n"
+	"caches:\n"
+	"  - {name: skbuff_head_cache, size: 180, flags: [HWCACHE_ALIGN]}\n"
+	"generators:\n"
+	"  - {cache: skbuff_head_cache, cpus: [0, 1, 2, 3, 4, 5, 6, 7], rate: 40000/s,\n"
+	"     lifetime: {exp: 30us}, free_on: [8, 9, 10, 11, 12, 13, 14, 15],\n"
+	"     touch: 64, from: 0s, until: 20ms}\n"
+	"  - {kmalloc: [32, 1024], cpus: [8, 9, 10, 11, 12, 13, 14, 15], rate: 20000/s,\n"
+	"     lifetime: {exp: 1ms}, from: 0s, until: 20ms}\n"
+	"sample: 5ms\n"
+	"duration: 25ms\n";
+
+/* ---- tests ---- */
+
+/* Same workload, same seed, same build: byte-identical run directories. */
+static void test_small_runs_are_identical(void **state)
+{
+	(void)state;
+	char *w = tmp_path("small.yaml");
+	spit(w, small_yaml);
+	assert_int_equal(run("run", w, "-o", tmp_path("a"), "-q", NULL), 0);
+	assert_int_equal(run("run", w, "-o", tmp_path("b"), "-q", NULL), 0);
+	assert_dirs_identical(tmp_path("a"), tmp_path("b"));
+
+	/* The run really did something, and the core stayed consistent. */
+	char *sum = slurp(tmp_path("a/summary.json"), NULL);
+	assert_non_null(sum);
+	assert_non_null(strstr(sum, "\"status\": \"ok\""));
+	assert_non_null(strstr(sum, "\"consistent\": true"));
+	assert_null(strstr(sum, "\"allocations\": 0,"));
+	free(sum);
+	char *si = slurp(tmp_path("a/slabinfo"), NULL);
+	assert_non_null(strstr(si, "slabinfo - version: 2.1 (statistics)"));
+	assert_non_null(strstr(si, "inode_cache"));
+	assert_non_null(strstr(si, "size-128"));
+	free(si);
+	assert_true(exists(tmp_path("a/slabinfo.10000us")));
+}
+
+static void test_numa16_is_deterministic(void **state)
+{
+	(void)state;
+	char *w = tmp_path("numa16.yaml");
+	spit(w, numa16_yaml);
+	assert_int_equal(run("run", w, "-o", tmp_path("n1"), "-q", NULL), 0);
+	assert_int_equal(run("run", w, "-o", tmp_path("n2"), "-q", NULL), 0);
+	assert_dirs_identical(tmp_path("n1"), tmp_path("n2"));
+	/* A different seed gives a different run. */
+	assert_int_equal(run("run", w, "-o", tmp_path("n3"), "-q", "--seed", "12",
+			     NULL), 0);
+	char *a = slurp(tmp_path("n1/summary.json"), NULL);
+	char *b = slurp(tmp_path("n3/summary.json"), NULL);
+	assert_string_not_equal(a, b);
+	free(a);
+	free(b);
+}
+
+/* Replacing an existing run directory is all or nothing. */
+static void test_bad_input_leaves_no_output(void **state)
+{
+	(void)state;
+	char *w = tmp_path("syntax.yaml");
+	spit(w, "name: x\nmachine: {cpus: 2\n");
+	assert_int_equal(run("run", w, "-o", tmp_path("bad"), NULL), 2);
+	char *err = stderr_text();
+	/* one line, naming the file, a line and a column */
+	assert_non_null(strstr(err, "syntax.yaml:"));
+	assert_int_equal(strchr(err, '\n') - err + 1, (long)strlen(err));
+	free(err);
+	assert_false(exists(tmp_path("bad")));
+	assert_false(exists(tmp_path("bad.partial")));
+
+	w = tmp_path("unknown.yaml");
+	spit(w, "name: x\nmachine:\n  cpuz: 2\n");
+	assert_int_equal(run("run", w, "-o", tmp_path("bad"), NULL), 2);
+	err = stderr_text();
+	assert_non_null(strstr(err, "unknown.yaml:3:3:"));
+	assert_non_null(strstr(err, "cpuz"));
+	free(err);
+	assert_false(exists(tmp_path("bad")));
+
+	w = tmp_path("nofree.yaml");
+	spit(w, "name: x\ncaches:\n  - {name: c, size: 64}\nevents:\n"
+		"  - {t: 0us, free: ghost}\n");
+	assert_int_equal(run("run", w, "-o", tmp_path("bad"), NULL), 2);
+	err = stderr_text();
+	assert_non_null(strstr(err, "nofree.yaml:5:"));
+	assert_non_null(strstr(err, "ghost"));
+	free(err);
+
+	assert_int_equal(run("run", tmp_path("missing.yaml"), "-o",
+			     tmp_path("bad"), NULL), 2);
+	assert_int_equal(run("frobnicate", NULL), 2);
+}
+
+/* A double free is a result: the debug kernel reports it, the tool lives. */
+static void test_double_free_is_reported_not_fatal(void **state)
+{
+	(void)state;
+	char *w = tmp_path("dfree.yaml");
+	spit(w, "name: dfree\nslab: {debug: true}\n"
+		"caches:\n  - {name: c, size: 64}\n"
+		"events:\n"
+		"  - {t: 0us, alloc: c, as: x}\n"
+		"  - {t: 1us, free: x}\n"
+		"  - {t: 2us, free: x}\n"
+		"  - {t: 3us, alloc: c, as: y}\n");
+	int rc = run("run", w, "-o", tmp_path("df"), "-q", NULL);
+	assert_true(rc == 0 || rc == 3);
+	char *log = slurp(tmp_path("df/kernel.log"), NULL);
+	assert_non_null(log);
+	assert_non_null(strstr(log, "double free"));
+	free(log);
+	char *sum = slurp(tmp_path("df/summary.json"), NULL);
+	assert_non_null(strstr(sum, "\"double_frees\": 1"));
+	free(sum);
+}
+
+/* geometry prints what kmem_cache_create decides. */
+static void test_geometry_command(void **state)
+{
+	(void)state;
+	/*
+	 * x86_64, line 64, size 152, HWCACHE_ALIGN: 152 > 64/2, so align 64
+	 * and the buffer is ALIGN(152, 64) = 192. On-slab, order 0:
+	 * n = (4096 - 48) / (192 + 4) = 20; mgmt ALIGN(48 + 80, 64) = 128;
+	 * 128 + 20 * 192 = 3968 <= 4096, left over 128: 2 colours of 64.
+	 * 192 <= 256: limit 120, batchcount 60; one CPU: shared 0.
+	 */
+	assert_int_equal(run("geometry", "--size", "152", "--flags",
+			     "HWCACHE_ALIGN", NULL), 0);
+	char *out = slurp(tmp_path("out.txt"), NULL);
+	assert_non_null(strstr(out, "objsize          192"));
+	assert_non_null(strstr(out, "objperslab       20"));
+	assert_non_null(strstr(out, "pagesperslab     1 (order 0)"));
+	assert_non_null(strstr(out, "management       on-slab"));
+	assert_non_null(strstr(out, "colours          2 x 64"));
+	assert_non_null(strstr(out, "left-over        128"));
+	assert_non_null(strstr(out, "limit 120 batchcount 60 shared 0"));
+	free(out);
+	assert_int_equal(run("geometry", "--size", "0", NULL), 2);
+	assert_int_equal(run("geometry", NULL), 2);
+}
+
+int main(void)
+{
+	bin = getenv("SLABSIM");
+	src = getenv("SLABSIM_SRC");
+	if (!bin) {
+		fprintf(stderr, "SLABSIM is not set\n");
+		return 1;
+	}
+	snprintf(tmp, sizeof(tmp), "%s/slabsim-e2e-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(tmp)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_small_runs_are_identical),
+		cmocka_unit_test(test_numa16_is_deterministic),
+		cmocka_unit_test(test_bad_input_leaves_no_output),
+		cmocka_unit_test(test_double_free_is_reported_not_fatal),
+		cmocka_unit_test(test_geometry_command),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	if (rc == 0 && system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmp);
+	return rc;
+}
