@@ -299,7 +299,7 @@ static void run_event(void *arg)
 		free_live(r, l, ev->cache >= 0 ? r->wl_cache[ev->cache] : -1);
 		break;
 	case WL_TOUCH:
-		touch_live(r, l, ev->size, ev->gfp != 0);
+		touch_live(r, l, ev->whole ? 0 : ev->size, ev->write);
 		break;
 	case WL_TUNE: {
 		char line[128];
