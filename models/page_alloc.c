@@ -294,6 +294,8 @@ static bool zone_watermark_ok(const struct zone *z, unsigned int order,
 	int64_t free_pages = (int64_t)z->free_pages - (1ll << order) + 1;
 	unsigned int o;
 
+	if (order >= PA_MAX_ORDER)
+		return false;
 	if (alloc_flags & ALLOC_HIGH)
 		min -= min / 2;
 	if (alloc_flags & ALLOC_HARDER)

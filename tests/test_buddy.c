@@ -458,6 +458,69 @@ static void test_watermarks_formula(void **state)
 }
 
 /*
+ * Reserved frames do not count: 8192 frames with 2048 reserved, managed
+ * DMA 2048 + Normal 4096 = 6144; 6144 * 4 * 16 = 393216,
+ * 627^2 = 393129 <= 393216 < 628^2 = 394384 -> 627 kB, pages_min 156.
+ * DMA 156 * 2048 / 6144 = 52 (low 65, high 78); Normal
+ * 156 * 4096 / 6144 = 104 (low 130, high 156).
+ */
+static void test_watermarks_managed(void **state)
+{
+	struct page_alloc *pa = make(1, 8192, 2048, 0);
+	struct pa_zone_info dma = zinfo(pa, 0, PA_ZONE_DMA);
+	struct pa_zone_info nor = zinfo(pa, 0, PA_ZONE_NORMAL);
+
+	(void)state;
+	assert_int_equal(pa_min_free_kbytes(pa), 627);
+	assert_int_equal(dma.managed, 2048);
+	assert_int_equal(dma.wmark_min, 52);
+	assert_int_equal(dma.wmark_low, 65);
+	assert_int_equal(dma.wmark_high, 78);
+	assert_int_equal(nor.wmark_min, 104);
+	assert_int_equal(nor.wmark_low, 130);
+	assert_int_equal(nor.wmark_high, 156);
+	page_alloc_destroy(pa);
+}
+
+/*
+ * zone_watermark_ok's walk over the lower orders. 16 frames, 16 kB:
+ * pages_min 4 (low 5). Fresh: o0 [1], o1 [2], o2 [4], o3 [8], 15 free.
+ * (a) order 3, PA_WAIT, low pass: 15 - 8 + 1 = 8 > 5; minus o0's 1 -> 7
+ *     > 5 >> 1 = 2; minus o1's 2 -> 5 > 1; minus o2's 4 -> 1 > 0: pfn 8.
+ *     (Without the halving, 5 > 5 would fail.)
+ * (b) A fresh machine, order-0 requests with flags 0: the low pass takes
+ *     pfns 1..10 (free 15..6 > 5), the min pass less a quarter (3) takes
+ *     11 and 12 (free 5, 4 > 3), then free 3 fails. Free 1, 3, 5, 7, 9
+ *     (buddies reserved or held): o0 holds 6 pages, o1 [14], 8 free.
+ *     order 1, PA_WAIT: 8 - 2 + 1 = 7 > 5, minus the 6 order-0 pages
+ *     -> 1 > 2 fails; min pass 7 > 4, 1 > 2 fails: PFN_NONE although
+ *     an order-1 block is free.
+ */
+static void test_watermark_lower_orders(void **state)
+{
+	struct page_alloc *pa = make(1, 16, 1, 16);
+	uint64_t pfn;
+
+	(void)state;
+	assert_int_equal(zinfo(pa, 0, PA_ZONE_DMA).wmark_min, 4);
+	assert_int_equal(zinfo(pa, 0, PA_ZONE_DMA).wmark_low, 5);
+	assert_int_equal(pa_alloc(pa, 0, 3, PA_WAIT, NULL), 8);
+	page_alloc_destroy(pa);
+
+	pa = make(1, 16, 1, 16);
+	for (pfn = 1; pfn <= 12; pfn++)
+		assert_int_equal(pa_alloc(pa, 0, 0, 0, NULL), pfn);
+	assert_int_equal(pa_alloc(pa, 0, 0, 0, NULL), PFN_NONE);
+	for (pfn = 1; pfn <= 9; pfn += 2)
+		pa_free(pa, pfn, 0);
+	check(pa);
+	assert_int_equal(zinfo(pa, 0, PA_ZONE_DMA).nr_free[0], 6);
+	assert_int_equal(only_free(pa, 0, PA_ZONE_DMA, 1), 14);
+	assert_int_equal(pa_alloc(pa, 0, 1, PA_WAIT, NULL), PFN_NONE);
+	page_alloc_destroy(pa);
+}
+
+/*
  * 16 frames: 15 managed, 60 kB; int_sqrt(960) = 30 < 128: clamped to
  * 128 kB, pages_min 32, all of it in the only zone: 32 * 15 / 15 = 32,
  * low 40, high 48. An explicit min_free_kbytes is used as given:
@@ -876,6 +939,8 @@ int main(void)
 		cmocka_unit_test(test_reserved),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_watermarks_formula),
+		cmocka_unit_test(test_watermarks_managed),
+		cmocka_unit_test(test_watermark_lower_orders),
 		cmocka_unit_test(test_watermarks_clamp_and_explicit),
 		cmocka_unit_test(test_high_dips_below_min),
 		cmocka_unit_test(test_watermark_high_order),
