@@ -15,8 +15,8 @@ for i in $(seq 1 "$runs"); do
 	t0=$(date +%s.%N)
 	build/slabsim run "$workload" -o "$out/r$i" -q --set machine.caches.model=false "$@"
 	t1=$(date +%s.%N)
-	ops=$(sed -n 's/.*"allocations": \([0-9]*\).*/\1/p' "$out/r$i/summary.json")
-	frees=$(sed -n 's/.*"frees": \([0-9]*\).*/\1/p' "$out/r$i/summary.json")
+	ops=$(sed -n 's/.*"allocations": \([0-9]*\).*/\1/p' "$out/r$i/summary.json" | head -1)
+	frees=$(sed -n 's/.*"frees": \([0-9]*\).*/\1/p' "$out/r$i/summary.json" | head -1)
 	rate=$(awk -v a="$ops" -v f="$frees" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.0f", (a + f) / (t1 - t0) }')
 	echo "run $i: $((ops + frees)) slab operations, $rate ops/s"
 	rates+=("$rate")
