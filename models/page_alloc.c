@@ -525,8 +525,8 @@ static uint64_t get_page_from_freelist(const struct zonelist *zl, int nid,
  * then min (lowered for PA_HIGH and for callers that cannot wait), then,
  * for PA_WAIT, reclaim and retry for as long as reclaim makes progress and
  * the kernel's retry rule allows. A failure is counted on the preferred
- * zone (the head of the zonelist), as the kernel's numa_miss accounting
- * charges the zone that was asked for.
+ * zone (the head of the zonelist), the zone that was asked for. The
+ * reclaim callback may re-enter pa_free: nothing is held across it.
  */
 uint64_t pa_alloc(struct page_alloc *pa, int nid, unsigned int order,
 		  unsigned int flags, struct pa_failure *why)
@@ -614,6 +614,7 @@ void pa_free(struct page_alloc *pa, uint64_t pfn, unsigned int order)
 /* Queries                                                             */
 /* ------------------------------------------------------------------ */
 
+/* -1 for a pfn outside simulated memory. */
 int pa_pfn_to_nid(const struct page_alloc *pa, uint64_t pfn)
 {
 	if (pfn >= pa_total_pages(pa))
@@ -634,6 +635,7 @@ uint64_t pa_total_pages(const struct page_alloc *pa)
 	return (uint64_t)pa->nr_nodes * pa->node_pages;
 }
 
+/* A zone that does not exist (or a bad nid) reads as all zero, !present. */
 void pa_zone_info(const struct page_alloc *pa, int nid, enum pa_zone zone,
 		  struct pa_zone_info *out)
 {
@@ -813,6 +815,7 @@ static bool zone_is_consistent(const struct zone *z, char *msg, size_t len)
 	return true;
 }
 
+/* Zone by zone; msg is left empty when everything holds. */
 bool pa_is_consistent(const struct page_alloc *pa, char *msg, size_t len)
 {
 	int i;
