@@ -227,6 +227,16 @@ static void test_allocated_buddy_blocks_merge(void **state)
 	assert_int_equal(only_free(pa, 0, PA_ZONE_NORMAL, 0), 4096);
 	assert_int_equal(only_free(pa, 0, PA_ZONE_NORMAL, 1), 4098);
 	assert_int_equal(zi.free_pages, 1023);
+	/*
+	 * The indices of this state: one block at each order 0..9, 1023
+	 * pages in 10 blocks. Order 10: nothing suitable, unusable 1000,
+	 * fragmentation 1000 - (1000 + 1023000 / 1024) / 10
+	 * = 1000 - (1000 + 999) / 10 = 1000 - 199 = 801.
+	 * Order 9: one suitable block, (1023 - 512) * 1000 / 1023 = 499.
+	 */
+	assert_int_equal(frag_unusable_index(zi.nr_free, 10), 1000);
+	assert_int_equal(frag_fragmentation_index(zi.nr_free, 10), 801);
+	assert_int_equal(frag_unusable_index(zi.nr_free, 9), 499);
 	page_alloc_destroy(pa);
 }
 
@@ -844,6 +854,38 @@ static void test_retry_rules(void **state)
 	page_alloc_destroy(pa);
 }
 
+static unsigned long lying_reclaim(void *arg, int nid, unsigned int order)
+{
+	unsigned int *calls = arg;
+
+	(*calls)++;
+	return 1;	/* claims progress, frees nothing */
+}
+
+/*
+ * A callback that always claims progress cannot hang a PA_NOFAIL request:
+ * the retry loop gives up after its guard of 1024 reclaim rounds.
+ */
+static void test_reclaim_hang_guard(void **state)
+{
+	unsigned int calls = 0;
+	struct page_alloc_config cfg = {
+		.nr_nodes = 1, .node_pages = 16, .reserved_pages = 1,
+		.min_free_kbytes = NO_WMARKS,
+		.reclaim = lying_reclaim, .reclaim_arg = &calls,
+	};
+	struct page_alloc *pa = page_alloc_create(&cfg);
+	struct pa_failure why;
+
+	(void)state;
+	assert_non_null(pa);
+	assert_int_equal(pa_alloc(pa, 0, 4, PA_WAIT | PA_NOFAIL, &why),
+			 PFN_NONE);
+	assert_int_equal(calls, 1024);
+	assert_true(why.reclaimed);
+	page_alloc_destroy(pa);
+}
+
 /* ------------------------------------------------------------------ */
 /* Consistency checker                                                 */
 /* ------------------------------------------------------------------ */
@@ -949,6 +991,7 @@ int main(void)
 		cmocka_unit_test(test_dma_zone),
 		cmocka_unit_test(test_wait_reclaims),
 		cmocka_unit_test(test_retry_rules),
+		cmocka_unit_test(test_reclaim_hang_guard),
 		cmocka_unit_test(test_checker_catches_corruption),
 		cmocka_unit_test(test_bad_config),
 	};
