@@ -248,8 +248,10 @@ static uint64_t int_sqrt(uint64_t x)
 
 /*
  * Each zone gets its share of pages_min in proportion to its size. The
- * 2.6.17 kernel weighs by present_pages; here that is managed pages (the
- * brief's choice), which differs only by the reserved frames of node 0.
+ * 2.6.17 kernel counts present_pages, both for lowmem_kbytes and for the
+ * shares; this model counts managed pages, so that frames that can never
+ * be free (kernel image, bootmem) earn no reserve. The two differ only by
+ * the reserved frames at the start of node 0.
  */
 static void setup_per_zone_pages_min(struct page_alloc *pa,
 				     uint64_t min_free_kbytes)
