@@ -61,4 +61,11 @@ unsigned int cache_model_l1_sets(const struct cache_model *cm);
 void cache_model_l1_set_stats(const struct cache_model *cm, unsigned int set,
 			      uint64_t *accesses, uint64_t *misses);
 
+/*
+ * Whether the model's invariants hold (sets well formed, L1 included in
+ * L2, a Modified line held by one CPU only, holder counts exact). Walks
+ * every way: for tests and debug builds, not for every access.
+ */
+bool cache_model_is_consistent(const struct cache_model *cm);
+
 #endif /* SLABSIM_MODELS_CACHE_MODEL_H */
