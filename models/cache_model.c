@@ -532,7 +532,9 @@ static inline void account(struct cm_stats *s, enum cm_outcome out,
  * Returns NULL (nothing allocated) when the geometry is impossible: line
  * not a power of two or under 4 bytes, ways outside 1..32, a size that is
  * not sets * line * ways with a power-of-two number of sets, nr_cpus
- * outside 1..4096, or more than 1 GiB of ways per level; or out of memory.
+ * outside 1..4096, more than 1 GiB of ways per level or more than 2^24
+ * L2 lines in the machine (the directory would pass 512 MiB); or out of
+ * memory.
  */
 struct cache_model *cache_model_create(const struct cache_model_config *cfg)
 {

@@ -63,7 +63,7 @@ void cache_model_l1_set_stats(const struct cache_model *cm, unsigned int set,
 
 /*
  * Whether the model's invariants hold (sets well formed, L1 included in
- * L2, a Modified line held by one CPU only, holder counts exact). Walks
+ * L2, a Modified line held by one CPU only, directory counts exact). Walks
  * every way: for tests and debug builds, not for every access.
  */
 bool cache_model_is_consistent(const struct cache_model *cm);
