@@ -1,1 +1,2782 @@
-/* placeholder: being written */
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The workload loader: a YAML file in, a checked struct workload out.
+ *
+ * Every section of the file is described by a table of rows {key, node
+ * type, handler, field offset}. One walker matches a mapping's keys against
+ * a table, rejects unknown and duplicate keys with the list of known ones,
+ * checks the node type and hands the value to the row's handler, which
+ * writes the field. Adding a key is adding a row, and every section reports
+ * mistakes the same way: one line, "file:line:col: message", quoting the
+ * offending text.
+ *
+ * The top level is walked first; caches, events and generators are parked
+ * and read afterwards, in that order, because events name caches, CPUs and
+ * nodes that may be declared further down the file. Checks that an override
+ * (--set) can invalidate live in validate(), which runs at the end of a
+ * load and again after every override.
+ *
+ * No global mutable state: everything lives in struct loader for the length
+ * of one call. Nothing here prints.
+ */
+#include "sim/workload.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "alloc/slab.h"		/* SLAB_* and (via env.h) GFP bit values only */
+
+#define KMALLOC_MAX_SIZE	131072ULL	/* (1 << MAX_OBJ_ORDER) pages */
+#define SIM_PAGE_SIZE		4096ULL
+#define MIN_NODE_MEMORY		(16ULL << 20)
+#define MAX_PHYS_MEMORY		(3ULL << 30)	/* 32-bit simulated addresses */
+#define MAX_FILE_SIZE		(64UL << 20)
+#define MAX_RATE		1e9	/* one allocation per ns per CPU */
+#define QUOTE_MAX		56
+#define LIST_MAX		400
+#define MAX_ROWS		32
+#define MAX_DEPTH		16
+
+/* ------------------------------------------------------------------ */
+/* Loader state and error reporting                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A position in the file, 1-based. {0, 0} means "no position": an error
+ * about it is written "file: message".
+ */
+struct pos {
+	unsigned int line, col;
+};
+
+enum cache_state { CS_PENDING, CS_LIVE, CS_DESTROYED };
+
+/* What loading knows about one `as:` name while it replays the events. */
+struct name_info {
+	bool live;
+	int cache;			/* cache of the last allocation, -1 kmalloc */
+	uint64_t size;			/* object size of the last allocation */
+	unsigned int line;		/* of the last allocation */
+};
+
+/* CPU hotplug as the events so far have left it. */
+struct cpu_state {
+	bool online[WL_MAX_CPUS];
+	unsigned int down_line[WL_MAX_CPUS];
+	int nr_online;
+};
+
+/* Where the machine keys were written, for the cross-key checks. */
+struct machine_pos {
+	struct pos cpus, memory, caches;
+};
+
+enum { D_CACHES, D_EVENTS, D_GENERATORS, D_NR };
+
+struct loader {
+	struct workload *wl;
+	const char *file;		/* for messages */
+	char *err;
+	size_t errlen;
+	bool failed;
+	const char *set;		/* the assignment, when overriding */
+	int depth;
+	yaml_document_t *doc;
+	yaml_node_t *deferred[D_NR];
+	struct machine_pos mpos;
+	size_t caches_cap, events_cap, names_cap, gens_cap;
+	struct name_info *ni;		/* parallel to wl->names */
+	uint32_t *hash;			/* name index + 1, open addressing */
+	size_t hash_cap;
+	enum cache_state *cstate;	/* parallel to wl->caches */
+	struct cpu_state cpus;
+	uint64_t last_t;
+	unsigned int last_line;
+};
+
+static const struct pos nopos;
+
+static struct pos pos_of(const yaml_node_t *n)
+{
+	struct pos p = { 0, 0 };
+
+	if (n) {
+		p.line = (unsigned int)n->start_mark.line + 1;
+		p.col = (unsigned int)n->start_mark.column + 1;
+	}
+	return p;
+}
+
+/*
+ * The one reporting function: keeps the first error only, so a handler
+ * can fail and its callers simply propagate false. Always returns false.
+ */
+static bool vfail_pos(struct loader *ld, struct pos p, const char *fmt,
+		      va_list ap)
+{
+	char msg[512];
+
+	if (ld->failed)
+		return false;
+	ld->failed = true;
+	if (!ld->err || !ld->errlen)
+		return false;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (ld->set && p.line)
+		snprintf(ld->err, ld->errlen, "%s: %s:%u:%u: %s", ld->set,
+			 ld->file, p.line, p.col, msg);
+	else if (ld->set)
+		snprintf(ld->err, ld->errlen, "%s: %s", ld->set, msg);
+	else if (p.line)
+		snprintf(ld->err, ld->errlen, "%s:%u:%u: %s", ld->file,
+			 p.line, p.col, msg);
+	else
+		snprintf(ld->err, ld->errlen, "%s: %s", ld->file, msg);
+	return false;
+}
+
+static bool __attribute__((format(printf, 3, 4)))
+fail_pos(struct loader *ld, struct pos p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail_pos(ld, p, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/* Error at a node. Override values are synthetic nodes: no position. */
+static bool __attribute__((format(printf, 3, 4)))
+fail(struct loader *ld, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail_pos(ld, ld->set ? nopos : pos_of(n), fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/*
+ * Copies a scalar's text into buf for quoting in a message: control bytes
+ * escaped so the message stays one line, long text cut with "...".
+ */
+static const char *quote(char buf[QUOTE_MAX], const yaml_node_t *n)
+{
+	const unsigned char *s;
+	size_t len, i, o = 0;
+
+	if (!n || n->type != YAML_SCALAR_NODE) {
+		snprintf(buf, QUOTE_MAX, "%s",
+			 !n ? "?" : n->type == YAML_SEQUENCE_NODE ? "[...]"
+							   : "{...}");
+		return buf;
+	}
+	s = n->data.scalar.value;
+	len = n->data.scalar.length;
+	for (i = 0; i < len; i++) {
+		if (o + 8 >= QUOTE_MAX) {
+			/* do not cut a UTF-8 sequence in half */
+			while (o > 0 && ((unsigned char)buf[o - 1] & 0xc0) == 0x80)
+				o--;
+			if (o > 0 && ((unsigned char)buf[o - 1] & 0xc0) == 0xc0)
+				o--;
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (s[i] >= 0x20 && s[i] != 0x7f && s[i] != '\'') {
+			buf[o++] = (char)s[i];
+		} else if (s[i] == '\'') {
+			buf[o++] = '\\';
+			buf[o++] = '\'';
+		} else {
+			o += (size_t)snprintf(buf + o, QUOTE_MAX - o, "\\x%02x",
+					      s[i]);
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* "a list", "a mapping", "empty", or the quoted value: what a user wrote. */
+static const char *kind(char buf[QUOTE_MAX], const yaml_node_t *n)
+{
+	char q[QUOTE_MAX];
+
+	if (n && n->type == YAML_SEQUENCE_NODE)
+		return "a list";
+	if (n && n->type == YAML_MAPPING_NODE)
+		return "a mapping";
+	if (n && n->type == YAML_SCALAR_NODE && n->data.scalar.length == 0)
+		return "empty";
+	snprintf(buf, QUOTE_MAX, "'%.*s'", QUOTE_MAX - 3, quote(q, n));
+	return buf;
+}
+
+static const char *type_word(yaml_node_type_t t)
+{
+	switch (t) {
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	default:
+		return "a single value";
+	}
+}
+
+/*
+ * The text of a scalar node, or NULL after reporting why there is none:
+ * not a scalar, empty, or hiding a NUL byte that C strings would cut at.
+ */
+static const char *text(struct loader *ld, const yaml_node_t *n,
+			const char *what)
+{
+	char q[QUOTE_MAX];
+
+	if (!n || n->type != YAML_SCALAR_NODE) {
+		fail(ld, n, "%s must be a single value, not %s", what,
+		     kind(q, n));
+		return NULL;
+	}
+	if (n->data.scalar.length == 0) {
+		fail(ld, n, "missing value for %s", what);
+		return NULL;
+	}
+	if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length) {
+		fail(ld, n, "%s '%s' contains a NUL byte", what, quote(q, n));
+		return NULL;
+	}
+	return (const char *)n->data.scalar.value;
+}
+
+static yaml_node_t *node_at(struct loader *ld, int index)
+{
+	return yaml_document_get_node(ld->doc, index);
+}
+
+/* Grows an array to hold n + 1 elements; false (array untouched) on OOM. */
+static bool grow(struct loader *ld, void **arr, size_t *cap, size_t n,
+		 size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return true;
+	ncap = *cap ? *cap * 2 : 16;
+	p = realloc(*arr, ncap * elem);
+	if (!p)
+		return fail_pos(ld, nopos, "out of memory");
+	*arr = p;
+	*cap = ncap;
+	return true;
+}
+
+/* "1500us", "2s": the exact value in the largest unit that divides it. */
+static const char *fmt_ns(char *buf, size_t len, uint64_t ns)
+{
+	if (ns && ns % 1000000000 == 0)
+		snprintf(buf, len, "%" PRIu64 "s", ns / 1000000000);
+	else if (ns && ns % 1000000 == 0)
+		snprintf(buf, len, "%" PRIu64 "ms", ns / 1000000);
+	else if (ns && ns % 1000 == 0)
+		snprintf(buf, len, "%" PRIu64 "us", ns / 1000);
+	else
+		snprintf(buf, len, "%" PRIu64 "ns", ns);
+	return buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* Numbers and units                                                   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Units are written out and parsed without strtod: no locale, no binary
+ * rounding, exact integer results or a clear refusal.
+ */
+struct unit {
+	const char *name;
+	uint64_t mult;
+};
+
+static const struct unit dur_units[] = {
+	{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
+	{ NULL, 0 },
+};
+
+static const struct unit size_units[] = {
+	{ "B", 1 }, { "KiB", 1ULL << 10 }, { "MiB", 1ULL << 20 },
+	{ "GiB", 1ULL << 30 }, { NULL, 0 },
+};
+
+static const struct unit rate_units[] = {
+	{ "/s", 1 }, { "/ms", 1000 }, { "/us", 1000000 }, { NULL, 0 },
+};
+
+enum num { NUM_OK, NUM_BAD, NUM_BIG, NUM_FINE };
+
+struct decimal {
+	uint64_t whole;		/* digits before the point */
+	uint64_t frac;		/* after it, trailing zeros dropped */
+	unsigned int fdigits;	/* how many of those (<= 9) */
+};
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Reads "12" or "1.25" at s and leaves *end after it. NUM_BAD when there is
+ * no number, NUM_BIG when the whole part overflows, NUM_FINE when the
+ * fraction has more than 9 significant digits (finer than any unit here).
+ */
+static enum num scan_decimal(const char *s, struct decimal *d,
+			     const char **end)
+{
+	enum num r = NUM_OK;
+	const char *p = s, *q, *last;
+
+	memset(d, 0, sizeof(*d));
+	*end = s;
+	if (!is_digit(*p))
+		return NUM_BAD;
+	for (; is_digit(*p); p++) {
+		unsigned int digit = (unsigned int)(*p - '0');
+
+		if (d->whole > (UINT64_MAX - digit) / 10)
+			r = NUM_BIG;
+		else
+			d->whole = d->whole * 10 + digit;
+	}
+	if (*p == '.') {
+		q = ++p;
+		if (!is_digit(*p))
+			return NUM_BAD;
+		while (is_digit(*p))
+			p++;
+		last = p;
+		while (last > q && last[-1] == '0')
+			last--;
+		for (; q < last; q++) {
+			if (d->fdigits == 9) {
+				if (r == NUM_OK)
+					r = NUM_FINE;
+				break;
+			}
+			d->frac = d->frac * 10 + (uint64_t)(*q - '0');
+			d->fdigits++;
+		}
+	}
+	*end = p;
+	return r;
+}
+
+static uint64_t pow10u(unsigned int n)
+{
+	uint64_t p = 1;
+
+	while (n--)
+		p *= 10;
+	return p;
+}
+
+/* d * mult as an exact integer; NUM_FINE if it has a fractional part. */
+static enum num scale(const struct decimal *d, uint64_t mult, uint64_t *out)
+{
+	uint64_t p10 = pow10u(d->fdigits);
+	uint64_t fpart = d->frac * mult;	/* < 1e9 * 2^30: no overflow */
+	uint64_t w;
+
+	if (d->whole > UINT64_MAX / mult)
+		return NUM_BIG;
+	if (fpart % p10)
+		return NUM_FINE;
+	w = d->whole * mult;
+	if (w > UINT64_MAX - fpart / p10)
+		return NUM_BIG;
+	*out = w + fpart / p10;
+	return NUM_OK;
+}
+
+/*
+ * "<decimal> [spaces] <unit>". Without a unit only a plain integer is
+ * taken, and only when plain_ok (or it is 0). NUM_BAD for a bad unit.
+ */
+static enum num parse_units(const char *s, const struct unit *units,
+			    bool plain_ok, uint64_t *out)
+{
+	struct decimal d;
+	const struct unit *u;
+	const char *p;
+	enum num r = scan_decimal(s, &d, &p);
+
+	if (r == NUM_BAD)
+		return NUM_BAD;
+	while (*p == ' ')
+		p++;
+	if (*p == '\0') {
+		if (d.fdigits || (!plain_ok && (d.whole || r != NUM_OK)))
+			return NUM_BAD;
+		if (r != NUM_OK)
+			return r;
+		*out = d.whole;
+		return NUM_OK;
+	}
+	for (u = units; u->name; u++) {
+		if (strcmp(p, u->name))
+			continue;
+		if (r != NUM_OK)
+			return r;
+		return scale(&d, u->mult, out);
+	}
+	return NUM_BAD;
+}
+
+bool parse_duration(const char *s, uint64_t *ns)
+{
+	return s && ns && parse_units(s, dur_units, false, ns) == NUM_OK;
+}
+
+bool parse_bytes(const char *s, uint64_t *bytes)
+{
+	return s && bytes && parse_units(s, size_units, true, bytes) == NUM_OK;
+}
+
+bool parse_rate(const char *s, double *per_sec)
+{
+	struct decimal d;
+	const struct unit *u;
+	const char *p;
+	enum num r;
+
+	if (!s || !per_sec)
+		return false;
+	r = scan_decimal(s, &d, &p);
+	if (r == NUM_BAD || r == NUM_BIG)
+		return false;
+	while (*p == ' ')
+		p++;
+	for (u = rate_units; u->name; u++) {
+		if (strcmp(p, u->name))
+			continue;
+		*per_sec = ((double)d.whole +
+			    (double)d.frac / (double)pow10u(d.fdigits)) *
+			   (double)u->mult;
+		return true;
+	}
+	return false;
+}
+
+/* A whole number: decimal, or hex after 0x. */
+static enum num parse_u64(const char *s, uint64_t *out)
+{
+	unsigned int base = 10, digit;
+	uint64_t v = 0;
+	enum num r = NUM_OK;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s[2]) {
+		base = 16;
+		s += 2;
+	}
+	if (!*s)
+		return NUM_BAD;
+	for (; *s; s++) {
+		if (is_digit(*s))
+			digit = (unsigned int)(*s - '0');
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			digit = (unsigned int)(*s - 'a' + 10);
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			digit = (unsigned int)(*s - 'A' + 10);
+		else
+			return NUM_BAD;
+		if (v > (UINT64_MAX - digit) / base)
+			r = NUM_BIG;
+		else
+			v = v * base + digit;
+	}
+	*out = v;
+	return r;
+}
+
+static enum num parse_i64(const char *s, int64_t *out)
+{
+	bool neg = *s == '-';
+	uint64_t v = 0;
+	enum num r = parse_u64(neg ? s + 1 : s, &v);
+
+	if (r != NUM_OK)
+		return r;
+	if (v > (uint64_t)INT64_MAX + (neg ? 1 : 0))
+		return NUM_BIG;
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return NUM_OK;
+}
+
+static bool ascii_ieq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
+		char y = *b >= 'A' && *b <= 'Z' ? (char)(*b + 32) : *b;
+
+		if (x != y)
+			return false;
+	}
+	return *a == *b;
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on" };
+	static const char *const no[] = { "false", "no", "off" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (ascii_ieq(s, yes[i])) {
+			*out = true;
+			return true;
+		}
+		if (ascii_ieq(s, no[i])) {
+			*out = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* The table walker                                                    */
+/* ------------------------------------------------------------------ */
+
+struct key_row;
+typedef bool key_fn(struct loader *ld, yaml_node_t *val, void *field,
+		    const struct key_row *row);
+
+/*
+ * One key of a section. type YAML_NO_NODE lets the handler take more
+ * than one shape (a flag or a list of flags). lo/hi bound integers; arg
+ * is handler-specific (a sub-table, a list of choices).
+ */
+struct key_row {
+	const char *key;
+	yaml_node_type_t type;
+	key_fn *fn;
+	size_t off;
+	const void *arg;
+	long long lo, hi;
+};
+
+struct key_table {
+	const char *what;		/* the section, in messages */
+	const struct key_row *rows;
+	size_t nr;
+};
+
+#define TABLE(name, what, rows) \
+	static const struct key_table name = { what, rows, ARRAY_SIZE(rows) }
+
+/* The key and value nodes a walk found for each row, NULL if absent. */
+struct seen {
+	yaml_node_t *key, *val;
+};
+
+static void key_list(const struct key_table *tab, char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < tab->nr && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "",
+				      tab->rows[i].key);
+}
+
+static const struct key_row *find_row(const struct key_table *tab,
+				      const char *key, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < tab->nr; i++)
+		if (strlen(tab->rows[i].key) == len &&
+		    !memcmp(tab->rows[i].key, key, len))
+			return &tab->rows[i];
+	return NULL;
+}
+
+/*
+ * The walker: checks that map is a mapping of known, distinct keys with
+ * values of the row's node type and runs each row's handler on
+ * base + off. Fills seen (indexed like tab->rows) when given. On failure
+ * the error is set and fields already handled keep their new values.
+ */
+static bool walk_map(struct loader *ld, yaml_node_t *map,
+		     const struct key_table *tab, void *base,
+		     struct seen *seen)
+{
+	struct seen local[MAX_ROWS];
+	char q[QUOTE_MAX], list[LIST_MAX];
+	yaml_node_pair_t *pair;
+	bool ok = false;
+
+	if (!map || map->type != YAML_MAPPING_NODE) {
+		key_list(tab, list, sizeof(list));
+		return fail(ld, map, "%s must be a mapping (keys: %s), not %s",
+			    tab->what, list, kind(q, map));
+	}
+	if (++ld->depth > MAX_DEPTH) {
+		ld->depth--;
+		return fail(ld, map, "%s is nested too deeply", tab->what);
+	}
+	memset(local, 0, sizeof(local));
+	for (pair = map->data.mapping.pairs.start;
+	     pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = node_at(ld, pair->key);
+		yaml_node_t *v = node_at(ld, pair->value);
+		const struct key_row *row;
+		size_t i;
+
+		if (!k || !v) {
+			fail(ld, map, "malformed mapping in %s", tab->what);
+			goto out;
+		}
+		if (k->type != YAML_SCALAR_NODE) {
+			fail(ld, k, "keys in %s must be words, not %s",
+			     tab->what, kind(q, k));
+			goto out;
+		}
+		row = find_row(tab, (const char *)k->data.scalar.value,
+			       k->data.scalar.length);
+		if (!row) {
+			key_list(tab, list, sizeof(list));
+			fail(ld, k, "unknown key '%s' in %s (expected one of: %s)",
+			     quote(q, k), tab->what, list);
+			goto out;
+		}
+		i = (size_t)(row - tab->rows);
+		if (local[i].key) {
+			fail(ld, k, "duplicate key '%s' in %s (first at line %u)",
+			     row->key, tab->what, pos_of(local[i].key).line);
+			goto out;
+		}
+		local[i].key = k;
+		local[i].val = v;
+		if (row->type != YAML_NO_NODE && v->type != row->type) {
+			fail(ld, v, "'%s' in %s must be %s, not %s", row->key,
+			     tab->what, type_word(row->type), kind(q, v));
+			goto out;
+		}
+		if (!row->fn(ld, v, (char *)base + row->off, row))
+			goto out;
+	}
+	ok = true;
+	if (seen)
+		memcpy(seen, local, tab->nr * sizeof(*seen));
+out:
+	ld->depth--;
+	return ok;
+}
+
+/* ------------------------------------------------------------------ */
+/* Handlers: one per kind of value                                     */
+/* ------------------------------------------------------------------ */
+
+/* The value is read later by the section's finish step. */
+static bool h_nop(struct loader *ld, yaml_node_t *v, void *field,
+		  const struct key_row *row)
+{
+	return true;
+}
+
+static bool h_map(struct loader *ld, yaml_node_t *v, void *field,
+		  const struct key_row *row)
+{
+	return walk_map(ld, v, row->arg, field, NULL);
+}
+
+static bool h_defer(struct loader *ld, yaml_node_t *v, void *field,
+		    const struct key_row *row)
+{
+	ld->deferred[row->lo] = v;
+	return true;
+}
+
+/* Names that appear in reports: 1..63 bytes, no control characters. */
+static bool printable_name(const char *s, bool allow_space)
+{
+	size_t len = strlen(s);
+
+	if (len < 1 || len > 63)
+		return false;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f || (!allow_space && c == ' '))
+			return false;
+	}
+	return true;
+}
+
+static bool h_name(struct loader *ld, yaml_node_t *v, void *field,
+		   const struct key_row *row)
+{
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, row->key);
+
+	if (!s)
+		return false;
+	if (!printable_name(s, true))
+		return fail(ld, v, "bad %s '%s' (1 to 63 characters, no control characters)",
+			    row->key, quote(q, v));
+	memcpy(field, s, strlen(s) + 1);
+	return true;
+}
+
+static bool h_u64(struct loader *ld, yaml_node_t *v, void *field,
+		  const struct key_row *row)
+{
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, row->key);
+	enum num r;
+
+	if (!s)
+		return false;
+	r = parse_u64(s, field);
+	if (r == NUM_BAD)
+		return fail(ld, v, "bad %s '%s' (expected a whole number)",
+			    row->key, quote(q, v));
+	if (r == NUM_BIG)
+		return fail(ld, v, "%s '%s' is too large (at most %" PRIu64 ")",
+			    row->key, quote(q, v), UINT64_MAX);
+	return true;
+}
+
+/* An integer in [lo, hi]; the shared parser for every int-valued key. */
+static bool get_int(struct loader *ld, yaml_node_t *v, const char *what,
+		    long long lo, long long hi, int *out)
+{
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, what);
+	int64_t x = 0;
+	enum num r;
+
+	if (!s)
+		return false;
+	r = parse_i64(s, &x);
+	if (r == NUM_BAD)
+		return fail(ld, v, "bad %s '%s' (expected a whole number)",
+			    what, quote(q, v));
+	if (r == NUM_BIG || x < lo || x > hi)
+		return fail(ld, v, "%s '%s' is out of range (%lld..%lld)", what,
+			    quote(q, v), lo, hi);
+	*out = (int)x;
+	return true;
+}
+
+static bool h_int(struct loader *ld, yaml_node_t *v, void *field,
+		  const struct key_row *row)
+{
+	return get_int(ld, v, row->key, row->lo, row->hi, field);
+}
+
+/* One of a 0-terminated list of allowed values (hz, cache line). */
+static bool h_uint_choice(struct loader *ld, yaml_node_t *v, void *field,
+			  const struct key_row *row)
+{
+	const unsigned int *c, *choices = row->arg;
+	char q[QUOTE_MAX], list[LIST_MAX];
+	const char *s = text(ld, v, row->key);
+	uint64_t x;
+	size_t o = 0;
+
+	if (!s)
+		return false;
+	if (parse_u64(s, &x) == NUM_OK) {
+		for (c = choices; *c; c++) {
+			if (x == *c) {
+				*(unsigned int *)field = *c;
+				return true;
+			}
+		}
+	}
+	for (c = choices; *c && o < sizeof(list); c++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%u",
+				      c == choices ? "" : ", ", *c);
+	return fail(ld, v, "bad %s '%s' (expected one of: %s)", row->key,
+		    quote(q, v), list);
+}
+
+static bool h_arch(struct loader *ld, yaml_node_t *v, void *field,
+		   const struct key_row *row)
+{
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, row->key);
+
+	if (!s)
+		return false;
+	if (strcmp(s, "x86_64") && strcmp(s, "i386"))
+		return fail(ld, v, "bad arch '%s' (expected x86_64 or i386)",
+			    quote(q, v));
+	snprintf(field, sizeof(((struct wl_machine *)NULL)->arch), "%s", s);
+	return true;
+}
+
+static bool h_bufctl(struct loader *ld, yaml_node_t *v, void *field,
+		     const struct key_row *row)
+{
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, row->key);
+
+	if (!s)
+		return false;
+	if (strcmp(s, "4") && strcmp(s, "2"))
+		return fail(ld, v, "bad bufctl '%s' (expected 4, or 2 for the pre-2.6.14 2-byte kmem_bufctl_t)",
+			    quote(q, v));
+	*(bool *)field = s[0] == '2';
+	return true;
+}
+
+static bool get_bool(struct loader *ld, yaml_node_t *v, const char *what,
+		     bool *out)
+{
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, what);
+
+	if (!s)
+		return false;
+	if (!parse_bool(s, out))
+		return fail(ld, v, "bad %s '%s' (expected true or false)",
+			    what, quote(q, v));
+	return true;
+}
+
+static bool h_bool(struct loader *ld, yaml_node_t *v, void *field,
+		   const struct key_row *row)
+{
+	return get_bool(ld, v, row->key, field);
+}
+
+static bool get_dur(struct loader *ld, yaml_node_t *v, const char *what,
+		    uint64_t *out)
+{
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, what);
+
+	if (!s)
+		return false;
+	switch (parse_units(s, dur_units, false, out)) {
+	case NUM_OK:
+		return true;
+	case NUM_BIG:
+		return fail(ld, v, "duration '%s' is too large", quote(q, v));
+	case NUM_FINE:
+		return fail(ld, v, "duration '%s' is finer than 1ns",
+			    quote(q, v));
+	default:
+		return fail(ld, v, "bad duration '%s' (use ns, us, ms or s)",
+			    quote(q, v));
+	}
+}
+
+static bool h_dur(struct loader *ld, yaml_node_t *v, void *field,
+		  const struct key_row *row)
+{
+	return get_dur(ld, v, row->key, field);
+}
+
+/* A byte count; plain_ok lets object sizes be bare integers. */
+static bool get_size(struct loader *ld, yaml_node_t *v, const char *what,
+		     bool plain_ok, uint64_t *out)
+{
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, what);
+
+	if (!s)
+		return false;
+	switch (parse_units(s, size_units, plain_ok, out)) {
+	case NUM_OK:
+		return true;
+	case NUM_BIG:
+		return fail(ld, v, "size '%s' is too large", quote(q, v));
+	case NUM_FINE:
+		return fail(ld, v, "size '%s' is not a whole number of bytes",
+			    quote(q, v));
+	default:
+		return fail(ld, v, "bad size '%s' (use B, KiB, MiB or GiB)",
+			    quote(q, v));
+	}
+}
+
+static bool h_size(struct loader *ld, yaml_node_t *v, void *field,
+		   const struct key_row *row)
+{
+	return get_size(ld, v, row->key, true, field);
+}
+
+/* Machine sizes must carry their unit: "memory: 512" is a slip. */
+static bool h_mem(struct loader *ld, yaml_node_t *v, void *field,
+		  const struct key_row *row)
+{
+	return get_size(ld, v, row->key, false, field);
+}
+
+static bool h_rate(struct loader *ld, yaml_node_t *v, void *field,
+		   const struct key_row *row)
+{
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, row->key);
+	double *rate = field;
+
+	if (!s)
+		return false;
+	if (!parse_rate(s, rate))
+		return fail(ld, v, "bad rate '%s' (use N/s, N/ms or N/us)",
+			    quote(q, v));
+	if (*rate > MAX_RATE)
+		return fail(ld, v, "rate '%s' is more than one allocation per ns per CPU",
+			    quote(q, v));
+	return true;
+}
+
+/* The whole duration: given by the user, not derived from the events. */
+static bool h_run_duration(struct loader *ld, yaml_node_t *v, void *field,
+			   const struct key_row *row)
+{
+	if (!get_dur(ld, v, row->key, field))
+		return false;
+	ld->wl->duration_given = true;
+	return true;
+}
+
+/* A bit-flag name table: cache flags and gfp masks share the reader. */
+struct flag_name {
+	const char *name;
+	unsigned long bits;
+};
+
+static const struct flag_name slab_flags[] = {
+	{ "HWCACHE_ALIGN", SLAB_HWCACHE_ALIGN },
+	{ "MUST_HWCACHE_ALIGN", SLAB_MUST_HWCACHE_ALIGN },
+	{ "CACHE_DMA", SLAB_CACHE_DMA },
+	{ "RECLAIM_ACCOUNT", SLAB_RECLAIM_ACCOUNT },
+	{ "DESTROY_BY_RCU", SLAB_DESTROY_BY_RCU },
+	{ "MEM_SPREAD", SLAB_MEM_SPREAD },
+	{ "PANIC", SLAB_PANIC },
+	{ "RED_ZONE", SLAB_RED_ZONE },
+	{ "POISON", SLAB_POISON },
+	{ "STORE_USER", SLAB_STORE_USER },
+	{ "DEBUG_INITIAL", SLAB_DEBUG_INITIAL },
+	{ "DEBUG_FREE", SLAB_DEBUG_FREE },
+	{ "NO_REAP", SLAB_NO_REAP },
+	{ NULL, 0 },
+};
+
+static const struct flag_name gfp_flags[] = {
+	{ "GFP_KERNEL", GFP_KERNEL }, { "GFP_ATOMIC", GFP_ATOMIC },
+	{ "GFP_NOFS", GFP_NOFS }, { "GFP_NOIO", GFP_NOIO },
+	{ "GFP_USER", GFP_USER }, { "GFP_DMA", GFP_DMA },
+	{ "GFP_NOWAIT", GFP_NOWAIT },
+	{ "__GFP_DMA", __GFP_DMA }, { "__GFP_HIGHMEM", __GFP_HIGHMEM },
+	{ "__GFP_WAIT", __GFP_WAIT }, { "__GFP_HIGH", __GFP_HIGH },
+	{ "__GFP_IO", __GFP_IO }, { "__GFP_FS", __GFP_FS },
+	{ "__GFP_COLD", __GFP_COLD }, { "__GFP_NOWARN", __GFP_NOWARN },
+	{ "__GFP_REPEAT", __GFP_REPEAT }, { "__GFP_NOFAIL", __GFP_NOFAIL },
+	{ "__GFP_NORETRY", __GFP_NORETRY }, { "__GFP_NO_GROW", __GFP_NO_GROW },
+	{ "__GFP_COMP", __GFP_COMP }, { "__GFP_ZERO", __GFP_ZERO },
+	{ "__GFP_NOMEMALLOC", __GFP_NOMEMALLOC },
+	{ "__GFP_HARDWALL", __GFP_HARDWALL },
+	{ "__GFP_THISNODE", __GFP_THISNODE },
+	{ NULL, 0 },
+};
+
+/*
+ * ORs the flags named in one scalar, "A" or "A|B"; prefix (SLAB_) may be
+ * left off. hint lists the choices for the message.
+ */
+static bool scalar_flags(struct loader *ld, yaml_node_t *v, const char *what,
+			 const struct flag_name *names, const char *prefix,
+			 const char *hint, unsigned long *out)
+{
+	char q[QUOTE_MAX], tok[64];
+	const char *s = text(ld, v, what), *p, *e;
+	const struct flag_name *f;
+	size_t plen = prefix ? strlen(prefix) : 0;
+
+	if (!s)
+		return false;
+	for (p = s; ; p = e + 1) {
+		size_t len;
+
+		while (*p == ' ')
+			p++;
+		e = strchr(p, '|');
+		if (!e)
+			e = p + strlen(p);
+		len = (size_t)(e - p);
+		while (len && p[len - 1] == ' ')
+			len--;
+		snprintf(tok, sizeof(tok), "%.*s", (int)(len < 63 ? len : 63), p);
+		if (plen && !strncmp(tok, prefix, plen))
+			memmove(tok, tok + plen, strlen(tok + plen) + 1);
+		for (f = names; f->name && strcmp(f->name, tok); f++)
+			;
+		if (!f->name || len >= 63)
+			return fail(ld, v, "unknown %s '%s' (expected %s)", what,
+				    quote(q, v), hint);
+		*out |= f->bits;
+		if (!*e)
+			return true;
+	}
+}
+
+/* A flag, "A|B", or a list of those. */
+static bool get_flags(struct loader *ld, yaml_node_t *v, const char *what,
+		      const struct flag_name *names, const char *prefix,
+		      const char *hint, unsigned long *out)
+{
+	yaml_node_item_t *it;
+
+	*out = 0;
+	if (v->type == YAML_SCALAR_NODE)
+		return scalar_flags(ld, v, what, names, prefix, hint, out);
+	if (v->type != YAML_SEQUENCE_NODE) {
+		char q[QUOTE_MAX];
+
+		return fail(ld, v, "%s must be a flag or a list of flags, not %s",
+			    what, kind(q, v));
+	}
+	for (it = v->data.sequence.items.start;
+	     it < v->data.sequence.items.top; it++)
+		if (!scalar_flags(ld, node_at(ld, *it), what, names, prefix,
+				  hint, out))
+			return false;
+	return true;
+}
+
+static bool h_flags(struct loader *ld, yaml_node_t *v, void *field,
+		    const struct key_row *row)
+{
+	return get_flags(ld, v, "cache flag", slab_flags, "SLAB_",
+			 "one of: HWCACHE_ALIGN, MUST_HWCACHE_ALIGN, CACHE_DMA, RECLAIM_ACCOUNT, DESTROY_BY_RCU, MEM_SPREAD, PANIC, RED_ZONE, POISON, STORE_USER, DEBUG_INITIAL, DEBUG_FREE, NO_REAP",
+			 field);
+}
+
+static bool h_gfp(struct loader *ld, yaml_node_t *v, void *field,
+		  const struct key_row *row)
+{
+	unsigned long bits = 0;
+
+	if (!get_flags(ld, v, "gfp flag", gfp_flags, NULL,
+		       "GFP_KERNEL, GFP_ATOMIC, GFP_NOFS, GFP_NOIO, GFP_USER, GFP_DMA, GFP_NOWAIT or a __GFP_* name",
+		       &bits))
+		return false;
+	*(unsigned int *)field = (unsigned int)bits;
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Machine                                                             */
+/* ------------------------------------------------------------------ */
+
+static const unsigned int hz_choices[] = { 100, 250, 300, 1000, 0 };
+static const unsigned int line_choices[] = { 32, 64, 128, 0 };
+
+#define M(f) offsetof(struct wl_machine, f)
+
+static const struct key_row level_rows[] = {
+	{ "size", YAML_SCALAR_NODE, h_mem, offsetof(struct wl_level, size), NULL, 0, 0 },
+	{ "ways", YAML_SCALAR_NODE, h_int, offsetof(struct wl_level, ways), NULL, 1, 64 },
+};
+TABLE(level_table, "cache level", level_rows);
+
+static const struct key_row mcaches_rows[] = {
+	{ "line", YAML_SCALAR_NODE, h_uint_choice, M(line), line_choices, 0, 0 },
+	{ "l1d", YAML_MAPPING_NODE, h_map, M(l1d), &level_table, 0, 0 },
+	{ "l2", YAML_MAPPING_NODE, h_map, M(l2), &level_table, 0, 0 },
+	{ "model", YAML_SCALAR_NODE, h_bool, M(cache_model), NULL, 0, 0 },
+};
+TABLE(mcaches_table, "machine caches", mcaches_rows);
+
+static const struct key_row costs_rows[] = {
+	{ "l1", YAML_SCALAR_NODE, h_dur, M(cost_l1), NULL, 0, 0 },
+	{ "l2", YAML_SCALAR_NODE, h_dur, M(cost_l2), NULL, 0, 0 },
+	{ "local", YAML_SCALAR_NODE, h_dur, M(cost_local), NULL, 0, 0 },
+	{ "remote", YAML_SCALAR_NODE, h_dur, M(cost_remote), NULL, 0, 0 },
+	{ "lock", YAML_SCALAR_NODE, h_dur, M(cost_lock), NULL, 0, 0 },
+	{ "handoff", YAML_SCALAR_NODE, h_dur, M(cost_handoff), NULL, 0, 0 },
+	{ "ipi", YAML_SCALAR_NODE, h_dur, M(cost_ipi), NULL, 0, 0 },
+	{ "page", YAML_SCALAR_NODE, h_dur, M(cost_page), NULL, 0, 0 },
+	{ "op", YAML_SCALAR_NODE, h_dur, M(cost_op), NULL, 0, 0 },
+};
+TABLE(costs_table, "machine costs", costs_rows);
+
+enum { MK_ARCH, MK_BUFCTL, MK_NODES, MK_CPUS, MK_MEMORY, MK_HZ, MK_CACHES,
+       MK_COSTS, MK_NR };
+
+static const struct key_row machine_rows[] = {
+	[MK_ARCH] = { "arch", YAML_SCALAR_NODE, h_arch, M(arch), NULL, 0, 0 },
+	[MK_BUFCTL] = { "bufctl", YAML_SCALAR_NODE, h_bufctl, M(bufctl16), NULL, 0, 0 },
+	[MK_NODES] = { "nodes", YAML_SCALAR_NODE, h_int, M(nodes), NULL, 1, WL_MAX_NODES },
+	[MK_CPUS] = { "cpus", YAML_SCALAR_NODE, h_int, M(cpus), NULL, 1, WL_MAX_CPUS },
+	[MK_MEMORY] = { "memory", YAML_SCALAR_NODE, h_mem, M(memory), NULL, 0, 0 },
+	[MK_HZ] = { "hz", YAML_SCALAR_NODE, h_uint_choice, M(hz), hz_choices, 0, 0 },
+	[MK_CACHES] = { "caches", YAML_MAPPING_NODE, h_map, 0, &mcaches_table, 0, 0 },
+	[MK_COSTS] = { "costs", YAML_MAPPING_NODE, h_map, 0, &costs_table, 0, 0 },
+};
+TABLE(machine_table, "machine", machine_rows);
+_Static_assert(ARRAY_SIZE(machine_rows) == MK_NR, "machine rows");
+
+#undef M
+
+/* Walks machine: and remembers where its keys were, for check_machine. */
+static bool h_machine(struct loader *ld, yaml_node_t *v, void *field,
+		      const struct key_row *row)
+{
+	struct seen seen[MK_NR];
+
+	if (!walk_map(ld, v, &machine_table, field, seen))
+		return false;
+	ld->mpos.cpus = pos_of(seen[MK_CPUS].val ? seen[MK_CPUS].val : v);
+	ld->mpos.memory = pos_of(seen[MK_MEMORY].val ? seen[MK_MEMORY].val : v);
+	ld->mpos.caches = pos_of(seen[MK_CACHES].val ? seen[MK_CACHES].val : v);
+	return true;
+}
+
+static bool check_level(struct loader *ld, const struct wl_level *l,
+			const char *name, unsigned int line)
+{
+	uint64_t way_bytes = (uint64_t)line * l->ways;
+	uint64_t sets = way_bytes ? l->size / way_bytes : 0;
+
+	if (!sets || l->size % way_bytes || (sets & (sets - 1)))
+		return fail_pos(ld, ld->mpos.caches,
+				"%s of %" PRIu64 " bytes with %u ways of %u-byte lines does not give a power-of-two number of sets",
+				name, l->size, l->ways, line);
+	return true;
+}
+
+/* The checks that need more than one machine key. */
+static bool check_machine(struct loader *ld)
+{
+	const struct wl_machine *m = &ld->wl->machine;
+
+	if (m->cpus < m->nodes)
+		return fail_pos(ld, ld->mpos.cpus,
+				"cpus %d is fewer than nodes %d (every node needs a CPU)",
+				m->cpus, m->nodes);
+	if (m->memory < MIN_NODE_MEMORY)
+		return fail_pos(ld, ld->mpos.memory,
+				"memory %" PRIu64 " bytes per node is below the 16MiB minimum",
+				m->memory);
+	if (m->memory % SIM_PAGE_SIZE)
+		return fail_pos(ld, ld->mpos.memory,
+				"memory %" PRIu64 " bytes is not a whole number of 4KiB pages",
+				m->memory);
+	if (m->memory > MAX_PHYS_MEMORY ||
+	    m->memory * (uint64_t)m->nodes > MAX_PHYS_MEMORY)
+		return fail_pos(ld, ld->mpos.memory,
+				"%d nodes x %" PRIu64 " MiB is over 3GiB (simulated physical addresses are 32-bit)",
+				m->nodes, m->memory >> 20);
+	return check_level(ld, &m->l1d, "l1d", m->line) &&
+	       check_level(ld, &m->l2, "l2", m->line);
+}
+
+/* ------------------------------------------------------------------ */
+/* Caches                                                              */
+/* ------------------------------------------------------------------ */
+
+/* kmem_cache_init's names: a declared cache may not take one. */
+static bool is_kmalloc_name(const char *s)
+{
+	static const unsigned int sizes[] = {
+		32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+		16384, 32768, 65536, 131072,
+	};
+	uint64_t n = 0;
+	const char *p;
+	size_t i;
+
+	if (strncmp(s, "size-", 5) || !is_digit(s[5]))
+		return false;
+	for (p = s + 5; is_digit(*p) && n < 1000000; p++)
+		n = n * 10 + (uint64_t)(*p - '0');
+	if (*p && strcmp(p, "(DMA)"))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		if (n == sizes[i])
+			return true;
+	return false;
+}
+
+static bool h_cache_name(struct loader *ld, yaml_node_t *v, void *field,
+			 const struct key_row *row)
+{
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, "cache name"), *p;
+
+	if (!s)
+		return false;
+	if (strlen(s) > 63)
+		return fail(ld, v, "cache name '%s' is longer than 63 characters",
+			    quote(q, v));
+	for (p = s; *p; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+			return fail(ld, v, "cache name '%s' has a space or a non-ASCII character (it would confuse /proc/slabinfo parsers)",
+				    quote(q, v));
+	if (is_kmalloc_name(s))
+		return fail(ld, v, "cache name '%s' is taken by a kmalloc cache",
+			    quote(q, v));
+	memcpy(field, s, strlen(s) + 1);
+	return true;
+}
+
+static bool h_ctor(struct loader *ld, yaml_node_t *v, void *field,
+		   const struct key_row *row)
+{
+	struct wl_cache *c = field;
+
+	c->has_ctor = true;
+	return get_dur(ld, v, "ctor", &c->ctor_ns);
+}
+
+static bool h_dtor(struct loader *ld, yaml_node_t *v, void *field,
+		   const struct key_row *row)
+{
+	struct wl_cache *c = field;
+
+	return get_bool(ld, v, "dtor", &c->has_dtor);
+}
+
+static bool h_cache_t(struct loader *ld, yaml_node_t *v, void *field,
+		      const struct key_row *row)
+{
+	struct wl_cache *c = field;
+
+	c->at_boot = false;
+	return get_dur(ld, v, "t", &c->create_t);
+}
+
+/* One slabinfo_write number: an int, at least row->lo. */
+static bool h_tune_val(struct loader *ld, yaml_node_t *v, void *field,
+		       const struct key_row *row)
+{
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, row->key);
+	int64_t x = 0;
+	enum num r;
+
+	if (!s)
+		return false;
+	r = parse_i64(s, &x);
+	if (r == NUM_BAD)
+		return fail(ld, v, "bad tune %s '%s' (expected a whole number)",
+			    row->key, quote(q, v));
+	if (r == NUM_BIG || x > INT32_MAX)
+		return fail(ld, v, "tune %s '%s' is too large", row->key,
+			    quote(q, v));
+	if (x < row->lo)
+		return fail(ld, v, "bad tune: %s %s (slabinfo_write needs %s >= %lld)",
+			    row->key, quote(q, v), row->key, row->lo);
+	*(int *)field = (int)x;
+	return true;
+}
+
+#define TU(f) offsetof(struct wl_tune, f)
+
+enum { TK_CACHE, TK_LIMIT, TK_BATCHCOUNT, TK_SHARED, TK_NR };
+
+static const struct key_row tune_rows[] = {
+	{ "limit", YAML_SCALAR_NODE, h_tune_val, TU(limit), NULL, 1, 0 },
+	{ "batchcount", YAML_SCALAR_NODE, h_tune_val, TU(batchcount), NULL, 1, 0 },
+	{ "shared", YAML_SCALAR_NODE, h_tune_val, TU(shared), NULL, 0, 0 },
+};
+TABLE(tune_table, "tune", tune_rows);
+
+static const struct key_row tune_ev_rows[] = {
+	[TK_CACHE] = { "cache", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[TK_LIMIT] = { "limit", YAML_SCALAR_NODE, h_tune_val, TU(limit), NULL, 1, 0 },
+	[TK_BATCHCOUNT] = { "batchcount", YAML_SCALAR_NODE, h_tune_val, TU(batchcount), NULL, 1, 0 },
+	[TK_SHARED] = { "shared", YAML_SCALAR_NODE, h_tune_val, TU(shared), NULL, 0, 0 },
+};
+TABLE(tune_ev_table, "tune", tune_ev_rows);
+_Static_assert(ARRAY_SIZE(tune_ev_rows) == TK_NR, "tune rows");
+
+#undef TU
+
+/*
+ * The rule slabinfo_write applies across values. A cache's own tune may
+ * leave values out (-1: the kernel's enable_cpucache choice); a tune
+ * event, like a write to /proc/slabinfo, must give all three.
+ */
+static bool check_tune(struct loader *ld, const struct wl_tune *t,
+		       struct pos p, bool need_all)
+{
+	if (need_all && (t->limit < 0 || t->batchcount < 0 || t->shared < 0))
+		return fail_pos(ld, p, "tune needs limit, batchcount and shared, as slabinfo_write does");
+	if (t->limit >= 0 && t->batchcount > t->limit)
+		return fail_pos(ld, p, "bad tune: batchcount %d is larger than limit %d (slabinfo_write needs batchcount <= limit)",
+				t->batchcount, t->limit);
+	return true;
+}
+
+enum { CK_NAME, CK_SIZE, CK_ALIGN, CK_FLAGS, CK_CTOR, CK_DTOR, CK_TUNE, CK_T,
+       CK_NR };
+
+#define C(f) offsetof(struct wl_cache, f)
+
+static const struct key_row cache_rows[] = {
+	[CK_NAME] = { "name", YAML_SCALAR_NODE, h_cache_name, C(name), NULL, 0, 0 },
+	[CK_SIZE] = { "size", YAML_SCALAR_NODE, h_size, C(size), NULL, 0, 0 },
+	[CK_ALIGN] = { "align", YAML_SCALAR_NODE, h_size, C(align), NULL, 0, 0 },
+	[CK_FLAGS] = { "flags", YAML_NO_NODE, h_flags, C(flags), NULL, 0, 0 },
+	[CK_CTOR] = { "ctor", YAML_SCALAR_NODE, h_ctor, 0, NULL, 0, 0 },
+	[CK_DTOR] = { "dtor", YAML_SCALAR_NODE, h_dtor, 0, NULL, 0, 0 },
+	[CK_TUNE] = { "tune", YAML_MAPPING_NODE, h_map, C(tune), &tune_table, 0, 0 },
+	[CK_T] = { "t", YAML_SCALAR_NODE, h_cache_t, 0, NULL, 0, 0 },
+};
+TABLE(cache_table, "cache", cache_rows);
+_Static_assert(ARRAY_SIZE(cache_rows) == CK_NR, "cache rows");
+
+#undef C
+
+struct cache_pos {
+	struct pos size, align, dtor, tune;
+};
+
+/* What kmem_cache_create would BUG on, and the tune rule. */
+static bool check_cache(struct loader *ld, const struct wl_cache *c,
+			const struct cache_pos *cp)
+{
+	const char *arch = ld->wl->machine.arch;
+	unsigned int word = strcmp(arch, "i386") ? 8 : 4;
+
+	if (c->size < word || c->size > KMALLOC_MAX_SIZE)
+		return fail_pos(ld, cp->size,
+				"cache '%s': size %" PRIu64 " is out of range (kmem_cache_create takes %u..%llu bytes on %s)",
+				c->name, c->size, word, KMALLOC_MAX_SIZE, arch);
+	if (c->align & (c->align - 1) || c->align > KMALLOC_MAX_SIZE)
+		return fail_pos(ld, cp->align,
+				"cache '%s': align %" PRIu64 " is not a power of two up to 131072",
+				c->name, c->align);
+	if (c->has_dtor && !c->has_ctor)
+		return fail_pos(ld, cp->dtor,
+				"cache '%s': dtor without ctor (kmem_cache_create refuses a destructor without a constructor)",
+				c->name);
+	return check_tune(ld, &c->tune, cp->tune, false /* need_all */);
+}
+
+static struct pos seen_pos(const struct seen *s, const yaml_node_t *dflt)
+{
+	return pos_of(s->val ? s->val : dflt);
+}
+
+static bool load_caches(struct loader *ld, yaml_node_t *seq)
+{
+	struct workload *wl = ld->wl;
+	yaml_node_item_t *it;
+	char q[QUOTE_MAX];
+
+	for (it = seq->data.sequence.items.start;
+	     it < seq->data.sequence.items.top; it++) {
+		yaml_node_t *item = node_at(ld, *it);
+		struct seen seen[CK_NR];
+		struct cache_pos cp;
+		struct wl_cache c;
+		size_t j;
+
+		memset(&c, 0, sizeof(c));
+		c.tune.limit = c.tune.batchcount = c.tune.shared = -1;
+		c.at_boot = true;
+		if (!walk_map(ld, item, &cache_table, &c, seen))
+			return false;
+		if (!seen[CK_NAME].val)
+			return fail(ld, item, "cache needs a name:");
+		if (!seen[CK_SIZE].val)
+			return fail(ld, item, "cache '%s' needs a size:", c.name);
+		for (j = 0; j < wl->nr_caches; j++)
+			if (!strcmp(wl->caches[j].name, c.name))
+				return fail(ld, seen[CK_NAME].val,
+					    "duplicate cache name '%s' (first at line %u)",
+					    quote(q, seen[CK_NAME].val),
+					    wl->caches[j].line);
+		c.line = pos_of(item).line;
+		c.col = pos_of(item).col;
+		cp.size = seen_pos(&seen[CK_SIZE], item);
+		cp.align = seen_pos(&seen[CK_ALIGN], item);
+		cp.dtor = seen_pos(&seen[CK_DTOR], item);
+		cp.tune = seen_pos(&seen[CK_TUNE], item);
+		if (!check_cache(ld, &c, &cp))
+			return false;
+		if (!grow(ld, (void **)&wl->caches, &ld->caches_cap,
+			  wl->nr_caches, sizeof(c)))
+			return false;
+		wl->caches[wl->nr_caches++] = c;
+	}
+	return true;
+}
+
+/*
+ * A cache named by an event or generator: index into caches, or -1 with
+ * the error set. A kmalloc cache gets its own hint.
+ */
+static int cache_ref(struct loader *ld, yaml_node_t *v, const char *what)
+{
+	const struct workload *wl = ld->wl;
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, what);
+	size_t i;
+
+	if (!s)
+		return -1;
+	for (i = 0; i < wl->nr_caches; i++)
+		if (!strcmp(wl->caches[i].name, s))
+			return (int)i;
+	if (is_kmalloc_name(s))
+		fail(ld, v, "'%s' is a kmalloc cache; only caches declared under caches: can be named here (use kmalloc: SIZE)",
+		     quote(q, v));
+	else
+		fail(ld, v, "unknown cache '%s' (declare it under caches:)",
+		     quote(q, v));
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Names given by as:                                                  */
+/* ------------------------------------------------------------------ */
+
+/* FNV-1a: only used to find names, never to order anything. */
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static int name_find(const struct loader *ld, const char *s)
+{
+	size_t i, mask = ld->hash_cap - 1;
+
+	if (!ld->hash_cap)
+		return -1;
+	for (i = name_hash(s) & mask; ld->hash[i]; i = (i + 1) & mask)
+		if (!strcmp(ld->wl->names[ld->hash[i] - 1], s))
+			return (int)ld->hash[i] - 1;
+	return -1;
+}
+
+static void hash_insert(struct loader *ld, size_t idx)
+{
+	size_t i, mask = ld->hash_cap - 1;
+
+	for (i = name_hash(ld->wl->names[idx]) & mask; ld->hash[i];
+	     i = (i + 1) & mask)
+		;
+	ld->hash[i] = (uint32_t)idx + 1;
+}
+
+/* Interns a new name; -1 (error set, nothing added) on OOM. */
+static int name_add(struct loader *ld, const char *s)
+{
+	struct workload *wl = ld->wl;
+	size_t i, n = wl->nr_names, cap = ld->names_cap;
+
+	if (!grow(ld, (void **)&wl->names, &ld->names_cap, n,
+		  sizeof(*wl->names)))
+		return -1;
+	if (cap != ld->names_cap) {
+		void *p = realloc(ld->ni, ld->names_cap * sizeof(*ld->ni));
+
+		if (!p) {
+			fail_pos(ld, nopos, "out of memory");
+			return -1;
+		}
+		ld->ni = p;
+	}
+	if ((n + 1) * 2 > ld->hash_cap) {
+		size_t ncap = ld->hash_cap ? ld->hash_cap * 2 : 64;
+		uint32_t *h = calloc(ncap, sizeof(*h));
+
+		if (!h) {
+			fail_pos(ld, nopos, "out of memory");
+			return -1;
+		}
+		free(ld->hash);
+		ld->hash = h;
+		ld->hash_cap = ncap;
+		for (i = 0; i < n; i++)
+			hash_insert(ld, i);
+	}
+	snprintf(wl->names[n], sizeof(wl->names[n]), "%s", s);
+	memset(&ld->ni[n], 0, sizeof(ld->ni[n]));
+	wl->nr_names++;
+	hash_insert(ld, n);
+	return (int)n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Events                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Event keys; the operation rows follow in the order of enum wl_op. */
+enum { EK_T, EK_CPU, EK_GFP, EK_AS, EK_NODE, EK_BYTES, EK_WRITE, EK_OP0,
+       EK_NR = EK_OP0 + WL_MEMPOLICY + 1 };
+
+enum argkind { A_CACHE, A_NAME, A_SIZE, A_TRUE, A_TUNE, A_CPU, A_POLICY };
+
+#define K(k) (1u << (k))
+#define RUNS (K(EK_CPU))
+#define ALLOCS (K(EK_CPU) | K(EK_GFP) | K(EK_AS))
+
+/* Which of the common keys each operation takes, and which it needs. */
+static const struct op_info {
+	const char *key;
+	enum argkind arg;
+	unsigned int allowed, required;
+} ops[] = {
+	[WL_ALLOC] = { "alloc", A_CACHE, ALLOCS, K(EK_AS) },
+	[WL_ALLOC_NODE] = { "alloc_node", A_CACHE, ALLOCS | K(EK_NODE),
+			    K(EK_AS) | K(EK_NODE) },
+	[WL_ZALLOC] = { "zalloc", A_CACHE, ALLOCS, K(EK_AS) },
+	[WL_FREE] = { "free", A_NAME, RUNS, 0 },
+	[WL_KMALLOC] = { "kmalloc", A_SIZE, ALLOCS, K(EK_AS) },
+	[WL_KMALLOC_NODE] = { "kmalloc_node", A_SIZE, ALLOCS | K(EK_NODE),
+			      K(EK_AS) | K(EK_NODE) },
+	[WL_KFREE] = { "kfree", A_NAME, RUNS, 0 },
+	[WL_TOUCH] = { "touch", A_NAME, RUNS | K(EK_BYTES) | K(EK_WRITE), 0 },
+	[WL_SLABINFO] = { "slabinfo", A_TRUE, RUNS, 0 },
+	[WL_TUNE] = { "tune", A_TUNE, RUNS, 0 },
+	[WL_SHRINK] = { "shrink", A_CACHE, RUNS, 0 },
+	[WL_DESTROY] = { "destroy", A_CACHE, RUNS, 0 },
+	[WL_CREATE] = { "create", A_CACHE, RUNS, 0 },
+	[WL_CPU_DOWN] = { "cpu_down", A_CPU, 0, 0 },
+	[WL_CPU_UP] = { "cpu_up", A_CPU, 0, 0 },
+	[WL_MEMPOLICY] = { "mempolicy", A_POLICY, 0, 0 },
+};
+_Static_assert(ARRAY_SIZE(ops) == WL_MEMPOLICY + 1, "one op_info per op");
+
+/* An event as it is read: the event plus what the finish step needs. */
+struct ev_raw {
+	struct wl_event ev;
+	uint64_t bytes;
+};
+
+#define EV(f) offsetof(struct ev_raw, ev.f)
+
+static const struct key_row event_rows[] = {
+	[EK_T] = { "t", YAML_SCALAR_NODE, h_dur, EV(t), NULL, 0, 0 },
+	[EK_CPU] = { "cpu", YAML_SCALAR_NODE, h_int, EV(cpu), NULL, 0, WL_MAX_CPUS - 1 },
+	[EK_GFP] = { "gfp", YAML_NO_NODE, h_gfp, EV(gfp), NULL, 0, 0 },
+	[EK_AS] = { "as", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_NODE] = { "node", YAML_SCALAR_NODE, h_int, EV(node), NULL, 0, WL_MAX_NODES - 1 },
+	[EK_BYTES] = { "bytes", YAML_SCALAR_NODE, h_size, offsetof(struct ev_raw, bytes), NULL, 0, 0 },
+	[EK_WRITE] = { "write", YAML_SCALAR_NODE, h_bool, EV(write), NULL, 0, 0 },
+	[EK_OP0 + WL_ALLOC] = { "alloc", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_OP0 + WL_ALLOC_NODE] = { "alloc_node", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_OP0 + WL_ZALLOC] = { "zalloc", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_OP0 + WL_FREE] = { "free", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_OP0 + WL_KMALLOC] = { "kmalloc", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_OP0 + WL_KMALLOC_NODE] = { "kmalloc_node", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_OP0 + WL_KFREE] = { "kfree", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_OP0 + WL_TOUCH] = { "touch", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_OP0 + WL_SLABINFO] = { "slabinfo", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_OP0 + WL_TUNE] = { "tune", YAML_MAPPING_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_OP0 + WL_SHRINK] = { "shrink", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_OP0 + WL_DESTROY] = { "destroy", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_OP0 + WL_CREATE] = { "create", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_OP0 + WL_CPU_DOWN] = { "cpu_down", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_OP0 + WL_CPU_UP] = { "cpu_up", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_OP0 + WL_MEMPOLICY] = { "mempolicy", YAML_MAPPING_NODE, h_nop, 0, NULL, 0, 0 },
+};
+TABLE(event_table, "event", event_rows);
+_Static_assert(ARRAY_SIZE(event_rows) == EK_NR, "event rows");
+
+#undef EV
+
+/* mempolicy: {cpu, policy, nodes} */
+struct mp_raw {
+	int cpu;
+	int policy;
+	uint64_t mask;
+	int first;			/* lowest node listed */
+};
+
+static bool h_policy(struct loader *ld, yaml_node_t *v, void *field,
+		     const struct key_row *row)
+{
+	static const char *const names[] = {
+		[WL_POLICY_DEFAULT] = "default",
+		[WL_POLICY_INTERLEAVE] = "interleave",
+		[WL_POLICY_BIND] = "bind",
+		[WL_POLICY_PREFERRED] = "preferred",
+	};
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, "policy");
+	size_t i;
+
+	if (!s)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!strcmp(s, names[i])) {
+			*(int *)field = (int)i;
+			return true;
+		}
+	}
+	return fail(ld, v, "bad policy '%s' (expected default, interleave, bind or preferred)",
+		    quote(q, v));
+}
+
+static bool h_nodes(struct loader *ld, yaml_node_t *v, void *field,
+		    const struct key_row *row)
+{
+	struct mp_raw *mp = field;
+	yaml_node_item_t *it;
+
+	for (it = v->data.sequence.items.start;
+	     it < v->data.sequence.items.top; it++) {
+		yaml_node_t *n = node_at(ld, *it);
+		int node;
+
+		if (!get_int(ld, n, "node", 0, WL_MAX_NODES - 1, &node))
+			return false;
+		if (mp->mask & (1ULL << node))
+			return fail(ld, n, "node %d is listed twice", node);
+		if (!mp->mask || node < mp->first)
+			mp->first = node;
+		mp->mask |= 1ULL << node;
+	}
+	return true;
+}
+
+enum { PK_CPU, PK_POLICY, PK_NODES, PK_NR };
+
+static const struct key_row policy_rows[] = {
+	[PK_CPU] = { "cpu", YAML_SCALAR_NODE, h_int, offsetof(struct mp_raw, cpu), NULL, 0, WL_MAX_CPUS - 1 },
+	[PK_POLICY] = { "policy", YAML_SCALAR_NODE, h_policy, offsetof(struct mp_raw, policy), NULL, 0, 0 },
+	[PK_NODES] = { "nodes", YAML_SEQUENCE_NODE, h_nodes, 0, NULL, 0, 0 },
+};
+TABLE(policy_table, "mempolicy", policy_rows);
+_Static_assert(ARRAY_SIZE(policy_rows) == PK_NR, "policy rows");
+
+static void cpu_state_init(struct cpu_state *cs, int cpus)
+{
+	int i;
+
+	memset(cs, 0, sizeof(*cs));
+	for (i = 0; i < cpus && i < WL_MAX_CPUS; i++)
+		cs->online[i] = true;
+	cs->nr_online = cpus;
+}
+
+static const char *plural(int n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/*
+ * The event against the machine: CPU and node in range, the CPU online.
+ * Steps cs through hotplug events. Shared by loading (positions of the
+ * exact nodes) and validate() after an override (the event's position).
+ */
+static bool event_vs_machine(struct loader *ld, const struct wl_event *ev,
+			     struct cpu_state *cs, struct pos pcpu,
+			     struct pos pnode)
+{
+	const struct wl_machine *m = &ld->wl->machine;
+	int cpu = ev->cpu;
+
+	if (cpu < 0 || cpu >= m->cpus)
+		return fail_pos(ld, pcpu,
+				"cpu %d is out of range (the machine has %d CPU%s: 0-%d)",
+				cpu, m->cpus, plural(m->cpus), m->cpus - 1);
+	switch (ev->op) {
+	case WL_CPU_DOWN:
+		if (!cs->online[cpu])
+			return fail_pos(ld, pcpu,
+					"cpu_down %d: that CPU is already offline (taken down at line %u)",
+					cpu, cs->down_line[cpu]);
+		if (cs->nr_online == 1)
+			return fail_pos(ld, pcpu,
+					"cpu_down %d would take down the last online CPU",
+					cpu);
+		cs->online[cpu] = false;
+		cs->down_line[cpu] = ev->line;
+		cs->nr_online--;
+		return true;
+	case WL_CPU_UP:
+		if (cs->online[cpu])
+			return fail_pos(ld, pcpu,
+					"cpu_up %d: that CPU is already online",
+					cpu);
+		cs->online[cpu] = true;
+		cs->nr_online++;
+		return true;
+	case WL_MEMPOLICY:
+		if (m->nodes < 64 && (ev->nodemask >> m->nodes))
+			return fail_pos(ld, pnode,
+					"mempolicy names node %d, but the machine has %d node%s",
+					63 - __builtin_clzll(ev->nodemask),
+					m->nodes, plural(m->nodes));
+		return true;
+	default:
+		break;
+	}
+	if (!cs->online[cpu])
+		return fail_pos(ld, pcpu,
+				"cpu %d is offline (cpu_down at line %u)", cpu,
+				cs->down_line[cpu]);
+	if ((ev->op == WL_ALLOC_NODE || ev->op == WL_KMALLOC_NODE) &&
+	    ev->node >= m->nodes)
+		return fail_pos(ld, pnode,
+				"node %d is out of range (the machine has %d node%s)",
+				ev->node, m->nodes, plural(m->nodes));
+	return true;
+}
+
+/* A cache's life while the events are replayed, checked per operation. */
+static bool cache_life(struct loader *ld, struct wl_event *ev,
+		       yaml_node_t *arg)
+{
+	const struct wl_cache *c = &ld->wl->caches[ev->cache];
+	enum cache_state *st = &ld->cstate[ev->cache];
+	char a[32], b[32];
+
+	if (*st == CS_PENDING && ev->op != WL_CREATE)
+		return fail(ld, arg, "cache '%s' does not exist yet at t=%s (it is created at t=%s)",
+			    c->name, fmt_ns(a, sizeof(a), ev->t),
+			    fmt_ns(b, sizeof(b), c->create_t));
+	switch (ev->op) {
+	case WL_CREATE:
+		if (*st == CS_PENDING)
+			return fail(ld, arg, "create of '%s' before its declaration creates it (at t=%s)",
+				    c->name, fmt_ns(b, sizeof(b), c->create_t));
+		if (*st == CS_LIVE)
+			return fail(ld, arg, "create of '%s', which already exists (destroy it first)",
+				    c->name);
+		*st = CS_LIVE;
+		break;
+	case WL_DESTROY:
+		/* a second destroy is handed to the kernel, like a double free */
+		*st = CS_DESTROYED;
+		break;
+	default:
+		break;
+	}
+	return true;
+}
+
+/* The operation's own value, and the names it allocates or refers to. */
+static bool event_arg(struct loader *ld, struct ev_raw *r, struct seen *seen,
+		      yaml_node_t *arg, struct pos *pcpu, struct pos *pnode)
+{
+	struct wl_event *ev = &r->ev;
+	const struct op_info *oi = &ops[ev->op];
+	struct seen ts[TK_NR], ps[PK_NR];
+	struct name_info *ni;
+	struct mp_raw mp;
+	const char *s;
+	char q[QUOTE_MAX];
+	bool b;
+	int n;
+
+	switch (oi->arg) {
+	case A_CACHE:
+		ev->cache = cache_ref(ld, arg, oi->key);
+		return ev->cache >= 0 && cache_life(ld, ev, arg);
+	case A_TUNE:
+		ev->tune.limit = ev->tune.batchcount = ev->tune.shared = -1;
+		if (!walk_map(ld, arg, &tune_ev_table, &ev->tune, ts))
+			return false;
+		if (!ts[TK_CACHE].val)
+			return fail(ld, arg, "tune needs cache: (which cache to tune)");
+		if (!check_tune(ld, &ev->tune, pos_of(arg), true /* need_all */))
+			return false;
+		ev->cache = cache_ref(ld, ts[TK_CACHE].val, "cache");
+		return ev->cache >= 0 && cache_life(ld, ev, ts[TK_CACHE].val);
+	case A_NAME:
+		s = text(ld, arg, oi->key);
+		if (!s)
+			return false;
+		n = name_find(ld, s);
+		if (n < 0)
+			return fail(ld, arg, "%s of '%s', which was never allocated",
+				    oi->key, quote(q, arg));
+		ni = &ld->ni[n];
+		ev->name = n;
+		ev->cache = ni->cache;
+		if (ev->op == WL_TOUCH) {
+			ev->whole = !seen[EK_BYTES].val;
+			ev->size = ev->whole ? ni->size : r->bytes;
+		} else {
+			/* freeing a dead name is a double free: the kernel's */
+			ni->live = false;
+		}
+		return true;
+	case A_SIZE:
+		return get_size(ld, arg, oi->key, true, &ev->size);
+	case A_TRUE:
+		if (!get_bool(ld, arg, oi->key, &b))
+			return false;
+		if (!b)
+			return fail(ld, arg, "slabinfo takes true (drop the event to skip the snapshot)");
+		return true;
+	case A_CPU:
+		*pcpu = pos_of(arg);
+		return get_int(ld, arg, "cpu", 0, WL_MAX_CPUS - 1, &ev->cpu);
+	case A_POLICY:
+		memset(&mp, 0, sizeof(mp));
+		if (!walk_map(ld, arg, &policy_table, &mp, ps))
+			return false;
+		if (!ps[PK_POLICY].val)
+			return fail(ld, arg, "mempolicy needs policy: (default, interleave, bind or preferred)");
+		ev->cpu = mp.cpu;
+		ev->policy = (enum wl_policy)mp.policy;
+		ev->nodemask = mp.mask;
+		*pcpu = seen_pos(&ps[PK_CPU], arg);
+		*pnode = seen_pos(&ps[PK_NODES], arg);
+		if (mp.policy == WL_POLICY_DEFAULT && mp.mask)
+			return fail(ld, ps[PK_NODES].val, "policy default takes no nodes");
+		if ((mp.policy == WL_POLICY_INTERLEAVE ||
+		     mp.policy == WL_POLICY_BIND) && !mp.mask)
+			return fail(ld, arg, "policy %s needs nodes: [..]",
+				    mp.policy == WL_POLICY_BIND ? "bind" : "interleave");
+		if (mp.policy == WL_POLICY_PREFERRED &&
+		    (!mp.mask || (mp.mask & (mp.mask - 1))))
+			return fail(ld, arg, "policy preferred needs exactly one node");
+		if (mp.policy == WL_POLICY_PREFERRED)
+			ev->node = mp.first;
+		return true;
+	}
+	return false;
+}
+
+/* as: NAME on an allocation: a new name, or one that is no longer live. */
+static bool event_as(struct loader *ld, struct wl_event *ev, yaml_node_t *v)
+{
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, "as");
+	struct name_info *ni;
+	int n;
+
+	if (!s)
+		return false;
+	if (!printable_name(s, true))
+		return fail(ld, v, "bad name '%s' (1 to 63 characters, no control characters)",
+			    quote(q, v));
+	n = name_find(ld, s);
+	if (n >= 0 && ld->ni[n].live)
+		return fail(ld, v, "'%s' is still live (allocated at line %u); free it first or pick another name",
+			    quote(q, v), ld->ni[n].line);
+	if (n < 0)
+		n = name_add(ld, s);
+	if (n < 0)
+		return false;
+	ni = &ld->ni[n];
+	ni->live = true;
+	ni->line = pos_of(v).line;
+	ni->cache = ev->cache;
+	ni->size = ev->cache >= 0 ? ld->wl->caches[ev->cache].size : ev->size;
+	ev->name = n;
+	return true;
+}
+
+/*
+ * Turns one walked event map into a wl_event and appends it: one
+ * operation, its keys, time order, names, cache life, CPU and node.
+ */
+static bool finish_event(struct loader *ld, yaml_node_t *item,
+			 struct ev_raw *r, struct seen *seen)
+{
+	struct workload *wl = ld->wl;
+	struct wl_event *ev = &r->ev;
+	const struct op_info *oi;
+	struct pos pcpu, pnode;
+	char list[LIST_MAX], q[QUOTE_MAX], a[32];
+	int k, op = -1;
+	size_t i, o = 0;
+
+	for (k = EK_OP0; k < EK_NR; k++) {
+		yaml_node_t *first, *later;
+
+		if (!seen[k].key)
+			continue;
+		if (op < 0) {
+			op = k - EK_OP0;
+			continue;
+		}
+		first = seen[EK_OP0 + op].key;
+		later = seen[k].key;
+		if (later->start_mark.index < first->start_mark.index) {
+			first = later;
+			later = seen[EK_OP0 + op].key;
+		}
+		return fail(ld, later, "event has two operations, '%s' and '%s' (write one event each)",
+			    (const char *)first->data.scalar.value,
+			    (const char *)later->data.scalar.value);
+	}
+	if (op < 0) {
+		for (i = 0; i <= WL_MEMPOLICY && o < sizeof(list); i++)
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
+					      i ? ", " : "", ops[i].key);
+		return fail(ld, item, "event has no operation (expected one of: %s)",
+			    list);
+	}
+	ev->op = (enum wl_op)op;
+	oi = &ops[op];
+	if (!seen[EK_T].val)
+		return fail(ld, item, "%s event needs t: (when it happens)",
+			    oi->key);
+	if (ev->t < ld->last_t)
+		return fail(ld, seen[EK_T].val, "t '%s' goes backwards (the event at line %u is at t=%s)",
+			    quote(q, seen[EK_T].val), ld->last_line,
+			    fmt_ns(a, sizeof(a), ld->last_t));
+	for (k = EK_CPU; k < EK_OP0; k++) {
+		if (seen[k].key && !(oi->allowed & K(k)))
+			return fail(ld, seen[k].key, "'%s' does not apply to %s",
+				    event_rows[k].key, oi->key);
+		if (!seen[k].key && (oi->required & K(k)))
+			return fail(ld, seen[EK_OP0 + op].key, "%s needs %s:",
+				    oi->key, event_rows[k].key);
+	}
+	/* pending caches whose time has come exist from here on */
+	for (i = 0; i < wl->nr_caches; i++)
+		if (ld->cstate[i] == CS_PENDING && wl->caches[i].create_t <= ev->t)
+			ld->cstate[i] = CS_LIVE;
+
+	ev->line = pos_of(item).line;
+	ev->col = pos_of(item).col;
+	pcpu = seen_pos(&seen[EK_CPU], item);
+	pnode = seen_pos(&seen[EK_NODE], item);
+	if (!event_arg(ld, r, seen, seen[EK_OP0 + op].val, &pcpu, &pnode))
+		return false;
+	if ((oi->allowed & K(EK_AS)) && !event_as(ld, ev, seen[EK_AS].val))
+		return false;
+	if (!event_vs_machine(ld, ev, &ld->cpus, pcpu, pnode))
+		return false;
+	ld->last_t = ev->t;
+	ld->last_line = ev->line;
+	if (!grow(ld, (void **)&wl->events, &ld->events_cap, wl->nr_events,
+		  sizeof(*ev)))
+		return false;
+	wl->events[wl->nr_events++] = *ev;
+	return true;
+}
+
+static bool load_events(struct loader *ld, yaml_node_t *seq)
+{
+	struct workload *wl = ld->wl;
+	yaml_node_item_t *it;
+	size_t i;
+
+	ld->cstate = calloc(wl->nr_caches + 1, sizeof(*ld->cstate));
+	if (!ld->cstate)
+		return fail_pos(ld, nopos, "out of memory");
+	for (i = 0; i < wl->nr_caches; i++)
+		ld->cstate[i] = wl->caches[i].at_boot ? CS_LIVE : CS_PENDING;
+	cpu_state_init(&ld->cpus, wl->machine.cpus);
+
+	for (it = seq->data.sequence.items.start;
+	     it < seq->data.sequence.items.top; it++) {
+		yaml_node_t *item = node_at(ld, *it);
+		struct seen seen[EK_NR];
+		struct ev_raw r;
+
+		memset(&r, 0, sizeof(r));
+		r.ev.cpu = 0;
+		r.ev.cache = r.ev.name = r.ev.node = -1;
+		r.ev.gfp = GFP_KERNEL;
+		r.ev.write = true;
+		r.ev.tune.limit = r.ev.tune.batchcount = r.ev.tune.shared = -1;
+		if (!walk_map(ld, item, &event_table, &r, seen) ||
+		    !finish_event(ld, item, &r, seen))
+			return false;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Generators                                                          */
+/* ------------------------------------------------------------------ */
+
+/* A list of distinct CPU numbers, each below the machine's count. */
+static bool cpu_list(struct loader *ld, yaml_node_t *v, const char *what,
+		     int *list, int *nr)
+{
+	bool used[WL_MAX_CPUS] = { false };
+	yaml_node_item_t *it;
+	int cpus = ld->wl->machine.cpus;
+
+	*nr = 0;
+	for (it = v->data.sequence.items.start;
+	     it < v->data.sequence.items.top; it++) {
+		yaml_node_t *n = node_at(ld, *it);
+		int cpu;
+
+		if (!get_int(ld, n, what, 0, WL_MAX_CPUS - 1, &cpu))
+			return false;
+		if (used[cpu])
+			return fail(ld, n, "cpu %d is listed twice in %s", cpu,
+				    what);
+		if (cpu >= cpus)
+			return fail(ld, n, "cpu %d is out of range (the machine has %d CPU%s: 0-%d)",
+				    cpu, cpus, plural(cpus), cpus - 1);
+		used[cpu] = true;
+		list[(*nr)++] = cpu;
+	}
+	return true;
+}
+
+static bool h_gen_cpus(struct loader *ld, yaml_node_t *v, void *field,
+		       const struct key_row *row)
+{
+	struct wl_generator *g = field;
+
+	g->cpus_given = true;
+	if (!cpu_list(ld, v, "cpus", g->cpu_list, &g->nr_cpus))
+		return false;
+	if (!g->nr_cpus)
+		return fail(ld, v, "cpus: [] leaves the generator no CPU to run on");
+	return true;
+}
+
+static bool h_gen_free_on(struct loader *ld, yaml_node_t *v, void *field,
+			  const struct key_row *row)
+{
+	struct wl_generator *g = field;
+
+	return cpu_list(ld, v, "free_on", g->free_on, &g->nr_free_on);
+}
+
+static bool h_gen_until(struct loader *ld, yaml_node_t *v, void *field,
+			const struct key_row *row)
+{
+	struct wl_generator *g = field;
+
+	g->until_given = true;
+	return get_dur(ld, v, "until", &g->until);
+}
+
+/* [A, B] of durations or sizes, A <= B. */
+static bool get_pair(struct loader *ld, yaml_node_t *v, const char *what,
+		     bool durations, uint64_t *a, uint64_t *b)
+{
+	yaml_node_item_t *it = v->data.sequence.items.start;
+	char q[QUOTE_MAX];
+
+	if (v->data.sequence.items.top - it != 2)
+		return fail(ld, v, "%s takes a pair [MIN, MAX]", what);
+	if (durations ? !get_dur(ld, node_at(ld, it[0]), what, a) ||
+			!get_dur(ld, node_at(ld, it[1]), what, b)
+		      : !get_size(ld, node_at(ld, it[0]), what, true, a) ||
+			!get_size(ld, node_at(ld, it[1]), what, true, b))
+		return false;
+	if (*a > *b)
+		return fail(ld, node_at(ld, it[1]), "%s [MIN, MAX] is backwards: '%s' is below MIN",
+			    what, quote(q, node_at(ld, it[1])));
+	return true;
+}
+
+static bool h_gen_kmalloc(struct loader *ld, yaml_node_t *v, void *field,
+			  const struct key_row *row)
+{
+	struct wl_generator *g = field;
+	char q[QUOTE_MAX];
+
+	if (v->type == YAML_SEQUENCE_NODE)
+		return get_pair(ld, v, "kmalloc", false, &g->kmalloc_min,
+				&g->kmalloc_max);
+	if (v->type != YAML_SCALAR_NODE)
+		return fail(ld, v, "kmalloc takes SIZE or [MIN, MAX], not %s",
+			    kind(q, v));
+	if (!get_size(ld, v, "kmalloc", true, &g->kmalloc_min))
+		return false;
+	g->kmalloc_max = g->kmalloc_min;
+	return true;
+}
+
+struct lt_raw {
+	uint64_t a, b;
+};
+
+static bool h_uniform(struct loader *ld, yaml_node_t *v, void *field,
+		      const struct key_row *row)
+{
+	struct lt_raw *lt = field;
+
+	return get_pair(ld, v, "uniform", true, &lt->a, &lt->b);
+}
+
+enum { LK_EXP, LK_FIXED, LK_UNIFORM, LK_NR };
+
+static const struct key_row lifetime_rows[] = {
+	[LK_EXP] = { "exp", YAML_SCALAR_NODE, h_dur, offsetof(struct lt_raw, a), NULL, 0, 0 },
+	[LK_FIXED] = { "fixed", YAML_SCALAR_NODE, h_dur, offsetof(struct lt_raw, a), NULL, 0, 0 },
+	[LK_UNIFORM] = { "uniform", YAML_SEQUENCE_NODE, h_uniform, 0, NULL, 0, 0 },
+};
+TABLE(lifetime_table, "lifetime", lifetime_rows);
+_Static_assert(ARRAY_SIZE(lifetime_rows) == LK_NR, "lifetime rows");
+
+static bool h_lifetime(struct loader *ld, yaml_node_t *v, void *field,
+		       const struct key_row *row)
+{
+	static const enum wl_dist dist[LK_NR] = {
+		[LK_EXP] = WL_DIST_EXP, [LK_FIXED] = WL_DIST_FIXED,
+		[LK_UNIFORM] = WL_DIST_UNIFORM,
+	};
+	struct wl_generator *g = field;
+	struct seen seen[LK_NR];
+	struct lt_raw lt = { 0, 0 };
+	int k, found = -1;
+
+	if (!walk_map(ld, v, &lifetime_table, &lt, seen))
+		return false;
+	for (k = 0; k < LK_NR; k++) {
+		if (!seen[k].key)
+			continue;
+		if (found >= 0)
+			return fail(ld, v, "lifetime takes exactly one of exp:, fixed: or uniform:");
+		found = k;
+	}
+	if (found < 0)
+		return fail(ld, v, "lifetime needs one of exp:, fixed: or uniform:");
+	g->lifetime = dist[found];
+	g->lifetime_a = lt.a;
+	g->lifetime_b = found == LK_UNIFORM ? lt.b : lt.a;
+	return true;
+}
+
+enum { GK_CACHE, GK_KMALLOC, GK_CPUS, GK_RATE, GK_LIFETIME, GK_FREE_ON,
+       GK_TOUCH, GK_GFP, GK_FROM, GK_UNTIL, GK_NR };
+
+#define G(f) offsetof(struct wl_generator, f)
+
+static const struct key_row gen_rows[] = {
+	[GK_CACHE] = { "cache", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[GK_KMALLOC] = { "kmalloc", YAML_NO_NODE, h_gen_kmalloc, 0, NULL, 0, 0 },
+	[GK_CPUS] = { "cpus", YAML_SEQUENCE_NODE, h_gen_cpus, 0, NULL, 0, 0 },
+	[GK_RATE] = { "rate", YAML_SCALAR_NODE, h_rate, G(rate), NULL, 0, 0 },
+	[GK_LIFETIME] = { "lifetime", YAML_MAPPING_NODE, h_lifetime, 0, NULL, 0, 0 },
+	[GK_FREE_ON] = { "free_on", YAML_SEQUENCE_NODE, h_gen_free_on, 0, NULL, 0, 0 },
+	[GK_TOUCH] = { "touch", YAML_SCALAR_NODE, h_size, G(touch), NULL, 0, 0 },
+	[GK_GFP] = { "gfp", YAML_NO_NODE, h_gfp, G(gfp), NULL, 0, 0 },
+	[GK_FROM] = { "from", YAML_SCALAR_NODE, h_dur, G(from), NULL, 0, 0 },
+	[GK_UNTIL] = { "until", YAML_SCALAR_NODE, h_gen_until, 0, NULL, 0, 0 },
+};
+TABLE(gen_table, "generator", gen_rows);
+_Static_assert(ARRAY_SIZE(gen_rows) == GK_NR, "generator rows");
+
+#undef G
+
+static bool load_generators(struct loader *ld, yaml_node_t *seq)
+{
+	struct workload *wl = ld->wl;
+	yaml_node_item_t *it;
+	char a[32], b[32];
+
+	for (it = seq->data.sequence.items.start;
+	     it < seq->data.sequence.items.top; it++) {
+		yaml_node_t *item = node_at(ld, *it);
+		struct seen seen[GK_NR];
+		struct wl_generator *g;
+
+		if (!grow(ld, (void **)&wl->generators, &ld->gens_cap,
+			  wl->nr_generators, sizeof(*g)))
+			return false;
+		g = &wl->generators[wl->nr_generators];
+		memset(g, 0, sizeof(*g));
+		g->cache = -1;
+		g->gfp = GFP_KERNEL;
+		if (!walk_map(ld, item, &gen_table, g, seen))
+			return false;
+		if (!seen[GK_CACHE].val == !seen[GK_KMALLOC].val)
+			return fail(ld, item, "generator needs exactly one of cache: or kmalloc:");
+		if (!seen[GK_RATE].val)
+			return fail(ld, item, "generator needs a rate: (like 100000/s per CPU)");
+		if (!seen[GK_LIFETIME].val)
+			return fail(ld, item, "generator needs a lifetime: ({exp: DUR}, {fixed: DUR} or {uniform: [DUR, DUR]})");
+		if (seen[GK_CACHE].val) {
+			const struct wl_cache *c;
+
+			g->cache = cache_ref(ld, seen[GK_CACHE].val, "cache");
+			if (g->cache < 0)
+				return false;
+			c = &wl->caches[g->cache];
+			if (!c->at_boot && g->from < c->create_t)
+				return fail(ld, seen[GK_FROM].val ? seen[GK_FROM].val
+								: seen[GK_CACHE].val,
+					    "generator starts at t=%s, but cache '%s' is created at t=%s",
+					    fmt_ns(a, sizeof(a), g->from), c->name,
+					    fmt_ns(b, sizeof(b), c->create_t));
+		}
+		g->line = pos_of(item).line;
+		g->col = pos_of(item).col;
+		wl->nr_generators++;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Top level, validation, defaults                                     */
+/* ------------------------------------------------------------------ */
+
+enum { WK_NAME, WK_SEED, WK_MACHINE, WK_SLAB, WK_CACHES, WK_EVENTS,
+       WK_GENERATORS, WK_SAMPLE, WK_DURATION, WK_NR };
+
+static const struct key_row slab_rows[] = {
+	{ "debug", YAML_SCALAR_NODE, h_bool, offsetof(struct workload, debug), NULL, 0, 0 },
+};
+TABLE(slab_table, "slab", slab_rows);
+
+#define W(f) offsetof(struct workload, f)
+
+static const struct key_row top_rows[] = {
+	[WK_NAME] = { "name", YAML_SCALAR_NODE, h_name, W(name), NULL, 0, 0 },
+	[WK_SEED] = { "seed", YAML_SCALAR_NODE, h_u64, W(seed), NULL, 0, 0 },
+	[WK_MACHINE] = { "machine", YAML_MAPPING_NODE, h_machine, W(machine), &machine_table, 0, 0 },
+	[WK_SLAB] = { "slab", YAML_MAPPING_NODE, h_map, 0, &slab_table, 0, 0 },
+	[WK_CACHES] = { "caches", YAML_SEQUENCE_NODE, h_defer, 0, NULL, D_CACHES, 0 },
+	[WK_EVENTS] = { "events", YAML_SEQUENCE_NODE, h_defer, 0, NULL, D_EVENTS, 0 },
+	[WK_GENERATORS] = { "generators", YAML_SEQUENCE_NODE, h_defer, 0, NULL, D_GENERATORS, 0 },
+	[WK_SAMPLE] = { "sample", YAML_SCALAR_NODE, h_dur, W(sample), NULL, 0, 0 },
+	[WK_DURATION] = { "duration", YAML_SCALAR_NODE, h_run_duration, W(duration), NULL, 0, 0 },
+};
+TABLE(top_table, "workload", top_rows);
+_Static_assert(ARRAY_SIZE(top_rows) == WK_NR, "top rows");
+
+#undef W
+
+static void set_defaults(struct workload *wl)
+{
+	struct wl_machine *m = &wl->machine;
+
+	memset(wl, 0, sizeof(*wl));
+	snprintf(m->arch, sizeof(m->arch), "x86_64");
+	m->nodes = 1;
+	m->cpus = 1;
+	m->memory = 256ULL << 20;
+	m->hz = 250;
+	m->line = 64;
+	m->l1d.size = 32ULL << 10;
+	m->l1d.ways = 8;
+	m->l2.size = 1ULL << 20;
+	m->l2.ways = 16;
+	m->cache_model = true;
+	m->cost_l1 = 1;
+	m->cost_l2 = 4;
+	m->cost_local = 80;
+	m->cost_remote = 140;
+	m->cost_lock = 20;
+	m->cost_handoff = 40;
+	m->cost_ipi = 500;
+	m->cost_page = 250;
+	m->cost_op = 10;
+}
+
+/* The file's base name without extension: a workload's default name. */
+static void default_name(struct workload *wl, const char *file)
+{
+	const char *b = strrchr(file, '/'), *dot;
+	size_t len, i;
+
+	b = b ? b + 1 : file;
+	dot = strrchr(b, '.');
+	len = dot && dot != b ? (size_t)(dot - b) : strlen(b);
+	if (len > sizeof(wl->name) - 1)
+		len = sizeof(wl->name) - 1;
+	for (i = 0; i < len; i++)
+		wl->name[i] = (unsigned char)b[i] < 0x20 ? '_' : b[i];
+	wl->name[len] = '\0';
+	if (!len)
+		snprintf(wl->name, sizeof(wl->name), "workload");
+}
+
+/* A touch without bytes: covers the object the name holds at that time. */
+static void resolve_touch_sizes(struct workload *wl, uint64_t *last)
+{
+	size_t i;
+
+	for (i = 0; i < wl->nr_events; i++) {
+		struct wl_event *ev = &wl->events[i];
+
+		if (ev->name < 0)
+			continue;
+		if (ops[ev->op].allowed & K(EK_AS))
+			last[ev->name] = ev->cache >= 0 ?
+					 wl->caches[ev->cache].size : ev->size;
+		else if (ev->op == WL_TOUCH && ev->whole)
+			ev->size = last[ev->name];
+	}
+}
+
+static struct pos ev_pos(unsigned int line, unsigned int col)
+{
+	struct pos p = { line, col };
+
+	return p;
+}
+
+/*
+ * Everything an override can break: the machine's cross-key rules, cache
+ * sizes and tunes, events and generators against the machine and the run
+ * length. Also fills what is derived: the default duration, generator
+ * defaults, touch sizes. Positions are the item's own.
+ */
+static bool validate(struct loader *ld)
+{
+	struct workload *wl = ld->wl;
+	const struct wl_machine *m = &wl->machine;
+	struct cpu_state cs;
+	uint64_t end = 0, *last;
+	char a[32], b[32];
+	size_t i;
+	int j;
+
+	if (!check_machine(ld))
+		return false;
+	for (i = 0; i < wl->nr_caches; i++) {
+		const struct wl_cache *c = &wl->caches[i];
+		struct pos p = ev_pos(c->line, c->col);
+		struct cache_pos cp = { p, p, p, p };
+
+		if (!check_cache(ld, c, &cp))
+			return false;
+		if (!c->at_boot && c->create_t > end)
+			end = c->create_t;
+	}
+	cpu_state_init(&cs, m->cpus);
+	for (i = 0; i < wl->nr_events; i++) {
+		const struct wl_event *ev = &wl->events[i];
+		struct pos p = ev_pos(ev->line, ev->col);
+
+		if (!event_vs_machine(ld, ev, &cs, p, p))
+			return false;
+		if (wl->duration_given && ev->t > wl->duration)
+			return fail_pos(ld, p, "event at t=%s is after the end of the run (duration %s)",
+					fmt_ns(a, sizeof(a), ev->t),
+					fmt_ns(b, sizeof(b), wl->duration));
+		if (ev->t > end)
+			end = ev->t;
+	}
+	for (i = 0; i < wl->nr_generators; i++) {
+		struct wl_generator *g = &wl->generators[i];
+		struct pos p = ev_pos(g->line, g->col);
+
+		if (!g->cpus_given) {
+			g->nr_cpus = m->cpus;
+			for (j = 0; j < m->cpus; j++)
+				g->cpu_list[j] = j;
+		}
+		g->cpus = 0;
+		for (j = 0; j < g->nr_cpus; j++) {
+			if (g->cpu_list[j] >= m->cpus)
+				return fail_pos(ld, p, "generator cpu %d is out of range (the machine has %d CPU%s)",
+						g->cpu_list[j], m->cpus,
+						plural(m->cpus));
+			if (g->cpu_list[j] < 64)
+				g->cpus |= 1ULL << g->cpu_list[j];
+		}
+		for (j = 0; j < g->nr_free_on; j++)
+			if (g->free_on[j] >= m->cpus)
+				return fail_pos(ld, p, "generator free_on cpu %d is out of range (the machine has %d CPU%s)",
+						g->free_on[j], m->cpus,
+						plural(m->cpus));
+		if (!g->until_given) {
+			if (!wl->duration_given)
+				return fail_pos(ld, p, "generator has no end: give it until:, or give the workload a duration:");
+			g->until = wl->duration;
+		}
+		if (g->from >= g->until)
+			return fail_pos(ld, p, "generator from t=%s is not before until t=%s",
+					fmt_ns(a, sizeof(a), g->from),
+					fmt_ns(b, sizeof(b), g->until));
+		if (wl->duration_given && g->until > wl->duration)
+			return fail_pos(ld, p, "generator runs until t=%s, after the end of the run (duration %s)",
+					fmt_ns(a, sizeof(a), g->until),
+					fmt_ns(b, sizeof(b), wl->duration));
+		if (g->until > end)
+			end = g->until;
+	}
+	if (!wl->duration_given)
+		wl->duration = end;
+
+	last = calloc(wl->nr_names + 1, sizeof(*last));
+	if (!last)
+		return fail_pos(ld, nopos, "out of memory");
+	resolve_touch_sizes(wl, last);
+	free(last);
+	return true;
+}
+
+static bool load_root(struct loader *ld, yaml_node_t *root)
+{
+	struct workload *wl = ld->wl;
+	char q[QUOTE_MAX];
+
+	if (root->type != YAML_MAPPING_NODE)
+		return fail(ld, root, "a workload is a mapping of keys (name, seed, machine, slab, caches, events, generators, sample, duration), not %s",
+			    kind(q, root));
+	if (!walk_map(ld, root, &top_table, wl, NULL))
+		return false;
+	if (!wl->name[0])
+		default_name(wl, ld->file);
+	if (!check_machine(ld))
+		return false;
+	if (ld->deferred[D_CACHES] && !load_caches(ld, ld->deferred[D_CACHES]))
+		return false;
+	if (ld->deferred[D_EVENTS] && !load_events(ld, ld->deferred[D_EVENTS]))
+		return false;
+	if (ld->deferred[D_GENERATORS] &&
+	    !load_generators(ld, ld->deferred[D_GENERATORS]))
+		return false;
+	return validate(ld);
+}
+
+/* libyaml's own complaint, at its own position. */
+static void yaml_fail(struct loader *ld, const yaml_parser_t *p,
+		      const unsigned char *buf, size_t len)
+{
+	struct pos at = { 0, 0 };
+	size_t i;
+
+	switch (p->error) {
+	case YAML_MEMORY_ERROR:
+		fail_pos(ld, nopos, "out of memory while reading YAML");
+		return;
+	case YAML_READER_ERROR:
+		/* reader errors carry a byte offset, not a mark */
+		at.line = 1;
+		at.col = 1;
+		for (i = 0; i < p->problem_offset && i < len; i++) {
+			if (buf[i] == '\n') {
+				at.line++;
+				at.col = 1;
+			} else {
+				at.col++;
+			}
+		}
+		fail_pos(ld, at, "cannot read: %s",
+			 p->problem ? p->problem : "bad input");
+		return;
+	case YAML_SCANNER_ERROR:
+	case YAML_PARSER_ERROR:
+	case YAML_COMPOSER_ERROR:
+		at.line = (unsigned int)p->problem_mark.line + 1;
+		at.col = (unsigned int)p->problem_mark.column + 1;
+		if (p->context)
+			fail_pos(ld, at, "YAML syntax error: %s (%s at line %u, column %u)",
+				 p->problem ? p->problem : "?", p->context,
+				 (unsigned int)p->context_mark.line + 1,
+				 (unsigned int)p->context_mark.column + 1);
+		else
+			fail_pos(ld, at, "YAML syntax error: %s",
+				 p->problem ? p->problem : "?");
+		return;
+	default:
+		fail_pos(ld, nopos, "cannot read YAML");
+		return;
+	}
+}
+
+static void loader_release(struct loader *ld)
+{
+	free(ld->ni);
+	free(ld->hash);
+	free(ld->cstate);
+	ld->ni = NULL;
+	ld->hash = NULL;
+	ld->cstate = NULL;
+}
+
+/* Parses buf as the workload called name; on failure *wl is left empty. */
+static bool load_buffer(const char *name, const unsigned char *buf,
+			size_t len, struct workload *wl, char *err,
+			size_t errlen)
+{
+	struct loader ld;
+	yaml_parser_t parser;
+	yaml_document_t doc, extra;
+	yaml_node_t *root;
+	bool ok = false;
+
+	memset(&ld, 0, sizeof(ld));
+	ld.wl = wl;
+	ld.file = name;
+	ld.err = err;
+	ld.errlen = errlen;
+	if (err && errlen)
+		err[0] = '\0';
+	set_defaults(wl);
+	snprintf(wl->file, sizeof(wl->file), "%s", name);
+
+	if (!yaml_parser_initialize(&parser)) {
+		fail_pos(&ld, nopos, "out of memory");
+		goto out;
+	}
+	yaml_parser_set_input_string(&parser, buf, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		yaml_fail(&ld, &parser, buf, len);
+		yaml_parser_delete(&parser);
+		goto out;
+	}
+	ld.doc = &doc;
+	root = yaml_document_get_root_node(&doc);
+	if (!root) {
+		fail_pos(&ld, nopos, "empty workload (expected a mapping with name, seed, machine, caches, events, ...)");
+	} else if (!yaml_parser_load(&parser, &extra)) {
+		yaml_fail(&ld, &parser, buf, len);
+	} else {
+		yaml_node_t *r2 = yaml_document_get_root_node(&extra);
+
+		if (r2)
+			fail(&ld, r2, "a second YAML document; a workload is one document");
+		yaml_document_delete(&extra);
+	}
+	if (!ld.failed)
+		ok = load_root(&ld, root);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+out:
+	loader_release(&ld);
+	if (!ok)
+		workload_free(wl);
+	return ok;
+}
+
+bool workload_load_string(const char *name, const char *yaml,
+			  struct workload *wl, char *err, size_t errlen)
+{
+	if (!yaml)
+		yaml = "";
+	return load_buffer(name ? name : "<string>",
+			   (const unsigned char *)yaml, strlen(yaml), wl, err,
+			   errlen);
+}
+
+bool workload_load(const char *path, struct workload *wl, char *err,
+		   size_t errlen)
+{
+	unsigned char *buf = NULL, *p;
+	size_t len = 0, cap = 0, n;
+	FILE *f = fopen(path, "rb");
+	bool ok;
+
+	memset(wl, 0, sizeof(*wl));
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+			 strerror(errno));
+		return false;
+	}
+	for (;;) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 65536;
+			if (cap > MAX_FILE_SIZE) {
+				snprintf(err, errlen, "%s: too large (over %lu MiB)",
+					 path, MAX_FILE_SIZE >> 20);
+				goto fail;
+			}
+			p = realloc(buf, cap);
+			if (!p) {
+				snprintf(err, errlen, "%s: out of memory", path);
+				goto fail;
+			}
+			buf = p;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: cannot read: %s", path,
+			 strerror(errno));
+		goto fail;
+	}
+	fclose(f);
+	ok = load_buffer(path, buf, len, wl, err, errlen);
+	free(buf);
+	return ok;
+fail:
+	fclose(f);
+	free(buf);
+	return false;
+}
+
+void workload_free(struct workload *wl)
+{
+	if (!wl)
+		return;
+	free(wl->caches);
+	free(wl->names);
+	free(wl->events);
+	free(wl->generators);
+	memset(wl, 0, sizeof(*wl));
+}
+
+/* ------------------------------------------------------------------ */
+/* Overrides                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Follows a dotted path through the tables down to one scalar key and runs
+ * its handler on the value. Section rows (mappings with a sub-table) are
+ * descended; anything else must be the last component.
+ */
+static bool set_path(struct loader *ld, const struct key_table *tab,
+		     void *base, const char *path, yaml_node_t *val)
+{
+	const char *dot = strchr(path, '.');
+	size_t len = dot ? (size_t)(dot - path) : strlen(path);
+	const struct key_row *row = find_row(tab, path, len);
+	char list[LIST_MAX];
+
+	if (!row) {
+		key_list(tab, list, sizeof(list));
+		return fail_pos(ld, nopos, "unknown key '%.*s' in %s (expected one of: %s)",
+				(int)len, path, tab->what, list);
+	}
+	if (row->type == YAML_MAPPING_NODE && row->arg) {
+		if (!dot) {
+			key_list(row->arg, list, sizeof(list));
+			return fail_pos(ld, nopos, "'%s' is a section; set one of its keys (%s)",
+					row->key, list);
+		}
+		return set_path(ld, row->arg, (char *)base + row->off, dot + 1,
+				val);
+	}
+	if (dot || row->type == YAML_SEQUENCE_NODE ||
+	    row->type == YAML_MAPPING_NODE)
+		return fail_pos(ld, nopos, "'%s' cannot be set from the command line",
+				row->key);
+	return row->fn(ld, val, (char *)base + row->off, row);
+}
+
+static const char *const settable =
+	"settable: seed, sample, duration, slab.debug, machine.*, caches.NAME.size, .align, .tune.limit, .tune.batchcount, .tune.shared";
+
+/* Applies one override to ld->wl; the caller restores on failure. */
+static bool apply_override(struct loader *ld, const char *key,
+			   yaml_node_t *val)
+{
+	static const char *const top_ok[] = {
+		"seed", "sample", "duration", "slab.debug", "machine.",
+	};
+	static const char *const cache_ok[] = {
+		"size", "align", "tune.limit", "tune.batchcount", "tune.shared",
+	};
+	struct workload *wl = ld->wl;
+	size_t i, len;
+
+	if (!strncmp(key, "caches.", 7)) {
+		const char *rest = key + 7;
+
+		for (i = 0; i < wl->nr_caches; i++) {
+			len = strlen(wl->caches[i].name);
+			if (!strncmp(rest, wl->caches[i].name, len) &&
+			    rest[len] == '.')
+				break;
+		}
+		if (i == wl->nr_caches)
+			return fail_pos(ld, nopos, "no declared cache matches '%s'",
+					key);
+		rest += len + 1;
+		for (len = 0; len < ARRAY_SIZE(cache_ok); len++)
+			if (!strcmp(rest, cache_ok[len]))
+				return set_path(ld, &cache_table, &wl->caches[i],
+						rest, val);
+		return fail_pos(ld, nopos, "'%s' cannot be set (%s)", key,
+				settable);
+	}
+	for (i = 0; i < ARRAY_SIZE(top_ok); i++) {
+		len = strlen(top_ok[i]);
+		if (top_ok[i][len - 1] == '.' ? !strncmp(key, top_ok[i], len)
+					      : !strcmp(key, top_ok[i]))
+			return set_path(ld, &top_table, wl, key, val);
+	}
+	return fail_pos(ld, nopos, "'%s' cannot be set (%s)", key, settable);
+}
+
+bool workload_override(struct workload *wl, const char *assignment,
+		       char *err, size_t errlen)
+{
+	struct loader ld;
+	yaml_document_t doc;
+	struct wl_machine machine;
+	struct wl_cache *saved = NULL;
+	uint64_t seed, sample, duration;
+	bool debug, duration_given, ok = false;
+	const char *eq = assignment ? strchr(assignment, '=') : NULL;
+	char key[256], scratch[8];
+	int idx;
+
+	memset(&ld, 0, sizeof(ld));
+	ld.wl = wl;
+	ld.file = wl->file;
+	ld.err = err;
+	ld.errlen = errlen;
+	ld.set = assignment ? assignment : "(null)";
+	if (err && errlen)
+		err[0] = '\0';
+	if (!eq || eq == assignment || (size_t)(eq - assignment) >= sizeof(key))
+		return fail_pos(&ld, nopos, "expected KEY=VALUE (%s)", settable);
+	snprintf(key, sizeof(key), "%.*s", (int)(eq - assignment), assignment);
+
+	if (!yaml_document_initialize(&doc, NULL, NULL, NULL, 1, 1))
+		return fail_pos(&ld, nopos, "out of memory");
+	idx = yaml_document_add_scalar(&doc, NULL, (yaml_char_t *)(eq + 1),
+				       (int)strlen(eq + 1),
+				       YAML_PLAIN_SCALAR_STYLE);
+	if (!idx) {
+		yaml_document_delete(&doc);
+		return fail_pos(&ld, nopos, "the value is not valid UTF-8");
+	}
+	ld.doc = &doc;
+
+	/* what an override can change, to put back if it does not hold */
+	machine = wl->machine;
+	seed = wl->seed;
+	sample = wl->sample;
+	duration = wl->duration;
+	debug = wl->debug;
+	duration_given = wl->duration_given;
+	if (wl->nr_caches) {
+		saved = malloc(wl->nr_caches * sizeof(*saved));
+		if (!saved) {
+			yaml_document_delete(&doc);
+			return fail_pos(&ld, nopos, "out of memory");
+		}
+		memcpy(saved, wl->caches, wl->nr_caches * sizeof(*saved));
+	}
+
+	ok = apply_override(&ld, key, yaml_document_get_node(&doc, idx)) &&
+	     validate(&ld);
+	if (!ok) {
+		struct loader quiet;
+
+		wl->machine = machine;
+		wl->seed = seed;
+		wl->sample = sample;
+		wl->duration = duration;
+		wl->debug = debug;
+		wl->duration_given = duration_given;
+		if (saved)
+			memcpy(wl->caches, saved,
+			       wl->nr_caches * sizeof(*saved));
+		/* recompute what validate derived; it held before */
+		memset(&quiet, 0, sizeof(quiet));
+		quiet.wl = wl;
+		quiet.file = wl->file;
+		quiet.err = scratch;
+		quiet.errlen = sizeof(scratch);
+		validate(&quiet);
+	}
+	free(saved);
+	yaml_document_delete(&doc);
+	return ok;
+}

@@ -46,6 +46,7 @@ struct wl_cache {
 	struct wl_tune tune;		/* applied right after creation */
 	bool at_boot;			/* created before t=0 (no `t:` given) */
 	uint64_t create_t;
+	unsigned int line, col;		/* where it was declared */
 };
 
 enum wl_op {
@@ -62,7 +63,7 @@ enum wl_policy { WL_POLICY_DEFAULT, WL_POLICY_INTERLEAVE, WL_POLICY_BIND,
 
 struct wl_event {
 	uint64_t t;			/* ns */
-	int cpu;			/* -1 where it does not apply */
+	int cpu;			/* runs on; cpu_up/down, mempolicy: target */
 	enum wl_op op;
 	int cache;			/* index into caches, -1 none */
 	int name;			/* index into names (as: / free:), -1 none */
@@ -72,6 +73,8 @@ struct wl_event {
 	struct wl_tune tune;
 	enum wl_policy policy;
 	uint64_t nodemask;		/* interleave/bind nodes */
+	bool write;			/* touch: write (default) or read */
+	bool whole;			/* touch: no bytes: given, size = object */
 	unsigned int line, col;		/* where it was written */
 };
 
@@ -89,6 +92,7 @@ struct wl_generator {
 	uint64_t touch;			/* bytes written after alloc */
 	unsigned int gfp;
 	uint64_t from, until;		/* ns */
+	bool until_given, cpus_given;	/* else until = duration, cpus = all */
 	unsigned int line, col;
 };
 
@@ -100,6 +104,7 @@ struct workload {
 	bool debug;			/* slab: {debug: true} */
 	uint64_t sample;		/* ns; 0 = no time series */
 	uint64_t duration;		/* ns; 0 = until the last event */
+	bool duration_given;		/* else the loader computed duration */
 	struct wl_cache *caches;
 	size_t nr_caches;
 	char (*names)[64];		/* as: names, in order of first use */
