@@ -1,1 +1,1365 @@
-/* placeholder: being written */
+/*
+ * The engine: simulated CPUs as coroutines in virtual time.
+ *
+ * Every simulated CPU owns a coroutine and a clock. Exactly one context
+ * runs at a time: the scheduler (engine_run's own stack, which also runs
+ * globals) or one CPU. A CPU runs until a sync point finds some other
+ * piece of work that is earlier in (time, CPU) order; then it switches
+ * straight to that CPU, or to the scheduler for a global. Nothing but the
+ * (time, CPU, sequence) keys decides who runs, so a run is a pure
+ * function of its inputs.
+ *
+ * Words used below (see engine.h for the public ones):
+ *   ready     a CPU that could run now: an idle CPU with a queued operation
+ *             or IPI, a CPU suspended at a sync point, a blocked CPU with
+ *             an IPI it may take. Its key is the time it would run at.
+ *   busy      a CPU inside an operation or an IPI handler (running, ready
+ *             or blocked); its key is when that work started.
+ *   waiter    a record on a blocked CPU's own stack saying what it waits
+ *             for; whoever completes the wait fills it in.
+ */
+#include "sim/engine.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/coro.h"
+
+#define DEFAULT_STACK	(256u * 1024u)
+#define MAX_CPUS	4096
+
+static vtime_t vmax(vtime_t a, vtime_t b)
+{
+	return a > b ? a : b;
+}
+
+/* ------------------------------------------------------------------ */
+/* Work queues: (time, sequence) heaps                                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Each CPU has one heap of operations and one of pending IPIs, and the
+ * engine one heap of globals. Per-CPU heaps give the same order as the
+ * single (time, CPU, seq) queue of the design, but let the scheduler
+ * skip a CPU whose head cannot start yet because the CPU is busy.
+ */
+struct ipi_call;
+
+struct qent {
+	vtime_t t;
+	uint64_t seq;
+	engine_fn fn;
+	void *arg;
+	struct ipi_call *call;	/* IPIs: the on_each_cpu waiting for it */
+};
+
+struct qheap {
+	struct qent *v;
+	size_t n, cap;
+};
+
+static bool qent_less(const struct qent *a, const struct qent *b)
+{
+	return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
+
+/* Returns false (heap unchanged) when memory runs out. */
+static bool qheap_push(struct qheap *h, const struct qent *ent)
+{
+	size_t i;
+
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 16;
+		struct qent *v = realloc(h->v, cap * sizeof(*v));
+
+		if (!v)
+			return false;
+		h->v = v;
+		h->cap = cap;
+	}
+	i = h->n++;
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+
+		if (!qent_less(ent, &h->v[parent]))
+			break;
+		h->v[i] = h->v[parent];
+		i = parent;
+	}
+	h->v[i] = *ent;
+	return true;
+}
+
+static struct qent qheap_pop(struct qheap *h)
+{
+	struct qent top = h->v[0];
+	struct qent last = h->v[--h->n];
+	size_t i = 0;
+
+	for (;;) {
+		size_t child = 2 * i + 1;
+
+		if (child >= h->n)
+			break;
+		if (child + 1 < h->n && qent_less(&h->v[child + 1], &h->v[child]))
+			child++;
+		if (!qent_less(&h->v[child], &last))
+			break;
+		h->v[i] = h->v[child];
+		i = child;
+	}
+	if (h->n)
+		h->v[i] = last;
+	return top;
+}
+
+/* ------------------------------------------------------------------ */
+/* CPU sets ordered by (key, CPU)                                       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * "Which ready CPU is earliest" and "which busy CPU started earliest"
+ * are asked at every sync point, so both are indexed binary heaps:
+ * O(log n) updates, O(1) minimum, no scan over all CPUs.
+ */
+struct cpuheap {
+	int n;
+	int *slot;		/* heap of CPU numbers */
+	int *pos;		/* slot index of each CPU, -1 when absent */
+	vtime_t *key;
+};
+
+static bool ch_less(const struct cpuheap *h, int a, int b)
+{
+	return h->key[a] < h->key[b] || (h->key[a] == h->key[b] && a < b);
+}
+
+static void ch_place(struct cpuheap *h, int i, int cpu)
+{
+	h->slot[i] = cpu;
+	h->pos[cpu] = i;
+}
+
+static void ch_up(struct cpuheap *h, int i)
+{
+	int cpu = h->slot[i];
+
+	while (i > 0) {
+		int parent = (i - 1) / 2;
+
+		if (!ch_less(h, cpu, h->slot[parent]))
+			break;
+		ch_place(h, i, h->slot[parent]);
+		i = parent;
+	}
+	ch_place(h, i, cpu);
+}
+
+static void ch_down(struct cpuheap *h, int i)
+{
+	int cpu = h->slot[i];
+
+	for (;;) {
+		int child = 2 * i + 1;
+
+		if (child >= h->n)
+			break;
+		if (child + 1 < h->n && ch_less(h, h->slot[child + 1], h->slot[child]))
+			child++;
+		if (!ch_less(h, h->slot[child], cpu))
+			break;
+		ch_place(h, i, h->slot[child]);
+		i = child;
+	}
+	ch_place(h, i, cpu);
+}
+
+static void ch_set(struct cpuheap *h, int cpu, vtime_t key)
+{
+	int i = h->pos[cpu];
+
+	h->key[cpu] = key;
+	if (i < 0) {
+		i = h->n++;
+		ch_place(h, i, cpu);
+	}
+	ch_up(h, i);
+	ch_down(h, h->pos[cpu]);
+}
+
+static void ch_del(struct cpuheap *h, int cpu)
+{
+	int i = h->pos[cpu];
+	int last;
+
+	if (i < 0)
+		return;
+	h->pos[cpu] = -1;
+	last = h->slot[--h->n];
+	if (i == h->n)
+		return;
+	ch_place(h, i, last);
+	ch_up(h, i);
+	ch_down(h, h->pos[last]);
+}
+
+static int ch_top(const struct cpuheap *h)
+{
+	return h->n ? h->slot[0] : -1;
+}
+
+static bool ch_init(struct cpuheap *h, int nr)
+{
+	h->n = 0;
+	h->slot = calloc((size_t)nr, sizeof(*h->slot));
+	h->pos = malloc((size_t)nr * sizeof(*h->pos));
+	h->key = calloc((size_t)nr, sizeof(*h->key));
+	if (!h->slot || !h->pos || !h->key)
+		return false;
+	for (int i = 0; i < nr; i++)
+		h->pos[i] = -1;
+	return true;
+}
+
+static void ch_free(struct cpuheap *h)
+{
+	free(h->slot);
+	free(h->pos);
+	free(h->key);
+}
+
+/* ------------------------------------------------------------------ */
+/* The engine's state                                                   */
+/* ------------------------------------------------------------------ */
+
+enum cpu_state {
+	CPU_IDLE,	/* no operation; may have queued work */
+	CPU_RUNNING,	/* its coroutine is the one executing */
+	CPU_RUNNABLE,	/* suspended at a sync point, or woken */
+	CPU_BLOCKED,	/* waiting for a lock, IPIs or a grace period */
+};
+
+enum work_kind { WORK_NONE, WORK_OP, WORK_IRQ };
+
+/*
+ * A spinning CPU takes an IPI only with irqs on and no spinlock held; a
+ * sleeping one (mutex, synchronize_rcu) always can, and sleeping is an
+ * RCU quiescent state, as a context switch is in the kernel.
+ */
+enum block_kind { BLOCK_SPIN, BLOCK_SLEEP };
+
+struct waiter {
+	struct waiter *next;	/* lock wait queue, arrival order */
+	int cpu;
+	vtime_t since;		/* clock when the wait began */
+	bool done;		/* the condition was met */
+	bool clocked;		/* the waker already moved the clock */
+	vtime_t when, extra;	/* resume at max(clock, when) + extra */
+};
+
+struct ipi_call {
+	struct waiter w;
+	int caller;
+	int pending;		/* targets not finished yet */
+	vtime_t latest;		/* latest finish among targets */
+};
+
+struct engine;
+
+struct cpu {
+	struct engine *e;
+	int id, node;
+	bool online;
+	enum cpu_state state;
+	vtime_t clock;
+	struct coro co;
+	struct qheap ops, ipis;
+	enum work_kind work;
+	struct qent cur;	/* the operation or IPI being run */
+	bool irqs_off;
+	int in_irq;		/* depth of IPI handlers */
+	int spin_held;		/* spinlocks held: IPIs wait until 0 */
+	int locks_held;		/* spinlocks + mutexes: must be 0 at op end */
+	struct waiter *blocked_on;
+	enum block_kind block;
+	uint32_t wait_lock;	/* for the deadlock report */
+	const char *wait_what;
+	bool rcu_need;		/* owes a quiescent state to the grace period */
+};
+
+struct lock {
+	enum lock_kind kind;
+	uint32_t cls;
+	uint64_t addr;
+	bool held;
+	int holder;
+	int last_cpu;		/* last acquirer, for bounces; -1 none */
+	vtime_t acquired;
+	struct waiter *waiters;
+};
+
+struct lclass {
+	uint64_t holds;		/* hold times recorded, to seed hold_min */
+};
+
+struct rcu_cb {
+	engine_fn fn;
+	void *arg;
+	struct waiter *w;	/* synchronize_rcu: wake this CPU instead */
+	int cpu;
+};
+
+struct rcu_batch {
+	struct rcu_cb *v;
+	size_t n, cap;
+};
+
+struct engine {
+	int nr_cpus;
+	struct engine_costs costs;
+	size_t stack_size;
+	struct cpu *cpus;
+	struct coro sched;
+	struct cpu *cur;	/* CPU whose coroutine runs; NULL: scheduler */
+	int as_cpu;		/* what engine_cpu() says */
+	vtime_t gnow;		/* time of the global running (or last run) */
+	uint64_t seq;
+	struct qheap globals;
+	struct cpuheap ready, busy;
+
+	struct lock *locks;
+	uint32_t nr_locks, cap_locks;
+	struct lock_class_stat *cls;
+	struct lclass *cls_priv;
+	size_t nr_cls, cap_cls;
+
+	struct {
+		struct rcu_batch cur, next;
+		bool active;
+		int need;
+		vtime_t latest;
+	} rcu;
+
+	bool boot_irqs_off;
+	struct engine_stats stats;
+	bool in_run, dead, stop;
+	int code, stop_code;
+	jmp_buf unwind;
+};
+
+/* ------------------------------------------------------------------ */
+/* Failing loudly                                                       */
+/* ------------------------------------------------------------------ */
+
+static vtime_t now_of(const struct engine *e)
+{
+	return e->cur ? e->cur->clock : e->gnow;
+}
+
+/*
+ * An engine BUG check: one line to stderr naming the CPU and time, then
+ * the run is abandoned with ENGINE_EBUG (outside a run: the process
+ * aborts, there is nothing to unwind to).
+ */
+__attribute__((noreturn, format(printf, 2, 3)))
+static void engine_bug(struct engine *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "slabsim engine: BUG at t=%llu ns cpu %d: ",
+		(unsigned long long)now_of(e), e->as_cpu);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (!e->in_run)
+		abort();
+	engine_abort(e, ENGINE_EBUG);
+}
+
+void engine_abort(struct engine *e, int code)
+{
+	struct cpu *c = e->cur;
+
+	e->dead = true;
+	e->code = code;
+	if (c) {
+		/* Never resumed: its stack is simply dropped with the engine. */
+		e->cur = NULL;
+		e->as_cpu = -1;
+		e->stats.switches++;
+		coro_switch(&c->co, &e->sched);
+	} else if (e->in_run) {
+		/* A global runs on engine_run's own stack: plain unwinding. */
+		longjmp(e->unwind, 1);
+	}
+	fprintf(stderr, "slabsim engine: abort(%d) outside engine_run\n", code);
+	exit(code > 0 && code < 256 ? code : 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Choosing what runs next                                              */
+/* ------------------------------------------------------------------ */
+
+static bool ipi_allowed(const struct cpu *c)
+{
+	if (c->state == CPU_BLOCKED && c->block == BLOCK_SLEEP)
+		return true;
+	return !c->irqs_off && c->spin_held == 0;
+}
+
+/*
+ * Recompute c's place in the ready set after anything about it changed.
+ * The running CPU is never in it: it is compared by hand at sync points.
+ */
+static void cpu_update(struct engine *e, struct cpu *c)
+{
+	vtime_t key = VTIME_NEVER;
+	bool ready = false;
+
+	switch (c->state) {
+	case CPU_RUNNING:
+		break;
+	case CPU_RUNNABLE:
+		key = c->clock;
+		ready = true;
+		break;
+	case CPU_BLOCKED:
+		if (c->ipis.n && ipi_allowed(c)) {
+			key = vmax(c->ipis.v[0].t, c->clock);
+			ready = true;
+		}
+		break;
+	case CPU_IDLE:
+		if (c->ipis.n) {
+			key = c->ipis.v[0].t;
+			ready = true;
+		}
+		if (c->online && c->ops.n && (!ready || c->ops.v[0].t < key)) {
+			key = c->ops.v[0].t;
+			ready = true;
+		}
+		key = vmax(key, c->clock);
+		break;
+	}
+	if (ready)
+		ch_set(&e->ready, c->id, key);
+	else
+		ch_del(&e->ready, c->id);
+}
+
+enum pick { PICK_NONE, PICK_GLOBAL, PICK_CPU };
+
+/*
+ * The earliest piece of work in (time, CPU) order, globals counting as
+ * CPU -1. A global waits until no operation that started before its
+ * time is still in progress, so it sees each of those finished.
+ */
+static enum pick pick_next(const struct engine *e, int *cpu)
+{
+	int c = ch_top(&e->ready);
+
+	if (e->globals.n) {
+		vtime_t tg = e->globals.v[0].t;
+		int b = ch_top(&e->busy);
+
+		if ((b < 0 || e->busy.key[b] >= tg) &&
+		    (c < 0 || tg <= e->ready.key[c]))
+			return PICK_GLOBAL;
+	}
+	if (c < 0)
+		return PICK_NONE;
+	*cpu = c;
+	return PICK_CPU;
+}
+
+/*
+ * Make t the running CPU: take it out of the ready set and, if it was
+ * idle, hand it its next operation or IPI (IPIs first at equal times).
+ */
+static void cpu_prepare(struct engine *e, struct cpu *t)
+{
+	ch_del(&e->ready, t->id);
+	if (t->state == CPU_IDLE) {
+		bool irq = t->ipis.n != 0;
+
+		if (irq && t->online && t->ops.n &&
+		    vmax(t->ops.v[0].t, t->clock) < vmax(t->ipis.v[0].t, t->clock))
+			irq = false;
+		if (irq) {
+			t->cur = qheap_pop(&t->ipis);
+			t->work = WORK_IRQ;
+		} else {
+			t->cur = qheap_pop(&t->ops);
+			t->work = WORK_OP;
+		}
+		t->clock = vmax(t->cur.t, t->clock);
+		ch_set(&e->busy, t->id, t->clock);
+	}
+	t->state = CPU_RUNNING;
+}
+
+static void switch_to_cpu(struct engine *e, struct coro *from, struct cpu *t)
+{
+	e->cur = t;
+	e->as_cpu = t->id;
+	e->stats.switches++;
+	coro_switch(from, &t->co);
+}
+
+/*
+ * Called by the running CPU me once its own state says what it is now
+ * (runnable, idle or blocked). Runs whatever is earliest: me again
+ * without a switch (the fast path), another CPU directly, or the
+ * scheduler for a global, a stop or the end. Returns when me is resumed.
+ */
+static void cpu_schedule(struct engine *e, struct cpu *me)
+{
+	int t;
+
+	if (!e->stop && pick_next(e, &t) == PICK_CPU) {
+		struct cpu *next = &e->cpus[t];
+
+		cpu_prepare(e, next);
+		if (next != me)
+			switch_to_cpu(e, &me->co, next);
+		return;
+	}
+	e->cur = NULL;
+	e->as_cpu = -1;
+	e->stats.switches++;
+	coro_switch(&me->co, &e->sched);
+}
+
+/* ------------------------------------------------------------------ */
+/* Sync points, blocking and waking                                     */
+/* ------------------------------------------------------------------ */
+
+static void deliver_ipis(struct engine *e, struct cpu *c, bool force);
+static void rcu_quiescent(struct engine *e, struct cpu *c);
+
+/* Does anything other than c come before c's clock? */
+static bool must_yield(const struct engine *e, const struct cpu *c)
+{
+	int t = ch_top(&e->ready);
+
+	if (t >= 0 && (e->ready.key[t] < c->clock ||
+		       (e->ready.key[t] == c->clock && t < c->id)))
+		return true;
+	if (e->globals.n) {
+		vtime_t tg = e->globals.v[0].t;
+		int b = ch_top(&e->busy);
+
+		if (tg <= c->clock && (b < 0 || e->busy.key[b] >= tg))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A sync point of the running CPU: give way to earlier work, then take
+ * the IPIs that have arrived by now if interrupts allow.
+ */
+static void cpu_sync(struct engine *e, struct cpu *c)
+{
+	if (must_yield(e, c)) {
+		c->state = CPU_RUNNABLE;
+		cpu_update(e, c);
+		cpu_schedule(e, c);
+	}
+	if (c->ipis.n)
+		deliver_ipis(e, c, false);
+}
+
+/*
+ * Complete w for CPU c: it may continue at max(its clock, when) + extra.
+ * If c is parked on exactly this wait it becomes runnable now; if it is
+ * busy elsewhere (an IPI handler taken while waiting), cpu_wait applies
+ * the clock when control comes back to it.
+ */
+static void wake(struct engine *e, struct cpu *c, struct waiter *w,
+		 vtime_t when, vtime_t extra)
+{
+	w->done = true;
+	w->when = when;
+	w->extra = extra;
+	if (c->state == CPU_BLOCKED && c->blocked_on == w) {
+		c->clock = vmax(c->clock, when) + extra;
+		w->clocked = true;
+		c->state = CPU_RUNNABLE;
+		cpu_update(e, c);
+	}
+}
+
+/*
+ * Park the running CPU until w is done, taking IPIs meanwhile when the
+ * kind of wait allows. On return c's clock includes the wait.
+ */
+static void cpu_wait(struct engine *e, struct cpu *c, struct waiter *w,
+		     enum block_kind kind)
+{
+	while (!w->done) {
+		c->state = CPU_BLOCKED;
+		c->blocked_on = w;
+		c->block = kind;
+		if (kind == BLOCK_SLEEP)
+			rcu_quiescent(e, c);
+		cpu_update(e, c);
+		cpu_schedule(e, c);
+		c->blocked_on = NULL;
+		if (!w->done && c->ipis.n) {
+			/* Resumed to take an interrupt, not because w is done. */
+			c->clock = vmax(c->clock, c->ipis.v[0].t);
+			deliver_ipis(e, c, kind == BLOCK_SLEEP);
+		}
+	}
+	if (!w->clocked) {
+		c->clock = vmax(c->clock, w->when) + w->extra;
+		w->clocked = true;
+	}
+	c->wait_lock = 0;
+	c->wait_what = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Running operations and IPIs on a CPU's coroutine                     */
+/* ------------------------------------------------------------------ */
+
+/* Run one IPI handler on c, interrupts off, and report to its caller. */
+static void run_ipi(struct engine *e, struct cpu *c, const struct qent *ent)
+{
+	struct ipi_call *call = ent->call;
+	bool was_off = c->irqs_off;
+
+	c->irqs_off = true;
+	c->in_irq++;
+	ent->fn(ent->arg);
+	c->in_irq--;
+	c->irqs_off = was_off;
+	call->latest = vmax(call->latest, c->clock);
+	if (--call->pending == 0)
+		wake(e, &e->cpus[call->caller], &call->w, call->latest, 0);
+}
+
+/* Take c's pending IPIs that have arrived by its clock (force: any). */
+static void deliver_ipis(struct engine *e, struct cpu *c, bool force)
+{
+	while (c->ipis.n && c->ipis.v[0].t <= c->clock &&
+	       (force || (!c->irqs_off && c->spin_held == 0))) {
+		struct qent ent = qheap_pop(&c->ipis);
+
+		run_ipi(e, c, &ent);
+	}
+}
+
+/* Each CPU's coroutine: run the work cpu_prepare handed over, forever. */
+static void cpu_main(void *arg)
+{
+	struct cpu *c = arg;
+	struct engine *e = c->e;
+
+	for (;;) {
+		if (c->work == WORK_OP) {
+			c->clock += e->costs.op;
+			e->stats.operations++;
+			c->cur.fn(c->cur.arg);
+			if (c->locks_held)
+				engine_bug(e, "operation ended holding %d lock(s)",
+					   c->locks_held);
+		} else {
+			struct qent ent = c->cur;
+
+			run_ipi(e, c, &ent);
+		}
+		ch_del(&e->busy, c->id);
+		c->state = CPU_IDLE;
+		if (c->work == WORK_OP) {
+			/* Idle first: a grace period starting now skips c. */
+			c->work = WORK_NONE;
+			rcu_quiescent(e, c);
+		}
+		c->work = WORK_NONE;
+		cpu_update(e, c);
+		cpu_schedule(e, c);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Creating and running an engine                                       */
+/* ------------------------------------------------------------------ */
+
+struct engine *engine_create(const struct engine_config *cfg)
+{
+	struct engine *e;
+
+	if (!cfg || cfg->nr_cpus < 1 || cfg->nr_cpus > MAX_CPUS)
+		return NULL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->nr_cpus = cfg->nr_cpus;
+	e->costs = cfg->costs;
+	e->stack_size = cfg->stack_size ? cfg->stack_size : DEFAULT_STACK;
+	e->as_cpu = -1;
+	coro_init_self(&e->sched);
+	e->cpus = calloc((size_t)e->nr_cpus, sizeof(*e->cpus));
+	if (!e->cpus || !ch_init(&e->ready, e->nr_cpus) ||
+	    !ch_init(&e->busy, e->nr_cpus))
+		goto fail;
+	for (int i = 0; i < e->nr_cpus; i++) {
+		struct cpu *c = &e->cpus[i];
+
+		c->e = e;
+		c->id = i;
+		c->node = cfg->cpu_node ? cfg->cpu_node[i] : 0;
+		c->online = true;
+		if (coro_create(&c->co, e->stack_size, cpu_main, c) != 0)
+			goto fail;
+	}
+	return e;
+fail:
+	engine_destroy(e);
+	return NULL;
+}
+
+void engine_destroy(struct engine *e)
+{
+	if (!e)
+		return;
+	for (int i = 0; e->cpus && i < e->nr_cpus; i++) {
+		coro_free(&e->cpus[i].co);
+		free(e->cpus[i].ops.v);
+		free(e->cpus[i].ipis.v);
+	}
+	free(e->cpus);
+	ch_free(&e->ready);
+	ch_free(&e->busy);
+	free(e->globals.v);
+	free(e->locks);
+	for (size_t i = 0; i < e->nr_cls; i++)
+		free((char *)e->cls[i].name);
+	free(e->cls);
+	free(e->cls_priv);
+	free(e->rcu.cur.v);
+	free(e->rcu.next.v);
+	free(e);
+}
+
+static struct cpu *cpu_arg(struct engine *e, int cpu, const char *what)
+{
+	if (cpu < 0 || cpu >= e->nr_cpus)
+		engine_bug(e, "%s: no CPU %d", what, cpu);
+	return &e->cpus[cpu];
+}
+
+void engine_post(struct engine *e, vtime_t t, int cpu, engine_fn fn, void *arg)
+{
+	struct cpu *c = cpu_arg(e, cpu, "engine_post");
+	struct qent ent = { .t = t, .seq = e->seq++, .fn = fn, .arg = arg };
+
+	if (!c->online)
+		engine_bug(e, "operation posted to offline CPU %d", cpu);
+	if (!qheap_push(&c->ops, &ent))
+		engine_bug(e, "out of memory for the event queue");
+	cpu_update(e, c);
+}
+
+void engine_post_global(struct engine *e, vtime_t t, engine_fn fn, void *arg)
+{
+	struct qent ent = { .t = t, .seq = e->seq++, .fn = fn, .arg = arg };
+
+	if (!qheap_push(&e->globals, &ent))
+		engine_bug(e, "out of memory for the event queue");
+}
+
+/* Nothing can run but some CPU is inside work: say who waits for what. */
+static void report_deadlock(struct engine *e)
+{
+	fprintf(stderr, "slabsim engine: deadlock: no CPU can make progress\n");
+	for (int i = 0; i < e->nr_cpus; i++) {
+		struct cpu *c = &e->cpus[i];
+
+		if (c->state != CPU_BLOCKED)
+			continue;
+		if (c->wait_lock) {
+			struct lock *l = &e->locks[c->wait_lock - 1];
+
+			fprintf(stderr, "  cpu %d at t=%llu waits for lock %u (%s) held by cpu %d\n",
+				i, (unsigned long long)c->clock, c->wait_lock,
+				e->cls[l->cls].name, l->holder);
+		} else {
+			fprintf(stderr, "  cpu %d at t=%llu waits for %s\n", i,
+				(unsigned long long)c->clock,
+				c->wait_what ? c->wait_what : "?");
+		}
+	}
+}
+
+int engine_run(struct engine *e)
+{
+	if (e->dead)
+		return e->code;
+	if (e->in_run || e->cur)
+		engine_bug(e, "engine_run called from inside a run");
+	e->in_run = true;
+	if (setjmp(e->unwind)) {
+		/* engine_abort from a global: e->code holds the answer. */
+		e->in_run = false;
+		return e->code;
+	}
+	while (!e->dead) {
+		struct qent g;
+		int t;
+
+		if (e->stop) {
+			e->stop = false;
+			e->in_run = false;
+			return e->stop_code;
+		}
+		switch (pick_next(e, &t)) {
+		case PICK_GLOBAL:
+			g = qheap_pop(&e->globals);
+			e->gnow = g.t;
+			e->stats.globals++;
+			g.fn(g.arg);
+			break;
+		case PICK_CPU:
+			cpu_prepare(e, &e->cpus[t]);
+			switch_to_cpu(e, &e->sched, &e->cpus[t]);
+			break;
+		case PICK_NONE:
+			if (ch_top(&e->busy) < 0) {
+				e->in_run = false;
+				return 0;
+			}
+			report_deadlock(e);
+			e->dead = true;
+			e->code = ENGINE_EDEADLOCK;
+			break;
+		}
+	}
+	e->in_run = false;
+	return e->code;
+}
+
+void engine_stop(struct engine *e, int code)
+{
+	e->stop = true;
+	e->stop_code = code;
+}
+
+/* ------------------------------------------------------------------ */
+/* The current CPU                                                      */
+/* ------------------------------------------------------------------ */
+
+int engine_cpu(const struct engine *e)
+{
+	return e->as_cpu;
+}
+
+int engine_cpu_node(const struct engine *e, int cpu)
+{
+	if (cpu < 0 || cpu >= e->nr_cpus)
+		return -1;
+	return e->cpus[cpu].node;
+}
+
+vtime_t engine_now(const struct engine *e)
+{
+	return now_of(e);
+}
+
+vtime_t engine_cpu_clock(const struct engine *e, int cpu)
+{
+	if (cpu < 0 || cpu >= e->nr_cpus)
+		return 0;
+	return e->cpus[cpu].clock;
+}
+
+void engine_charge(struct engine *e, vtime_t ns)
+{
+	if (e->cur)
+		e->cur->clock += ns;
+}
+
+void engine_yield(struct engine *e)
+{
+	if (e->cur)
+		cpu_sync(e, e->cur);
+}
+
+void engine_set_online(struct engine *e, int cpu, bool online)
+{
+	struct cpu *c = cpu_arg(e, cpu, "engine_set_online");
+
+	c->online = online;
+	if (!online)
+		rcu_quiescent(e, c);	/* grace periods stop waiting for it */
+	cpu_update(e, c);
+}
+
+bool engine_online(const struct engine *e, int cpu)
+{
+	return cpu >= 0 && cpu < e->nr_cpus && e->cpus[cpu].online;
+}
+
+void engine_irq_disable(struct engine *e)
+{
+	if (e->cur)
+		e->cur->irqs_off = true;
+	else
+		e->boot_irqs_off = true;
+}
+
+void engine_irq_enable(struct engine *e)
+{
+	struct cpu *c = e->cur;
+
+	if (!c) {
+		e->boot_irqs_off = false;
+		return;
+	}
+	c->irqs_off = false;
+	/* As local_irq_enable on real hardware: pending interrupts fire now. */
+	if (c->ipis.n)
+		deliver_ipis(e, c, false);
+}
+
+bool engine_irqs_disabled(const struct engine *e)
+{
+	return e->cur ? e->cur->irqs_off : e->boot_irqs_off;
+}
+
+bool engine_in_irq(const struct engine *e)
+{
+	return e->cur && e->cur->in_irq > 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* IPIs                                                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The caller sends every IPI at its clock; each arrives costs.ipi later
+ * and the caller pays costs.ipi per target. It runs fn itself with irqs
+ * off meanwhile, then spins (in virtual time) until the last target is
+ * done. Outside operations there is nobody to wait: fn runs for each
+ * online CPU in turn, engine_cpu() naming it, at no cost.
+ */
+void engine_on_each_cpu(struct engine *e, engine_fn fn, void *arg)
+{
+	struct cpu *c = e->cur;
+	struct ipi_call call = { .pending = 0 };
+	vtime_t arrive;
+	bool was_off;
+
+	if (!c) {
+		int saved = e->as_cpu;
+
+		for (int i = 0; i < e->nr_cpus; i++) {
+			if (!e->cpus[i].online)
+				continue;
+			e->as_cpu = i;
+			fn(arg);
+		}
+		e->as_cpu = saved;
+		return;
+	}
+	cpu_sync(e, c);
+	call.caller = c->id;
+	call.w.cpu = c->id;
+	call.w.since = c->clock;
+	arrive = c->clock + e->costs.ipi;
+	for (int i = 0; i < e->nr_cpus; i++) {
+		struct cpu *t = &e->cpus[i];
+		struct qent ent = {
+			.t = arrive, .seq = e->seq++, .fn = fn, .arg = arg,
+			.call = &call,
+		};
+
+		if (t == c || !t->online)
+			continue;
+		if (!qheap_push(&t->ipis, &ent))
+			engine_bug(e, "out of memory for IPIs");
+		call.pending++;
+		cpu_update(e, t);
+	}
+	c->clock += e->costs.ipi * (vtime_t)call.pending;
+	was_off = c->irqs_off;
+	c->irqs_off = true;
+	c->in_irq++;
+	fn(arg);
+	c->in_irq--;
+	c->irqs_off = was_off;
+	if (call.pending == 0 && !call.w.done)
+		return;
+	c->wait_what = "IPIs to finish";
+	cpu_wait(e, c, &call.w, BLOCK_SPIN);
+}
+
+/* ------------------------------------------------------------------ */
+/* Locks                                                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A contended lock passes straight from the releasing CPU to its first
+ * waiter (arrival order), which resumes at the release time plus the
+ * hand-off cost. Stats follow lockdep's lock_stat: every acquisition
+ * counts, a contention also counts when the CPU had to wait, and a
+ * bounce is an acquisition or contention on a lock last acquired by
+ * another CPU.
+ */
+
+static struct lock *lock_get(struct engine *e, uint32_t id)
+{
+	if (id == 0 || id > e->nr_locks)
+		engine_bug(e, "no lock %u", id);
+	return &e->locks[id - 1];
+}
+
+/* Index of class name, creating it; returns -1 when memory runs out. */
+static long class_find(struct engine *e, const char *name)
+{
+	char *dup;
+
+	for (size_t i = 0; i < e->nr_cls; i++)
+		if (strcmp(e->cls[i].name, name) == 0)
+			return (long)i;
+	if (e->nr_cls == e->cap_cls) {
+		size_t cap = e->cap_cls ? e->cap_cls * 2 : 16;
+		struct lock_class_stat *v = realloc(e->cls, cap * sizeof(*v));
+		struct lclass *p;
+
+		if (!v)
+			return -1;
+		e->cls = v;
+		p = realloc(e->cls_priv, cap * sizeof(*p));
+		if (!p)
+			return -1;
+		e->cls_priv = p;
+		e->cap_cls = cap;
+	}
+	dup = strdup(name);
+	if (!dup)
+		return -1;
+	memset(&e->cls[e->nr_cls], 0, sizeof(e->cls[0]));
+	memset(&e->cls_priv[e->nr_cls], 0, sizeof(e->cls_priv[0]));
+	e->cls[e->nr_cls].name = dup;
+	return (long)e->nr_cls++;
+}
+
+uint32_t engine_lock_new(struct engine *e, enum lock_kind kind,
+			 const char *class_name, uint64_t addr)
+{
+	long cls = class_find(e, class_name ? class_name : "(unnamed)");
+	struct lock *l;
+
+	if (cls < 0)
+		engine_bug(e, "out of memory for lock classes");
+	if (e->nr_locks == e->cap_locks) {
+		uint32_t cap = e->cap_locks ? e->cap_locks * 2 : 64;
+		struct lock *v = realloc(e->locks, cap * sizeof(*v));
+
+		if (!v)
+			engine_bug(e, "out of memory for locks");
+		e->locks = v;
+		e->cap_locks = cap;
+	}
+	l = &e->locks[e->nr_locks++];
+	memset(l, 0, sizeof(*l));
+	l->kind = kind;
+	l->cls = (uint32_t)cls;
+	l->addr = addr;
+	l->holder = -1;
+	/* lockdep starts a lock on the CPU that initialised it. */
+	l->last_cpu = e->as_cpu;
+	return e->nr_locks;
+}
+
+/* Account an acquisition by c, which holds l from now on. */
+static void lock_acquired(struct engine *e, struct cpu *c, struct lock *l)
+{
+	struct lock_class_stat *st = &e->cls[l->cls];
+
+	st->acquisitions++;
+	if (l->last_cpu >= 0 && l->last_cpu != c->id)
+		st->acq_bounces++;
+	l->last_cpu = c->id;
+	l->held = true;
+	l->holder = c->id;
+	l->acquired = c->clock;
+	c->locks_held++;
+	if (l->kind == LOCK_SPIN)
+		c->spin_held++;
+}
+
+static void lock_take_free(struct engine *e, struct cpu *c, struct lock *l)
+{
+	c->clock += e->costs.lock;
+	lock_acquired(e, c, l);
+}
+
+/* Boot code and globals cannot wait: the lock must be free. */
+static void lock_outside(struct engine *e, struct lock *l, uint32_t id)
+{
+	if (l->held)
+		engine_bug(e, "lock %u (%s) taken outside an operation while held by cpu %d",
+			   id, e->cls[l->cls].name, l->holder);
+	l->held = true;
+	l->holder = e->as_cpu;
+}
+
+void engine_lock(struct engine *e, uint32_t id)
+{
+	struct lock *l = lock_get(e, id);
+	struct cpu *c = e->cur;
+	struct lock_class_stat *st;
+	struct waiter w = { 0 }, **pp;
+	vtime_t wait;
+
+	if (!c) {
+		lock_outside(e, l, id);
+		return;
+	}
+	cpu_sync(e, c);
+	if (l->held && l->holder == c->id)
+		engine_bug(e, "recursive locking of lock %u (%s)", id,
+			   e->cls[l->cls].name);
+	if (!l->held) {
+		lock_take_free(e, c, l);
+		return;
+	}
+	st = &e->cls[l->cls];
+	st->contentions++;
+	if (l->last_cpu >= 0 && l->last_cpu != c->id)
+		st->con_bounces++;
+	w.cpu = c->id;
+	w.since = c->clock;
+	/* Arrival order: by time, then CPU number. */
+	for (pp = &l->waiters; *pp; pp = &(*pp)->next)
+		if ((*pp)->since > w.since ||
+		    ((*pp)->since == w.since && (*pp)->cpu > w.cpu))
+			break;
+	w.next = *pp;
+	*pp = &w;
+	c->wait_lock = id;
+	cpu_wait(e, c, &w, l->kind == LOCK_MUTEX ? BLOCK_SLEEP : BLOCK_SPIN);
+	wait = c->clock - w.since;
+	if (wait) {
+		if (!st->wait_min || wait < st->wait_min)
+			st->wait_min = wait;
+		if (wait > st->wait_max)
+			st->wait_max = wait;
+		st->wait_total += wait;
+	}
+	lock_acquired(e, c, l);
+}
+
+bool engine_trylock(struct engine *e, uint32_t id)
+{
+	struct lock *l = lock_get(e, id);
+	struct cpu *c = e->cur;
+
+	if (!c) {
+		if (l->held)
+			return false;
+		lock_outside(e, l, id);
+		return true;
+	}
+	cpu_sync(e, c);
+	if (l->held) {
+		c->clock += e->costs.lock;	/* the failed attempt still costs */
+		return false;
+	}
+	lock_take_free(e, c, l);
+	return true;
+}
+
+void engine_unlock(struct engine *e, uint32_t id)
+{
+	struct lock *l = lock_get(e, id);
+	struct cpu *c = e->cur;
+	struct lock_class_stat *st;
+	struct lclass *priv;
+	vtime_t hold;
+
+	if (!c) {
+		if (!l->held || l->holder != e->as_cpu)
+			engine_bug(e, "unlock of lock %u (%s) not held here", id,
+				   e->cls[l->cls].name);
+		l->held = false;
+		l->holder = -1;
+		return;
+	}
+	cpu_sync(e, c);
+	if (!l->held || l->holder != c->id)
+		engine_bug(e, "unlock of lock %u (%s) held by cpu %d", id,
+			   e->cls[l->cls].name, l->held ? l->holder : -1);
+	st = &e->cls[l->cls];
+	priv = &e->cls_priv[l->cls];
+	hold = c->clock - l->acquired;
+	if (!priv->holds++ || hold < st->hold_min)
+		st->hold_min = hold;
+	if (hold > st->hold_max)
+		st->hold_max = hold;
+	st->hold_total += hold;
+	c->locks_held--;
+	if (l->kind == LOCK_SPIN)
+		c->spin_held--;
+	if (l->waiters) {
+		struct waiter *w = l->waiters;
+
+		l->waiters = w->next;
+		l->holder = w->cpu;
+		wake(e, &e->cpus[w->cpu], w, c->clock, e->costs.handoff);
+	} else {
+		l->held = false;
+		l->holder = -1;
+	}
+	c->clock += e->costs.lock;
+	if (c->ipis.n && c->spin_held == 0)
+		deliver_ipis(e, c, false);
+}
+
+int engine_lock_holder(const struct engine *e, uint32_t id)
+{
+	if (id == 0 || id > e->nr_locks || !e->locks[id - 1].held)
+		return -1;
+	return e->locks[id - 1].holder;
+}
+
+bool engine_lock_held(const struct engine *e, uint32_t id)
+{
+	return id != 0 && id <= e->nr_locks && e->locks[id - 1].held;
+}
+
+size_t engine_lock_classes(const struct engine *e,
+			   const struct lock_class_stat **out)
+{
+	*out = e->cls;
+	return e->nr_cls;
+}
+
+/* ------------------------------------------------------------------ */
+/* RCU                                                                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Classic RCU in batches: callbacks queued while a grace period runs
+ * wait for the next one. A grace period needs every online CPU that was
+ * inside an operation when it began to finish that operation or go to
+ * sleep; idle CPUs are quiescent already. It completes at the latest
+ * clock among those reports, which is when its callbacks run.
+ */
+
+static bool rcu_push(struct rcu_batch *b, const struct rcu_cb *cb)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 16;
+		struct rcu_cb *v = realloc(b->v, cap * sizeof(*v));
+
+		if (!v)
+			return false;
+		b->v = v;
+		b->cap = cap;
+	}
+	b->v[b->n++] = *cb;
+	return true;
+}
+
+static void rcu_start(struct engine *e, vtime_t t);
+
+static void rcu_complete(struct engine *e)
+{
+	struct rcu_batch done = e->rcu.cur;
+	vtime_t t = e->rcu.latest;
+
+	e->rcu.cur = (struct rcu_batch){ 0 };
+	e->rcu.active = false;
+	for (size_t i = 0; i < done.n; i++) {
+		struct rcu_cb *cb = &done.v[i];
+
+		if (cb->w)
+			wake(e, &e->cpus[cb->cpu], cb->w, t, 0);
+		else
+			engine_post_global(e, t, cb->fn, cb->arg);
+	}
+	/* Keep the array for a later batch rather than reallocating. */
+	done.n = 0;
+	e->rcu.cur = done;
+	if (e->rcu.next.n)
+		rcu_start(e, t);
+}
+
+static void rcu_start(struct engine *e, vtime_t t)
+{
+	struct rcu_batch tmp = e->rcu.cur;
+
+	e->rcu.cur = e->rcu.next;
+	e->rcu.next = tmp;
+	e->rcu.active = true;
+	e->rcu.latest = t;
+	e->rcu.need = 0;
+	for (int i = 0; i < e->nr_cpus; i++) {
+		struct cpu *c = &e->cpus[i];
+
+		c->rcu_need = c->online && c->work == WORK_OP &&
+			      !(c->state == CPU_BLOCKED && c->block == BLOCK_SLEEP);
+		e->rcu.need += c->rcu_need;
+	}
+	if (e->rcu.need == 0)
+		rcu_complete(e);
+}
+
+/* c passed a quiescent point at its current clock. */
+static void rcu_quiescent(struct engine *e, struct cpu *c)
+{
+	if (!e->rcu.active || !c->rcu_need)
+		return;
+	c->rcu_need = false;
+	e->rcu.latest = vmax(e->rcu.latest, c->clock);
+	if (--e->rcu.need == 0)
+		rcu_complete(e);
+}
+
+void engine_call_rcu(struct engine *e, engine_fn fn, void *arg)
+{
+	struct rcu_cb cb = { .fn = fn, .arg = arg, .cpu = -1 };
+
+	if (!rcu_push(&e->rcu.next, &cb))
+		engine_bug(e, "out of memory for RCU callbacks");
+	if (!e->rcu.active)
+		rcu_start(e, now_of(e));
+}
+
+void engine_synchronize_rcu(struct engine *e)
+{
+	struct cpu *c = e->cur;
+	struct waiter w = { 0 };
+	struct rcu_cb cb = { .w = &w };
+
+	if (!c)
+		return;		/* boot code and globals: nothing to wait for */
+	cpu_sync(e, c);
+	cb.cpu = c->id;
+	w.cpu = c->id;
+	w.since = c->clock;
+	if (!rcu_push(&e->rcu.next, &cb))
+		engine_bug(e, "out of memory for RCU callbacks");
+	if (!e->rcu.active)
+		rcu_start(e, c->clock);
+	c->wait_what = "an RCU grace period";
+	cpu_wait(e, c, &w, BLOCK_SLEEP);
+}
+
+/* ------------------------------------------------------------------ */
+/* Counters                                                             */
+/* ------------------------------------------------------------------ */
+
+void engine_get_stats(const struct engine *e, struct engine_stats *out)
+{
+	*out = e->stats;
+}

@@ -60,6 +60,15 @@ void engine_post_global(struct engine *e, vtime_t t, engine_fn fn, void *arg);
  * to engine_stop / engine_abort.
  */
 int engine_run(struct engine *e);
+/*
+ * engine_run's own failure codes: an engine BUG check fired (recursive
+ * lock, unlock of a lock not held, an operation ending with a lock held),
+ * or every CPU with work is blocked forever. Both print one line to
+ * stderr first; the engine is dead afterwards (engine_run returns the
+ * same code again).
+ */
+#define ENGINE_EBUG		(-2)
+#define ENGINE_EDEADLOCK	(-3)
 /* Ask engine_run to return after the current piece of work. */
 void engine_stop(struct engine *e, int code);
 /*
@@ -92,6 +101,8 @@ bool engine_online(const struct engine *e, int cpu);
 void engine_irq_disable(struct engine *e);
 void engine_irq_enable(struct engine *e);
 bool engine_irqs_disabled(const struct engine *e);
+/* True while the running CPU is inside an IPI handler (in_interrupt). */
+bool engine_in_irq(const struct engine *e);
 
 /* -------- locks -------- */
 
@@ -112,6 +123,8 @@ bool engine_trylock(struct engine *e, uint32_t lock);
 void engine_unlock(struct engine *e, uint32_t lock);
 /* CPU holding the lock, or -1. */
 int engine_lock_holder(const struct engine *e, uint32_t lock);
+/* Held at all (also by boot code or a global, whose holder is -1). */
+bool engine_lock_held(const struct engine *e, uint32_t lock);
 
 /* Per lock class, the columns of /proc/lock_stat (times in ns). */
 struct lock_class_stat {
