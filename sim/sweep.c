@@ -1,0 +1,677 @@
+/*
+ * slabsim sweep: one workload over the cross product of some values. Each
+ * point is an ordinary `slabsim run` in its own process, so a point's run
+ * directory is byte for byte what that command alone would write, a
+ * crashing point cannot take the others with it, and the same list of
+ * commands can go to GNU parallel or a Slurm job array instead.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sim/cli.h"
+#include "sim/progress.h"
+#include "sim/util.h"
+#include "sim/workload.h"
+
+static const char usage_sweep[] =
+	"usage: slabsim sweep WORKLOAD --vary KEY=V1,V2,... [--vary ...] -o DIR\n"
+	"                     [-j N] [--set KEY=VALUE]... [--emit-commands FILE]\n"
+	"                     [--slurm FILE]\n"
+	"\n"
+	"Runs WORKLOAD once for every combination of the --vary values, each as\n"
+	"its own `slabsim run WORKLOAD -o DIR/POINT --set KEY=V ...`, where POINT\n"
+	"is named by the values (e.g. limit=16,cpus=4). Then writes\n"
+	"DIR/compare.txt, compare.csv and compare.json (as slabsim compare) and\n"
+	"DIR/points.txt: each point's name and the command that reruns it alone\n"
+	"(giving the same bytes). Keys are those of --set (see slabsim run --help);\n"
+	"every value is checked before anything runs.\n"
+	"\n"
+	"  --vary KEY=V1,V2,...   a key and its values (repeatable)\n"
+	"  -o, --out DIR          where the points go (required)\n"
+	"  -j, --jobs N           run at most N points at a time (default 1)\n"
+	"  --set KEY=VALUE        a value every point gets (repeatable)\n"
+	"  --emit-commands FILE   write the point commands (one per line, shell\n"
+	"                         quoted, e.g. for GNU parallel); run nothing\n"
+	"  --slurm FILE           write a Slurm job-array script running one point\n"
+	"                         per task; run nothing\n"
+	"\n"
+	"Exit status: 0 every point ran; 1 some point failed (each is named);\n"
+	"2 bad input (nothing run, nothing written).\n";
+
+#define SWEEP_MAX_POINTS	10000
+#define SWEEP_MAX_JOBS		256
+#define POINT_NAME_MAX		200
+
+struct vary {
+	char *key;
+	char **vals;
+	int nvals;
+	const char *label;	/* the key's shortest unambiguous suffix */
+};
+
+struct point {
+	char *name;		/* directory name under DIR */
+	char *dir;		/* DIR/name */
+	char **argv;		/* the run command, NULL-terminated */
+	pid_t pid;
+	int status;		/* exit status, or 128 + signal */
+	char said[300];		/* the last line it printed on stderr */
+	FILE *err;		/* its stderr while it runs */
+};
+
+struct sweep {
+	const char *workload, *out, *emit, *slurm;
+	int jobs;
+	struct vary *vary;
+	int nvary;
+	const char **sets;	/* fixed --set values */
+	int nsets;
+	struct point *pts;
+	int npts;
+	char exe[4096];
+};
+
+/* ------------------------------------------------------------------ */
+/* The points                                                           */
+/* ------------------------------------------------------------------ */
+
+static void parse_vary(struct sweep *s, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg || !eq[1])
+		user_error("sweep: --vary %s: expected KEY=V1,V2,...", arg);
+	for (const char *p = arg; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			user_error("sweep: --vary: control character in '%s'", arg);
+	s->vary = xrealloc(s->vary, (size_t)(s->nvary + 1) * sizeof(*s->vary));
+	struct vary *v = &s->vary[s->nvary++];
+	memset(v, 0, sizeof(*v));
+	v->key = xcalloc(1, (size_t)(eq - arg) + 1);
+	memcpy(v->key, arg, (size_t)(eq - arg));
+	for (int i = 0; i < s->nvary - 1; i++)
+		if (!strcmp(s->vary[i].key, v->key))
+			user_error("sweep: --vary %s given twice", v->key);
+	for (const char *p = eq + 1;;) {
+		size_t n = strcspn(p, ",");
+		if (n == 0)
+			user_error("sweep: --vary %s: empty value", arg);
+		char *val = xcalloc(1, n + 1);
+		memcpy(val, p, n);
+		for (int i = 0; i < v->nvals; i++)
+			if (!strcmp(v->vals[i], val))
+				user_error("sweep: --vary %s: value '%s' given twice",
+					   v->key, val);
+		v->vals = xrealloc(v->vals, (size_t)(v->nvals + 1) * sizeof(char *));
+		v->vals[v->nvals++] = val;
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+}
+
+/*
+ * Each key's label: its last dotted part, or as many parts as it takes to
+ * tell it from the other keys (caches.a.tune.limit vs caches.b.tune.limit
+ * become a.tune.limit and b.tune.limit).
+ */
+static void label_keys(struct sweep *s)
+{
+	for (int i = 0; i < s->nvary; i++) {
+		const char *key = s->vary[i].key;
+		const char *lab = key + strlen(key);
+		for (;;) {
+			/* one more dotted part */
+			while (lab > key && lab[-1] != '.')
+				lab--;
+			bool unique = true;
+			for (int j = 0; j < s->nvary && unique; j++) {
+				const char *other = s->vary[j].key;
+				size_t lo = strlen(other), ll = strlen(lab);
+				if (j != i && lo >= ll &&
+				    !strcmp(other + lo - ll, lab) &&
+				    (lo == ll || other[lo - ll - 1] == '.'))
+					unique = false;
+			}
+			if (unique || lab == key)
+				break;
+			lab--;	/* step over the dot */
+		}
+		s->vary[i].label = lab;
+	}
+}
+
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
+	       c == '=' || c == ',' || c == '+';
+}
+
+/*
+ * "limit=16,cpus=4" for one combination, with anything a file name should
+ * not hold turned into '_'. Only the values decide it, so it is the same
+ * on every run of the same sweep.
+ */
+static char *point_name(const struct sweep *s, const int *idx)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (int k = 0; k < s->nvary; k++)
+		sb_printf(&sb, "%s%s=%s", k ? "," : "", s->vary[k].label,
+			  s->vary[k].vals[idx[k]]);
+	for (char *p = sb.buf; *p; p++)
+		if (!name_char(*p))
+			*p = '_';
+	if (sb.buf[0] == '.' || sb.buf[0] == '-')
+		sb.buf[0] = '_';
+	return sb.buf;
+}
+
+static void make_points(struct sweep *s)
+{
+	long total = 1;
+
+	for (int k = 0; k < s->nvary; k++) {
+		total *= s->vary[k].nvals;
+		if (total > SWEEP_MAX_POINTS)
+			user_error("sweep: more than %d points; split the sweep",
+				   SWEEP_MAX_POINTS);
+	}
+	s->npts = (int)total;
+	s->pts = xcalloc((size_t)total, sizeof(*s->pts));
+	int *idx = xcalloc((size_t)s->nvary, sizeof(int));
+	for (int p = 0; p < s->npts; p++) {
+		struct point *pt = &s->pts[p];
+
+		/* The first --vary changes slowest. */
+		int rest = p;
+		for (int k = s->nvary - 1; k >= 0; k--) {
+			idx[k] = rest % s->vary[k].nvals;
+			rest /= s->vary[k].nvals;
+		}
+		pt->name = point_name(s, idx);
+		if (strlen(pt->name) > POINT_NAME_MAX) {
+			char buf[32];
+			snprintf(buf, sizeof(buf), "point-%d", p);
+			free(pt->name);
+			pt->name = xstrdup(buf);
+		}
+		/* Values that differ only in unsafe characters. */
+		for (int q = 0; q < p; q++) {
+			if (strcmp(s->pts[q].name, pt->name))
+				continue;
+			size_t n = strlen(pt->name) + 16;
+			char *renamed = xcalloc(1, n);
+			snprintf(renamed, n, "%s_%d", pt->name, p);
+			free(pt->name);
+			pt->name = renamed;
+			q = -1;	/* check the new name against all again */
+		}
+		size_t n = strlen(s->out) + strlen(pt->name) + 2;
+		pt->dir = xcalloc(1, n);
+		snprintf(pt->dir, n, "%s/%s", s->out, pt->name);
+
+		int argc = 0;
+		pt->argv = xcalloc((size_t)(6 + 2 * (s->nsets + s->nvary)),
+				   sizeof(char *));
+		pt->argv[argc++] = s->exe;
+		pt->argv[argc++] = xstrdup("run");
+		pt->argv[argc++] = xstrdup(s->workload);
+		pt->argv[argc++] = xstrdup("-o");
+		pt->argv[argc++] = xstrdup(pt->dir);
+		for (int i = 0; i < s->nsets; i++) {
+			pt->argv[argc++] = xstrdup("--set");
+			pt->argv[argc++] = xstrdup(s->sets[i]);
+		}
+		for (int k = 0; k < s->nvary; k++) {
+			size_t m = strlen(s->vary[k].key) +
+				   strlen(s->vary[k].vals[idx[k]]) + 2;
+			pt->argv[argc++] = xstrdup("--set");
+			pt->argv[argc] = xcalloc(1, m);
+			snprintf(pt->argv[argc++], m, "%s=%s", s->vary[k].key,
+				 s->vary[k].vals[idx[k]]);
+		}
+		pt->argv[argc] = NULL;
+	}
+	free(idx);
+}
+
+/*
+ * Every point's overrides, applied to the workload as the point's run
+ * will apply them: a bad key or value is a user error before anything
+ * runs or is written.
+ */
+static void validate(const struct sweep *s)
+{
+	struct workload wl;
+	char err[512];
+
+	for (int p = 0; p < s->npts; p++) {
+		if (!workload_load(s->workload, &wl, err, sizeof(err)))
+			user_error("%s", err);
+		/* argv: exe run WORKLOAD -o DIR, then --set pairs: the
+		 * fixed ones first, then one per --vary. */
+		char **a = s->pts[p].argv + 5;
+		for (int i = 0; a[2 * i]; i++)
+			if (!workload_override(&wl, a[2 * i + 1], err, sizeof(err)))
+				user_error("sweep: %s %s: %s",
+					   i < s->nsets ? "--set" : "--vary",
+					   a[2 * i + 1], err);
+		workload_free(&wl);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Commands as text                                                     */
+/* ------------------------------------------------------------------ */
+
+/* One word for a POSIX shell: as is when harmless, else '...'. */
+static void shell_word(struct strbuf *sb, const char *w)
+{
+	bool plain = *w != '\0';
+
+	for (const char *p = w; *p && plain; p++)
+		plain = name_char(*p) || *p == '/' || *p == ':' || *p == '@' ||
+			*p == '%';
+	if (plain) {
+		sb_puts(sb, w);
+		return;
+	}
+	sb_putc(sb, '\'');
+	for (; *w; w++) {
+		if (*w == '\'')
+			sb_puts(sb, "'\\''");
+		else
+			sb_putc(sb, *w);
+	}
+	sb_putc(sb, '\'');
+}
+
+static void shell_command(struct strbuf *sb, char *const *argv)
+{
+	for (int i = 0; argv[i]; i++) {
+		if (i)
+			sb_putc(sb, ' ');
+		shell_word(sb, argv[i]);
+	}
+}
+
+static void write_or_die(const char *path, const struct strbuf *sb)
+{
+	if (!write_file(path, sb->buf ? sb->buf : "", sb->len))
+		user_error("sweep: cannot write %s: %s", path, strerror(errno));
+}
+
+static void make_out_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0777) == 0)
+		return;
+	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return;
+	user_error("sweep: cannot create %s: %s", dir,
+		   errno == EEXIST ? "exists and is not a directory" :
+		   strerror(errno));
+}
+
+/*
+ * --emit-commands and --slurm: the commands, written for someone else to
+ * run. DIR is created (each run writes into it) but holds nothing yet.
+ */
+static void emit(const struct sweep *s)
+{
+	struct strbuf list;
+
+	sb_init(&list);
+	sb_puts(&list, "");
+	for (int p = 0; p < s->npts; p++) {
+		shell_command(&list, s->pts[p].argv);
+		sb_putc(&list, '\n');
+	}
+	make_out_dir(s->out);
+	if (s->emit) {
+		write_or_die(s->emit, &list);
+		printf("slabsim: sweep: %d command%s written to %s\n", s->npts,
+		       s->npts == 1 ? "" : "s", s->emit);
+	}
+	if (s->slurm) {
+		struct strbuf sc;
+		sb_init(&sc);
+		sb_puts(&sc, "#!/bin/bash\n"
+			"# A slabsim sweep as a Slurm job array: task i runs "
+			"point i (line i + 1 below).\n"
+			"# Submit with: sbatch ");
+		shell_word(&sc, s->slurm);
+		sb_printf(&sc, "\n#SBATCH --job-name=slabsim-sweep\n"
+			  "#SBATCH --array=0-%d\n"
+			  "#SBATCH --ntasks=1\n"
+			  "set -eu\n", s->npts - 1);
+		sb_puts(&sc, "mkdir -p ");
+		shell_word(&sc, s->out);
+		sb_puts(&sc, "\ncmd=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" "
+			"<<'SLABSIM_POINTS'\n");
+		sb_puts(&sc, list.buf);
+		sb_puts(&sc, "SLABSIM_POINTS\n)\neval \"exec $cmd\"\n"
+			"# When every task is done, compare the points with:\n"
+			"#   slabsim compare");
+		for (int p = 0; p < s->npts; p++) {
+			sb_putc(&sc, ' ');
+			shell_word(&sc, s->pts[p].dir);
+		}
+		sb_putc(&sc, '\n');
+		write_or_die(s->slurm, &sc);
+		chmod(s->slurm, 0755);
+		printf("slabsim: sweep: Slurm array of %d task%s written to %s\n",
+		       s->npts, s->npts == 1 ? "" : "s", s->slurm);
+		sb_free(&sc);
+	}
+	sb_free(&list);
+}
+
+/* ------------------------------------------------------------------ */
+/* Running the points                                                   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Start argv as a child: stdin and stdout on /dev/null, stderr into err
+ * (NULL: inherited). Returns its pid; a user error when fork fails.
+ */
+static pid_t spawn(char *const *argv, FILE *err)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		user_error("sweep: fork: %s", strerror(errno));
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+		}
+		if (err)
+			dup2(fileno(err), STDERR_FILENO);
+		execv(argv[0], argv);
+		fprintf(stderr, "slabsim: sweep: cannot run %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+static int exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+/* The first line a failed point printed, for its one-line report. */
+static void first_line(FILE *f, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	rewind(f);
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	for (char *q = buf; *q; q++)
+		if ((unsigned char)*q < 0x20)
+			*q = ' ';
+}
+
+/* Run every point, at most s->jobs at a time; returns how many failed. */
+static int run_points(struct sweep *s)
+{
+	bool tty = isatty(STDERR_FILENO);
+	int next = 0, running = 0, done = 0, failed = 0;
+
+	progress_sweep(tty, 0, (unsigned)s->npts, 0);
+	while (done < s->npts) {
+		while (running < s->jobs && next < s->npts) {
+			struct point *pt = &s->pts[next++];
+			pt->err = tmpfile();
+			if (!pt->err)
+				user_error("sweep: tmpfile: %s", strerror(errno));
+			pt->pid = spawn(pt->argv, pt->err);
+			running++;
+		}
+		progress_sweep(tty, (unsigned)done, (unsigned)s->npts,
+			       (unsigned)running);
+		int status;
+		pid_t pid = waitpid(-1, &status, 0);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			user_error("sweep: waitpid: %s", strerror(errno));
+		}
+		for (int p = 0; p < next; p++) {
+			struct point *pt = &s->pts[p];
+			if (pt->pid != pid || !pt->err)
+				continue;
+			pt->status = exit_code(status);
+			if (pt->status)
+				first_line(pt->err, pt->said, sizeof(pt->said));
+			fclose(pt->err);
+			pt->err = NULL;
+			running--;
+			done++;
+			failed += pt->status != 0;
+		}
+	}
+	progress_end();
+	/* In point order, whatever order they finished in. */
+	for (int p = 0; p < s->npts; p++)
+		if (s->pts[p].status)
+			fprintf(stderr, "slabsim: sweep: point %s failed (exit %d)%s%s\n",
+				s->pts[p].name, s->pts[p].status,
+				s->pts[p].said[0] ? ": " : "", s->pts[p].said);
+	return failed;
+}
+
+/*
+ * DIR/compare.{txt,csv,json} by the compare command itself, over the
+ * points that left a run directory. Returns false when it failed.
+ */
+static bool compare_points(const struct sweep *s)
+{
+	static const char *const formats[] = { "text", "csv", "json" };
+	static const char *const files[] = { "compare.txt", "compare.csv",
+					     "compare.json" };
+	char **argv = xcalloc((size_t)s->npts + 8, sizeof(char *));
+	char out[4200], sum[4400];
+	bool ok = true;
+	int n = 0;
+
+	for (int f = 0; f < 3 && ok; f++) {
+		snprintf(out, sizeof(out), "%s/%s", s->out, files[f]);
+		unlink(out);
+		int argc = 0;
+		argv[argc++] = (char *)s->exe;
+		argv[argc++] = (char *)"compare";
+		argv[argc++] = (char *)"--format";
+		argv[argc++] = (char *)formats[f];
+		argv[argc++] = (char *)"-o";
+		argv[argc++] = out;
+		argv[argc++] = (char *)"--";
+		n = 0;
+		for (int p = 0; p < s->npts; p++) {
+			snprintf(sum, sizeof(sum), "%s/summary.json", s->pts[p].dir);
+			if (access(sum, F_OK) == 0) {
+				argv[argc++] = s->pts[p].dir;
+				n++;
+			}
+		}
+		argv[argc] = NULL;
+		if (!n)
+			break;
+		int status;
+		pid_t pid = spawn(argv, NULL);
+		while (waitpid(pid, &status, 0) < 0)
+			if (errno != EINTR)
+				user_error("sweep: waitpid: %s", strerror(errno));
+		ok = exit_code(status) == 0;
+	}
+	free(argv);
+	if (!n) {
+		fputs("slabsim: sweep: no point left a run directory; "
+		      "nothing to compare\n", stderr);
+		return false;
+	}
+	if (!ok)
+		fputs("slabsim: sweep: compare failed on the points\n", stderr);
+	return ok;
+}
+
+static void write_points_txt(const struct sweep *s)
+{
+	struct strbuf sb;
+	char path[4200];
+
+	sb_init(&sb);
+	sb_puts(&sb, "");
+	for (int p = 0; p < s->npts; p++) {
+		sb_puts(&sb, s->pts[p].name);
+		sb_putc(&sb, '\t');
+		shell_command(&sb, s->pts[p].argv);
+		sb_putc(&sb, '\n');
+	}
+	snprintf(path, sizeof(path), "%s/points.txt", s->out);
+	write_or_die(path, &sb);
+	sb_free(&sb);
+}
+
+/* Show compare.txt, so the sweep ends with its result on the screen. */
+static void print_table(const struct sweep *s)
+{
+	char path[4200];
+	char buf[4096];
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/compare.txt", s->out);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* The command                                                          */
+/* ------------------------------------------------------------------ */
+
+static void free_sweep(struct sweep *s)
+{
+	for (int p = 0; p < s->npts; p++) {
+		for (int i = 1; s->pts[p].argv[i]; i++)
+			free(s->pts[p].argv[i]);
+		free(s->pts[p].argv);
+		free(s->pts[p].name);
+		free(s->pts[p].dir);
+	}
+	free(s->pts);
+	for (int k = 0; k < s->nvary; k++) {
+		for (int i = 0; i < s->vary[k].nvals; i++)
+			free(s->vary[k].vals[i]);
+		free(s->vary[k].vals);
+		free(s->vary[k].key);
+	}
+	free(s->vary);
+	free(s->sets);
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "vary", required_argument, NULL, 'V' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "set", required_argument, NULL, 'S' },
+		{ "emit-commands", required_argument, NULL, 'E' },
+		{ "slurm", required_argument, NULL, 'B' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sweep s = { .jobs = 1 };
+	char *end;
+	int c;
+
+	s.sets = xcalloc((size_t)argc, sizeof(char *));
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:j:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'V': parse_vary(&s, optarg); break;
+		case 'o': s.out = optarg; break;
+		case 'j':
+			errno = 0;
+			long j = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || j < 1 ||
+			    j > SWEEP_MAX_JOBS)
+				user_error("sweep: -j %s: expected a number from 1 "
+					   "to %d", optarg, SWEEP_MAX_JOBS);
+			s.jobs = (int)j;
+			break;
+		case 'S':
+			if (!strchr(optarg, '='))
+				user_error("sweep: --set %s: expected KEY=VALUE", optarg);
+			s.sets[s.nsets++] = optarg;
+			break;
+		case 'E': s.emit = optarg; break;
+		case 'B': s.slurm = optarg; break;
+		case 'h':
+			fputs(usage_sweep, stdout);
+			return 0;
+		default:
+			user_error("sweep: bad option '%s' (see slabsim sweep --help)",
+				   argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		user_error("sweep: expected one WORKLOAD file (see slabsim sweep --help)");
+	s.workload = argv[optind];
+	if (!s.out)
+		user_error("sweep: -o DIR is required (see slabsim sweep --help)");
+	if (!s.nvary)
+		user_error("sweep: at least one --vary KEY=V1,V2,... is required");
+	char *out = xstrdup(s.out);
+	for (size_t n = strlen(out); n > 1 && out[n - 1] == '/'; n--)
+		out[n - 1] = '\0';
+	s.out = out;
+	ssize_t n = readlink("/proc/self/exe", s.exe, sizeof(s.exe) - 1);
+	if (n <= 0)
+		user_error("sweep: cannot find the slabsim binary: %s",
+			   strerror(errno));
+	s.exe[n] = '\0';
+
+	label_keys(&s);
+	make_points(&s);
+	validate(&s);
+
+	if (s.emit || s.slurm) {
+		emit(&s);
+		free_sweep(&s);
+		free(out);
+		return 0;
+	}
+
+	make_out_dir(s.out);
+	int failed = run_points(&s);
+	write_points_txt(&s);
+	bool compared = compare_points(&s);
+	if (compared)
+		print_table(&s);
+	printf("slabsim: sweep: %d of %d point%s ran, written to %s\n",
+	       s.npts - failed, s.npts, s.npts == 1 ? "" : "s", s.out);
+	free_sweep(&s);
+	free(out);
+	return failed || !compared ? 1 : 0;
+}
