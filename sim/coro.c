@@ -9,6 +9,21 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define CORO_UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define CORO_UNPOISON(p, n)	((void)(p), (void)(n))
+#endif
+
+/* Tell valgrind where our stacks are, or it takes each switch for a smash. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define CORO_HAVE_VALGRIND	1
+#endif
+#endif
+
 /* ------------------------------------------------------------------ */
 /* Stacks                                                               */
 /* ------------------------------------------------------------------ */
@@ -45,15 +60,28 @@ static void *stack_map(struct coro *co, size_t stack_size)
 		errno = err;
 		return NULL;
 	}
+	/*
+	 * A stack freed with live frames leaves AddressSanitizer's shadow
+	 * poisoned; a new mapping at the same address must start clean.
+	 */
+	CORO_UNPOISON((char *)map + page, size);
 	co->map = map;
 	co->map_size = size + page;
+#ifdef CORO_HAVE_VALGRIND
+	co->vg_id = VALGRIND_STACK_REGISTER((char *)map + page,
+					    (char *)map + page + size);
+#endif
 	return (char *)map + size + page;
 }
 
 void coro_free(struct coro *co)
 {
-	if (co->map)
+	if (co->map) {
+#ifdef CORO_HAVE_VALGRIND
+		VALGRIND_STACK_DEREGISTER(co->vg_id);
+#endif
 		munmap(co->map, co->map_size);
+	}
 	co->map = NULL;
 	co->map_size = 0;
 	co->sp = NULL;

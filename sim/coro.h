@@ -37,6 +37,7 @@ struct coro {
 	size_t map_size;
 	coro_fn fn;
 	void *arg;
+	unsigned int vg_id;	/* valgrind's name for the stack, if any */
 #ifdef CORO_ARCH_UCONTEXT
 	ucontext_t uc;
 #endif

@@ -258,6 +258,8 @@ struct waiter {
 	bool done;		/* the condition was met */
 	bool clocked;		/* the waker already moved the clock */
 	vtime_t when, extra;	/* resume at max(clock, when) + extra */
+	uint32_t lock;		/* what it waits for, for the deadlock report */
+	const char *what;
 };
 
 struct ipi_call {
@@ -285,8 +287,6 @@ struct cpu {
 	int locks_held;		/* spinlocks + mutexes: must be 0 at op end */
 	struct waiter *blocked_on;
 	enum block_kind block;
-	uint32_t wait_lock;	/* for the deadlock report */
-	const char *wait_what;
 	bool rcu_need;		/* owes a quiescent state to the grace period */
 };
 
@@ -620,8 +620,6 @@ static void cpu_wait(struct engine *e, struct cpu *c, struct waiter *w,
 		c->clock = vmax(c->clock, w->when) + w->extra;
 		w->clocked = true;
 	}
-	c->wait_lock = 0;
-	c->wait_what = NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -781,19 +779,19 @@ static void report_deadlock(struct engine *e)
 	fprintf(stderr, "slabsim engine: deadlock: no CPU can make progress\n");
 	for (int i = 0; i < e->nr_cpus; i++) {
 		struct cpu *c = &e->cpus[i];
+		struct waiter *w = c->blocked_on;
 
-		if (c->state != CPU_BLOCKED)
+		if (c->state != CPU_BLOCKED || !w)
 			continue;
-		if (c->wait_lock) {
-			struct lock *l = &e->locks[c->wait_lock - 1];
+		if (w->lock) {
+			struct lock *l = &e->locks[w->lock - 1];
 
 			fprintf(stderr, "  cpu %d at t=%llu waits for lock %u (%s) held by cpu %d\n",
-				i, (unsigned long long)c->clock, c->wait_lock,
+				i, (unsigned long long)c->clock, w->lock,
 				e->cls[l->cls].name, l->holder);
 		} else {
 			fprintf(stderr, "  cpu %d at t=%llu waits for %s\n", i,
-				(unsigned long long)c->clock,
-				c->wait_what ? c->wait_what : "?");
+				(unsigned long long)c->clock, w->what);
 		}
 	}
 }
@@ -996,7 +994,7 @@ void engine_on_each_cpu(struct engine *e, engine_fn fn, void *arg)
 	c->irqs_off = was_off;
 	if (call.pending == 0 && !call.w.done)
 		return;
-	c->wait_what = "IPIs to finish";
+	call.w.what = "IPIs to finish";
 	cpu_wait(e, c, &call.w, BLOCK_SPIN);
 }
 
@@ -1125,6 +1123,8 @@ void engine_lock(struct engine *e, uint32_t id)
 		return;
 	}
 	cpu_sync(e, c);
+	/* Other CPUs ran: they may have grown (moved) the lock table. */
+	l = lock_get(e, id);
 	if (l->held && l->holder == c->id)
 		engine_bug(e, "recursive locking of lock %u (%s)", id,
 			   e->cls[l->cls].name);
@@ -1145,8 +1145,10 @@ void engine_lock(struct engine *e, uint32_t id)
 			break;
 	w.next = *pp;
 	*pp = &w;
-	c->wait_lock = id;
+	w.lock = id;
 	cpu_wait(e, c, &w, l->kind == LOCK_MUTEX ? BLOCK_SLEEP : BLOCK_SPIN);
+	l = lock_get(e, id);
+	st = &e->cls[l->cls];
 	wait = c->clock - w.since;
 	if (wait) {
 		if (!st->wait_min || wait < st->wait_min)
@@ -1170,6 +1172,7 @@ bool engine_trylock(struct engine *e, uint32_t id)
 		return true;
 	}
 	cpu_sync(e, c);
+	l = lock_get(e, id);
 	if (l->held) {
 		c->clock += e->costs.lock;	/* the failed attempt still costs */
 		return false;
@@ -1195,6 +1198,7 @@ void engine_unlock(struct engine *e, uint32_t id)
 		return;
 	}
 	cpu_sync(e, c);
+	l = lock_get(e, id);
 	if (!l->held || l->holder != c->id)
 		engine_bug(e, "unlock of lock %u (%s) held by cpu %d", id,
 			   e->cls[l->cls].name, l->held ? l->holder : -1);
@@ -1351,7 +1355,7 @@ void engine_synchronize_rcu(struct engine *e)
 		engine_bug(e, "out of memory for RCU callbacks");
 	if (!e->rcu.active)
 		rcu_start(e, c->clock);
-	c->wait_what = "an RCU grace period";
+	w.what = "an RCU grace period";
 	cpu_wait(e, c, &w, BLOCK_SLEEP);
 }
 

@@ -396,6 +396,49 @@ static void test_trylock(void **state)
 	engine_destroy(E);
 }
 
+/*
+ * Locks created while a CPU waits move the lock table (realloc): the
+ * waiter must still be handed its lock. lock 10, handoff 50.
+ *   cpu0 @0:   lock L -> 10, charge 100 -> 110, yield (cpu1 earlier)
+ *   cpu1 @20:  L held: waits
+ *   cpu0 @110: creates 300 locks in 300 new classes, unlocks at 110:
+ *              cpu1 gets L at 160
+ */
+static void grow_op(void *arg)
+{
+	char name[32];
+
+	engine_lock(E, L[0]);
+	engine_charge(E, 100);
+	engine_yield(E);
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "class-%d", i);
+		assert_int_equal(engine_lock_new(E, LOCK_SPIN, name, 0), (uint32_t)i + 2);
+	}
+	engine_unlock(E, L[0]);
+}
+
+static void test_lock_table_grows(void **state)
+{
+	static const struct step p1[] = {
+		{ LOCK, 0, NULL }, { MARK, 0, "got" }, { UNLOCK, 0, NULL },
+		{ END, 0, NULL } };
+	const struct lock_class_stat *st;
+
+	new_engine(2, 10, 50, 0, 0);
+	L[0] = engine_lock_new(E, LOCK_SPIN, "L", 0);
+	engine_post(E, 0, 0, grow_op, NULL);
+	engine_post(E, 20, 1, run_script, (void *)p1);
+	assert_int_equal(engine_run(E), 0);
+	expect_mark(0, "got", 1, 160);
+	assert_int_equal(engine_lock_classes(E, &st), 301);
+	assert_string_equal(st[0].name, "L");
+	assert_string_equal(st[300].name, "class-299");
+	assert_int_equal(st[0].contentions, 1);
+	assert_int_equal(st[0].wait_total, 140);	/* 160 - 20 */
+	engine_destroy(E);
+}
+
 /* ------------------------------------------------------------------ */
 /* Mutexes                                                              */
 /* ------------------------------------------------------------------ */
@@ -1134,6 +1177,7 @@ int main(void)
 		cmocka_unit_test(test_spin_two_cpus),
 		cmocka_unit_test(test_spin_three_cpus_handoff),
 		cmocka_unit_test(test_trylock),
+		cmocka_unit_test(test_lock_table_grows),
 		cmocka_unit_test(test_mutex_sleep_order),
 		cmocka_unit_test(test_global_consistent),
 		cmocka_unit_test(test_on_each_cpu),
