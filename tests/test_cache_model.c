@@ -439,6 +439,8 @@ static void test_invalid_geometry(void **state)
 	assert_null(try_make(1, 64, 32 << 10, 8, 3 << 20, 16));
 	/* 16 GiB of L2 per CPU is more than 1 GiB of ways */
 	assert_null(try_make(1, 64, 32 << 10, 8, 16ull << 30, 16));
+	/* 4096 CPUs x 16384 L2 lines = 2^26 lines: past the 2^24 directory */
+	assert_null(try_make(4096, 64, 32 << 10, 8, 1 << 20, 16));
 
 	/* 24 KiB 6-way: 64 sets, a power of two: fine */
 	cm = try_make(1, 64, 24 << 10, 6, 1 << 20, 16);
