@@ -52,7 +52,12 @@ void engine_destroy(struct engine *e);
 
 /* Run fn(arg) on cpu as an operation starting at time t. */
 void engine_post(struct engine *e, vtime_t t, int cpu, engine_fn fn, void *arg);
-/* Run fn(arg) outside every CPU at time t (snapshots, samples). */
+/*
+ * Run fn(arg) outside every CPU at time t (snapshots, samples). It runs
+ * once every operation that started before t has finished and nothing
+ * earlier than t is left to run; an operation that started at or after t
+ * may then be suspended mid-way (only when one that straddles t ran long).
+ */
 void engine_post_global(struct engine *e, vtime_t t, engine_fn fn, void *arg);
 /*
  * Run until the queue is empty and every CPU is idle, or until an
@@ -69,7 +74,11 @@ int engine_run(struct engine *e);
  */
 #define ENGINE_EBUG		(-2)
 #define ENGINE_EDEADLOCK	(-3)
-/* Ask engine_run to return after the current piece of work. */
+/*
+ * Ask engine_run to return after the current piece of work: the calling
+ * operation runs on until it ends or would give way to another CPU.
+ * Calling engine_run again carries on from there.
+ */
 void engine_stop(struct engine *e, int code);
 /*
  * Abandon the run from inside an operation (BUG): unwinds to engine_run at
@@ -134,7 +143,10 @@ struct lock_class_stat {
 	uint64_t acq_bounces, acquisitions;
 	vtime_t hold_min, hold_max, hold_total;
 };
-/* Classes in order of first creation; returns the count. */
+/*
+ * Classes in order of first creation; returns the count. The array stays
+ * valid until the next engine_lock_new or engine_destroy.
+ */
 size_t engine_lock_classes(const struct engine *e,
 			   const struct lock_class_stat **out);
 

@@ -857,6 +857,12 @@ static void test_stop_and_resume(void **state)
 	engine_destroy(E);
 }
 
+static void post_to_cpu1(void *arg)
+{
+	engine_post(E, 10, 1, post_to_cpu1, NULL);
+}
+
+/* Engine BUG checks end the run with ENGINE_EBUG, not a host crash. */
 static void test_bugs(void **state)
 {
 	static const struct step rec[] = { { LOCK, 0, NULL }, { LOCK, 0, NULL }, { END, 0, NULL } };
@@ -878,6 +884,12 @@ static void test_bugs(void **state)
 	new_engine(1, 0, 0, 0, 0);
 	L[0] = engine_lock_new(E, LOCK_SPIN, "L", 0);
 	engine_post(E, 0, 0, run_script, (void *)leak);
+	assert_int_equal(engine_run(E), ENGINE_EBUG);
+	engine_destroy(E);
+
+	new_engine(2, 0, 0, 0, 0);
+	engine_set_online(E, 1, false);
+	engine_post(E, 0, 0, post_to_cpu1, NULL);
 	assert_int_equal(engine_run(E), ENGINE_EBUG);
 	engine_destroy(E);
 }
