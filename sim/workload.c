@@ -2671,7 +2671,7 @@ static bool apply_override(struct loader *ld, const char *key,
 		"size", "align", "tune.limit", "tune.batchcount", "tune.shared",
 	};
 	struct workload *wl = ld->wl;
-	size_t i, len;
+	size_t i, len = 0;
 
 	if (!strncmp(key, "caches.", 7)) {
 		const char *rest = key + 7;
