@@ -325,6 +325,28 @@ static void check_quotable(const char *what, const char *path)
 				   "rename it", what);
 }
 
+/*
+ * A script another script loads (common.gp: shared set-up) is a library,
+ * not a plot: its name, as NAME.gp, appears in some other script's text.
+ */
+static bool is_library(const char *scripts, char **names, size_t nr,
+		       size_t which)
+{
+	char path[4400], needle[300];
+	bool lib = false;
+
+	snprintf(needle, sizeof(needle), "%s.gp", names[which]);
+	for (size_t i = 0; i < nr && !lib; i++) {
+		if (i == which)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s.gp", scripts, names[i]);
+		char *text = slurp_text(path);
+		lib = text && strstr(text, needle);
+		free(text);
+	}
+	return lib;
+}
+
 static bool in_list(const char *list, const char *name)
 {
 	size_t n = strlen(name);
@@ -383,6 +405,18 @@ int cmd_plot(int argc, char **argv)
 	char *scripts = plots_dir();
 	size_t nr;
 	char **names = list_scripts(scripts, &nr);
+	bool *lib = xcalloc(nr ? nr : 1, sizeof(bool));
+	size_t kept = 0;
+	for (size_t i = 0; i < nr; i++)
+		lib[i] = is_library(scripts, names, nr, i);
+	for (size_t i = 0; i < nr; i++) {
+		if (!lib[i])
+			names[kept++] = names[i];
+		else
+			free(names[i]);
+	}
+	free(lib);
+	nr = kept;
 	if (!nr)
 		user_error("plot: no gnuplot scripts (*.gp) in %s", scripts);
 	if (only) {
