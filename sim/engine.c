@@ -295,6 +295,8 @@ struct lock {
 	uint32_t cls;
 	uint64_t addr;
 	bool held;
+	bool outside;		/* held by boot code or a global */
+	int peeks;		/* outside takes passed through a CPU's hold */
 	int holder;
 	int last_cpu;		/* last acquirer, for bounces; -1 none */
 	vtime_t acquired;
@@ -1100,14 +1102,48 @@ static void lock_take_free(struct engine *e, struct cpu *c, struct lock *l)
 	lock_acquired(e, c, l);
 }
 
-/* Boot code and globals cannot wait: the lock must be free. */
+/*
+ * Boot code and globals cannot wait, and need not: no CPU moves while
+ * they run. A free lock is taken (no stats, no time); a lock a suspended
+ * CPU holds is passed through, so a snapshot reads under it as a
+ * debugger would, and the matching unlock just undoes the pass.
+ */
 static void lock_outside(struct engine *e, struct lock *l, uint32_t id)
 {
-	if (l->held)
-		engine_bug(e, "lock %u (%s) taken outside an operation while held by cpu %d",
-			   id, e->cls[l->cls].name, l->holder);
+	if (l->held && l->outside)
+		engine_bug(e, "recursive locking of lock %u (%s) outside operations",
+			   id, e->cls[l->cls].name);
+	if (l->held) {
+		l->peeks++;
+		return;
+	}
 	l->held = true;
+	l->outside = true;
 	l->holder = e->as_cpu;
+}
+
+/* Undo lock_outside; a real release hands the lock to its first waiter. */
+static void unlock_outside(struct engine *e, struct lock *l, uint32_t id)
+{
+	struct waiter *w = l->waiters;
+
+	if (l->peeks) {
+		l->peeks--;
+		return;
+	}
+	if (!l->held || !l->outside)
+		engine_bug(e, "unlock of lock %u (%s) not held here", id,
+			   e->cls[l->cls].name);
+	l->outside = false;
+	if (w) {
+		/* Only if a global forgot a lock and a later one released it. */
+		l->waiters = w->next;
+		l->holder = w->cpu;
+		wake(e, &e->cpus[w->cpu], w, e->gnow, e->costs.handoff);
+		return;
+	}
+	l->held = false;
+	l->holder = -1;
 }
 
 void engine_lock(struct engine *e, uint32_t id)
@@ -1125,7 +1161,7 @@ void engine_lock(struct engine *e, uint32_t id)
 	cpu_sync(e, c);
 	/* Other CPUs ran: they may have grown (moved) the lock table. */
 	l = lock_get(e, id);
-	if (l->held && l->holder == c->id)
+	if (l->held && !l->outside && l->holder == c->id)
 		engine_bug(e, "recursive locking of lock %u (%s)", id,
 			   e->cls[l->cls].name);
 	if (!l->held) {
@@ -1166,7 +1202,7 @@ bool engine_trylock(struct engine *e, uint32_t id)
 	struct cpu *c = e->cur;
 
 	if (!c) {
-		if (l->held)
+		if (l->held && l->outside)
 			return false;
 		lock_outside(e, l, id);
 		return true;
@@ -1190,16 +1226,12 @@ void engine_unlock(struct engine *e, uint32_t id)
 	vtime_t hold;
 
 	if (!c) {
-		if (!l->held || l->holder != e->as_cpu)
-			engine_bug(e, "unlock of lock %u (%s) not held here", id,
-				   e->cls[l->cls].name);
-		l->held = false;
-		l->holder = -1;
+		unlock_outside(e, l, id);
 		return;
 	}
 	cpu_sync(e, c);
 	l = lock_get(e, id);
-	if (!l->held || l->holder != c->id)
+	if (!l->held || l->outside || l->holder != c->id)
 		engine_bug(e, "unlock of lock %u (%s) held by cpu %d", id,
 			   e->cls[l->cls].name, l->held ? l->holder : -1);
 	st = &e->cls[l->cls];

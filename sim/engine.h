@@ -123,6 +123,9 @@ bool engine_in_irq(const struct engine *e);
  * task blocked in mutex_lock). Waiters are granted in arrival order.
  * addr is the lock word's simulated physical address (0 when it has none);
  * the bounce counts use the CPU that last held the lock.
+ * Outside operations (boot code, globals) nothing waits or is counted: a
+ * free lock is taken; a lock held by a suspended CPU is passed through
+ * (a snapshot reads under it) and the matching unlock undoes that.
  */
 enum lock_kind { LOCK_SPIN, LOCK_MUTEX };
 uint32_t engine_lock_new(struct engine *e, enum lock_kind kind,

@@ -917,6 +917,55 @@ static void test_deadlock(void **state)
 	engine_destroy(E);
 }
 
+static void global_peeks(void *arg)
+{
+	mark("G");
+	assert_int_equal(engine_lock_holder(E, L[0]), 0);
+	engine_lock(E, L[0]);		/* passes through cpu0's hold */
+	assert_true(engine_trylock(E, L[0]));
+	engine_unlock(E, L[0]);
+	engine_unlock(E, L[0]);
+	assert_int_equal(engine_lock_holder(E, L[0]), 0);
+	engine_lock(E, L[1]);		/* free: really taken */
+	assert_true(engine_lock_held(E, L[1]));
+	engine_unlock(E, L[1]);
+	assert_false(engine_lock_held(E, L[1]));
+}
+
+/*
+ * A global never waits for a lock. lock 10.
+ *   cpu1 @0:   charge 100, yield at 100 (cpu0 is earlier)
+ *   cpu0 @60:  lock L -> 70, charge 100 -> 170, yield (cpu1 earlier)
+ *   cpu1 @100: ends. G @50: every op that began before 50 is done and
+ *              cpu0 (170) is later: G runs while cpu0 holds L
+ *   cpu0 @170: unlock L (hold 100) -> 180
+ * Only cpu0's acquisition counts.
+ */
+static void test_global_passes_held_lock(void **state)
+{
+	static const struct step p0[] = {
+		{ LOCK, 0, NULL }, { CHARGE, 100, NULL }, { YIELD, 0, NULL },
+		{ UNLOCK, 0, NULL }, { MARK, 0, "op0" }, { END, 0, NULL } };
+	static const struct step p1[] = {
+		{ CHARGE, 100, NULL }, { YIELD, 0, NULL }, { END, 0, NULL } };
+	const struct lock_class_stat *st;
+
+	new_engine(2, 10, 50, 0, 0);
+	L[0] = engine_lock_new(E, LOCK_SPIN, "L", 0);
+	L[1] = engine_lock_new(E, LOCK_SPIN, "L2", 0);
+	engine_post(E, 60, 0, run_script, (void *)p0);
+	engine_post(E, 0, 1, run_script, (void *)p1);
+	engine_post_global(E, 50, global_peeks, NULL);
+	assert_int_equal(engine_run(E), 0);
+	expect_mark(0, "G", -1, 50);
+	expect_mark(1, "op0", 0, 180);
+	st = class_stat("L");
+	assert_int_equal(st->acquisitions, 1);
+	assert_int_equal(st->hold_total, 100);
+	assert_false(engine_lock_held(E, L[0]));
+	engine_destroy(E);
+}
+
 /* Boot code (outside any run) may take free locks and call on_each_cpu. */
 static void boot_ipi(void *arg)
 {
@@ -1202,6 +1251,7 @@ int main(void)
 		cmocka_unit_test(test_bugs),
 		cmocka_unit_test(test_deadlock),
 		cmocka_unit_test(test_outside_run),
+		cmocka_unit_test(test_global_passes_held_lock),
 		cmocka_unit_test(test_one_cpu_no_switch),
 		cmocka_unit_test(test_random_deterministic),
 	};
