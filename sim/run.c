@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sim/progress.h"
 #include "sim/report.h"
 #include "sim/run.h"
 
@@ -272,6 +273,8 @@ static void run_event(void *arg)
 
 	m->call_site = call_site_of(ev->line);
 	r->res.ops++;
+	if (r->progress)
+		progress_run_tick(r->res.ops, engine_now(m->eng));
 	switch (ev->op) {
 	case WL_ALLOC:
 	case WL_ZALLOC:
@@ -420,6 +423,8 @@ static void gen_alloc(void *arg)
 
 	r->m->call_site = call_site_of(g->line);
 	r->res.ops++;
+	if (r->progress)
+		progress_run_tick(r->res.ops, engine_now(r->m->eng));
 	if (o)
 		r->pool = o->next_free;
 	else
@@ -620,8 +625,11 @@ int run_workload(const struct workload *wl, const struct run_options *opt)
 	}
 	if (status == RUN_OK) {
 		post_workload(r);
+		r->progress = opt->progress;
+		progress_run_start(r->progress, r->end_t);
 		if (engine_run(r->m->eng) != 0)
 			status = RUN_KERNEL_BUG;
+		progress_end();
 	}
 	r->res.status = status;
 	r->res.end_t = engine_now(r->m->eng);
