@@ -149,11 +149,23 @@ int machine_add_cache(struct machine *m, const char *name,
 	}
 	struct sim_cache *c = xcalloc(1, sizeof(*c));
 	snprintf(c->name, sizeof(c->name), "%s", name);
-	c->cachep = cachep;
-	c->pa = __pa(cachep);
 	c->kmalloc = kmalloc;
+	machine_cache_created(c, cachep);
 	m->caches[m->nr_caches] = c;
 	return (int)m->nr_caches++;
+}
+
+void machine_cache_created(struct sim_cache *c, struct kmem_cache *cachep)
+{
+	struct kmem_cache_info info;
+
+	c->cachep = cachep;
+	c->pa = __pa(cachep);
+	if (!cachep)
+		return;
+	kmem_cache_get_info(cachep, &info);
+	c->obj_size = info.obj_size;
+	c->obj_room = info.buffer_size - info.obj_offset;
 }
 
 int machine_find_cache(const struct machine *m, const struct kmem_cache *c)
@@ -240,7 +252,8 @@ int machine_boot(struct machine *m)
 	env_machine = m;
 	env_mem_base = m->mem;
 	env_arch = &m->arch;
-	mutex_init(&m->hotplug_lock);
+	/* lock_cpu_hotplug() is the kernel's cpucontrol mutex. */
+	__mutex_init(&m->hotplug_lock, "cpucontrol");
 	for (int cpu = 1; cpu < m->nr_cpus; cpu++)
 		engine_set_online(m->eng, cpu, false);
 	slab_set_debug(m->wl->debug);

@@ -53,6 +53,9 @@ struct sim_cache {
 	pa_t pa;
 	bool kmalloc;		/* size-N: objects may hold the core's own data */
 	uint64_t ctor_ns;
+	/* Fixed at creation: what a user may write of one object. */
+	unsigned int obj_size;	/* the object proper */
+	unsigned int obj_room;	/* to the end of its buffer (red zone, user word) */
 };
 
 struct machine {
@@ -120,6 +123,8 @@ int machine_boot(struct machine *m);
 int machine_add_cache(struct machine *m, const char *name,
 		      struct kmem_cache *cachep, bool kmalloc);
 int machine_find_cache(const struct machine *m, const struct kmem_cache *c);
+/* Record that c now stands for cachep (NULL: destroyed or failed). */
+void machine_cache_created(struct sim_cache *c, struct kmem_cache *cachep);
 
 /* Shrink every cache, reclaimable ones first; returns pages freed. */
 unsigned long machine_reclaim(struct machine *m);

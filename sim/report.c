@@ -12,10 +12,10 @@
 
 #include "sim/report.h"
 
-static const char *const zone_names[PA_NR_ZONES] = { "DMA", "Normal" };
+const char *const zone_names[PA_NR_ZONES] = { "DMA", "Normal" };
 
 /* "0.865" from thousandths; "-1.000" for -1000. */
-static void put_milli(struct strbuf *sb, int v)
+void put_milli(struct strbuf *sb, int v)
 {
 	if (v < 0)
 		sb_printf(sb, "-%d.%03d", -v / 1000, -v % 1000);
@@ -59,29 +59,7 @@ void report_sample(struct run_result *res, uint64_t t)
 			  (unsigned long long)info.active_objs * info.buffer_size,
 			  (unsigned long long)(slabs << info.gfporder) * PAGE_SIZE);
 	}
-	for (int nid = 0; nid < m->nr_nodes; nid++) {
-		for (int z = 0; z < PA_NR_ZONES; z++) {
-			struct pa_zone_info zi;
-
-			pa_zone_info(m->pa, nid, (enum pa_zone)z, &zi);
-			if (!zi.present)
-				continue;
-			for (unsigned int order = 0; order < PA_MAX_ORDER; order++) {
-				sb_printf(&res->fragmentation,
-					  "%llu.%03llu,%d,%s,%u,%llu,",
-					  (unsigned long long)(t_us / 1000),
-					  (unsigned long long)(t_us % 1000),
-					  nid, zone_names[z], order,
-					  (unsigned long long)zi.nr_free[order]);
-				put_milli(&res->fragmentation,
-					  frag_unusable_index(zi.nr_free, order));
-				sb_putc(&res->fragmentation, ',');
-				put_milli(&res->fragmentation,
-					  frag_fragmentation_index(zi.nr_free, order));
-				sb_putc(&res->fragmentation, '\n');
-			}
-		}
-	}
+	report_frag_sample(res, t);
 }
 
 /* ------------------------------------------------------------------ */
@@ -451,8 +429,7 @@ void report_write_run_dir(const struct run_result *res,
 		"free_slabs,pages,bytes_requested,bytes_active,bytes_held\n");
 	sb_puts(sb, res->timeseries.buf ? res->timeseries.buf : "");
 	sb = NEWFILE("fragmentation.csv");
-	sb_puts(sb, "t_ms,node,zone,order,nr_free,unusable_index,"
-		"fragmentation_index\n");
+	report_frag_header(sb);
 	sb_puts(sb, res->fragmentation.buf ? res->fragmentation.buf : "");
 	sb = NEWFILE("buddyinfo");
 	buddyinfo(m, sb);

@@ -12,6 +12,17 @@
 void report_sample(struct run_result *res, uint64_t t);
 
 /*
+ * Fragmentation (sim/frag_report.c): the header line of fragmentation.csv,
+ * and the rows of one sample appended to res->fragmentation.
+ */
+void report_frag_header(struct strbuf *sb);
+void report_frag_sample(struct run_result *res, uint64_t t);
+
+/* Shared formatting: zone names; thousandths as "0.865" / "-1.000". */
+extern const char *const zone_names[PA_NR_ZONES];
+void put_milli(struct strbuf *sb, int v);
+
+/*
  * Write the run directory (slabinfo, slabinfo.<t>, timeseries.csv,
  * fragmentation.csv, buddyinfo, lock_stat, lock_stat.csv, cache.csv,
  * l1sets.csv, summary.json, kernel.log) into opt->out_dir: built in a

@@ -211,8 +211,7 @@ static void create_cache(struct run *r, int wi)
 	struct kmem_cache *c = kmem_cache_create(sc->name, wc->size, wc->align,
 		wc->flags, wc->has_ctor ? machine_ctor : NULL,
 		wc->has_dtor ? machine_ctor : NULL);
-	sc->cachep = c;
-	sc->pa = __pa(c);
+	machine_cache_created(sc, c);
 	if (!c)
 		return;
 	if (wc->tune.limit > 0) {
@@ -236,7 +235,6 @@ static void touch_live(struct run *r, struct live *l, uint64_t bytes,
 		       bool write)
 {
 	void *obj = __va(l->obj);
-	struct kmem_cache_info info;
 	struct sim_cache *sc;
 
 	if (!obj || l->cache < 0)
@@ -244,11 +242,9 @@ static void touch_live(struct run *r, struct live *l, uint64_t bytes,
 	sc = r->m->caches[l->cache];
 	if (!sc->cachep)
 		return;
-	kmem_cache_get_info(sc->cachep, &info);
-	uint64_t max = sc->kmalloc ? info.obj_size :
-		       info.buffer_size - info.obj_offset;
+	uint64_t max = sc->kmalloc ? sc->obj_size : sc->obj_room;
 	if (bytes == 0 || bytes > max)
-		bytes = bytes == 0 ? info.obj_size : max;
+		bytes = bytes == 0 ? sc->obj_size : max;
 	mem_touch(obj, bytes, write);
 	if (!write)
 		return;
@@ -323,7 +319,8 @@ static void run_event(void *arg)
 	case WL_DESTROY:
 		c = event_cache(r, ev);
 		if (c && kmem_cache_destroy(c) == 0)
-			r->m->caches[r->wl_cache[ev->cache]]->cachep = NULL;
+			machine_cache_created(r->m->caches[r->wl_cache[ev->cache]],
+					      NULL);
 		break;
 	case WL_CREATE:
 		create_cache(r, ev->cache);
