@@ -760,7 +760,12 @@ void engine_post(struct engine *e, vtime_t t, int cpu, engine_fn fn, void *arg)
 	struct cpu *c = cpu_arg(e, cpu, "engine_post");
 	struct qent ent = { .t = t, .seq = e->seq++, .fn = fn, .arg = arg };
 
-	if (!c->online)
+	/*
+	 * A CPU taken offline while inside an operation may still re-arm
+	 * its own timer on the way out; that stays queued until the CPU
+	 * comes back. Anyone else posting to an offline CPU is a bug.
+	 */
+	if (!c->online && cpu != e->as_cpu)
 		engine_bug(e, "operation posted to offline CPU %d", cpu);
 	if (!qheap_push(&c->ops, &ent))
 		engine_bug(e, "out of memory for the event queue");
@@ -895,6 +900,9 @@ void engine_set_online(struct engine *e, int cpu, bool online)
 {
 	struct cpu *c = cpu_arg(e, cpu, "engine_set_online");
 
+	/* A CPU coming up joins at the present, not where its clock stopped. */
+	if (online && !c->online && c->state == CPU_IDLE)
+		c->clock = vmax(c->clock, now_of(e));
 	c->online = online;
 	if (!online)
 		rcu_quiescent(e, c);	/* grace periods stop waiting for it */

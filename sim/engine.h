@@ -50,7 +50,11 @@ void engine_destroy(struct engine *e);
 
 /* -------- running work -------- */
 
-/* Run fn(arg) on cpu as an operation starting at time t. */
+/*
+ * Run fn(arg) on cpu as an operation starting at time t. cpu must be
+ * online, except that a CPU may post to itself (its operations wait
+ * while it is offline).
+ */
 void engine_post(struct engine *e, vtime_t t, int cpu, engine_fn fn, void *arg);
 /*
  * Run fn(arg) outside every CPU at time t (snapshots, samples). It runs

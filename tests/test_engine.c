@@ -966,6 +966,48 @@ static void test_global_passes_held_lock(void **state)
 	engine_destroy(E);
 }
 
+static void cpu1_down(void *arg)
+{
+	engine_set_online(E, 1, false);
+}
+
+static void cpu1_up(void *arg)
+{
+	engine_set_online(E, 1, true);
+}
+
+static void late_mark(void *arg)
+{
+	mark("late");
+}
+
+static void post_self_late(void *arg)
+{
+	engine_charge(E, 100);
+	engine_yield(E);
+	engine_post(E, 200, 1, late_mark, NULL);
+}
+
+/*
+ * costs 0.
+ *   cpu1 @0:   charge 100, yield (cpu0 is earlier)
+ *   cpu0 @50:  takes cpu1 offline
+ *   cpu1 @100: re-arms itself for 200: allowed, but waits while offline
+ *   cpu0 @300: brings cpu1 back: its clock joins at 300, so the queued
+ *              operation runs at max(200, 300) = 300
+ */
+static void test_offline_self_post(void **state)
+{
+	new_engine(2, 0, 0, 0, 0);
+	engine_post(E, 0, 1, post_self_late, NULL);
+	engine_post(E, 50, 0, cpu1_down, NULL);
+	engine_post(E, 300, 0, cpu1_up, NULL);
+	assert_int_equal(engine_run(E), 0);
+	assert_int_equal(ntrace, 1);
+	expect_mark(0, "late", 1, 300);
+	engine_destroy(E);
+}
+
 /* Boot code (outside any run) may take free locks and call on_each_cpu. */
 static void boot_ipi(void *arg)
 {
@@ -1251,6 +1293,7 @@ int main(void)
 		cmocka_unit_test(test_bugs),
 		cmocka_unit_test(test_deadlock),
 		cmocka_unit_test(test_outside_run),
+		cmocka_unit_test(test_offline_self_post),
 		cmocka_unit_test(test_global_passes_held_lock),
 		cmocka_unit_test(test_one_cpu_no_switch),
 		cmocka_unit_test(test_random_deterministic),
