@@ -41,6 +41,7 @@
 #define LIST_MAX		400
 #define MAX_ROWS		32
 #define MAX_DEPTH		16
+#define MAX_FLAG_ITEMS		64	/* an aliased list is walked per use */
 
 /* ------------------------------------------------------------------ */
 /* Loader state and error reporting                                    */
@@ -205,6 +206,19 @@ static const char *quote(char buf[QUOTE_MAX], const yaml_node_t *n)
 	return buf;
 }
 
+/* YAML's null: nothing, or a plain ~ / null. Quoted "null" is text. */
+static bool is_null(const yaml_node_t *n)
+{
+	const char *s = (const char *)n->data.scalar.value;
+
+	if (n->data.scalar.length == 0)
+		return true;
+	if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	return !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
+	       !strcmp(s, "NULL");
+}
+
 /* "a list", "a mapping", "empty", or the quoted value: what a user wrote. */
 static const char *kind(char buf[QUOTE_MAX], const yaml_node_t *n)
 {
@@ -214,7 +228,7 @@ static const char *kind(char buf[QUOTE_MAX], const yaml_node_t *n)
 		return "a list";
 	if (n && n->type == YAML_MAPPING_NODE)
 		return "a mapping";
-	if (n && n->type == YAML_SCALAR_NODE && n->data.scalar.length == 0)
+	if (n && n->type == YAML_SCALAR_NODE && is_null(n))
 		return "empty";
 	snprintf(buf, QUOTE_MAX, "'%.*s'", QUOTE_MAX - 3, quote(q, n));
 	return buf;
@@ -246,7 +260,7 @@ static const char *text(struct loader *ld, const yaml_node_t *n,
 		     kind(q, n));
 		return NULL;
 	}
-	if (n->data.scalar.length == 0) {
+	if (is_null(n)) {
 		fail(ld, n, "missing value for %s", what);
 		return NULL;
 	}
@@ -581,6 +595,7 @@ struct key_table {
 };
 
 #define TABLE(name, what, rows) \
+	_Static_assert(ARRAY_SIZE(rows) <= MAX_ROWS, "walk_map's seen[]"); \
 	static const struct key_table name = { what, rows, ARRAY_SIZE(rows) }
 
 /* The key and value nodes a walk found for each row, NULL if absent. */
@@ -1051,6 +1066,10 @@ static bool get_flags(struct loader *ld, yaml_node_t *v, const char *what,
 		return fail(ld, v, "%s must be a flag or a list of flags, not %s",
 			    what, kind(q, v));
 	}
+	if (v->data.sequence.items.top - v->data.sequence.items.start >
+	    MAX_FLAG_ITEMS)
+		return fail(ld, v, "too many %ss (at most %d)", what,
+			    MAX_FLAG_ITEMS);
 	for (it = v->data.sequence.items.start;
 	     it < v->data.sequence.items.top; it++)
 		if (!scalar_flags(ld, node_at(ld, *it), what, names, prefix,

@@ -598,6 +598,10 @@ static void test_key_shapes(void **state)
 	       "w.yaml:1:7: 'seed' in workload must be a single value, not a list");
 	refuse("seed:\n",
 	       "w.yaml:1:6: missing value for seed");
+	refuse("machine: {arch: ~}\n",
+	       "w.yaml:1:17: missing value for arch");
+	refuse("slab: null\n",
+	       "w.yaml:1:7: 'slab' in workload must be a mapping, not empty");
 	refuse("caches: [1]\n",
 	       "w.yaml:1:10: cache must be a mapping (keys: name, size, align, flags, ctor, dtor, tune, t), not '1'");
 	refuse("? [a]\n: 1\n",
@@ -1042,6 +1046,81 @@ static void test_fuzz(void **state)
 	free(base);
 }
 
+/* Where the value that starts at p ends: its bracket, or , } ] newline. */
+static size_t value_end(const char *p)
+{
+	size_t i = 0;
+	int depth = 0;
+
+	if (*p == '{' || *p == '[') {
+		for (; p[i]; i++) {
+			depth += p[i] == '{' || p[i] == '[';
+			depth -= p[i] == '}' || p[i] == ']';
+			if (!depth)
+				return i + 1;
+		}
+		return i;
+	}
+	while (p[i] && !strchr(",}]\n", p[i]))
+		i++;
+	return i;
+}
+
+/*
+ * Every value of both example files swapped, one at a time, for a value
+ * of another shape: a list, a mapping, nothing, a negative or huge
+ * number, an alias. Each must be refused with one well-formed line (or
+ * loaded, where the shape happens to fit), never crash.
+ */
+static void test_type_swaps(void **state)
+{
+	static const char *const swaps[] = {
+		"[]", "{}", "[1, [2]]", "{x: 1}", "''", "~", "-5",
+		"99999999999999999999999", "&a {t: *a}", "\"\\0\"",
+	};
+	static const char *const files[] = { "dentry-churn.yaml", "all-keys.yaml" };
+	regex_t re;
+	size_t f, i, k;
+	int tried = 0, refused = 0;
+
+	assert_int_equal(regcomp(&re, "^[^:]+:[0-9]+:[0-9]+: |^[^:]+: ",
+				 REG_EXTENDED | REG_NOSUB), 0);
+	for (f = 0; f < 2; f++) {
+		char *base = slurp(data_path(files[f]));
+		size_t len = strlen(base);
+
+		for (i = 0; i + 2 < len; i++) {
+			size_t end;
+
+			if (base[i] != ':' || base[i + 1] != ' ')
+				continue;
+			end = i + 2 + value_end(base + i + 2);
+			for (k = 0; k < sizeof(swaps) / sizeof(swaps[0]); k++) {
+				size_t n = len + strlen(swaps[k]) + 1;
+				char *m = malloc(n);
+				struct workload wl;
+
+				assert_non_null(m);
+				snprintf(m, n, "%.*s%s%s", (int)(i + 2), base,
+					 swaps[k], base + end);
+				tried++;
+				if (load(m, &wl)) {
+					workload_free(&wl);
+				} else {
+					refused++;
+					check_message(&re, err);
+				}
+				free(m);
+			}
+		}
+		free(base);
+	}
+	/* about 150 values x 10 shapes; nearly all must be refused */
+	assert_true(tried > 1000);
+	assert_true(refused > tried * 9 / 10);
+	regfree(&re);
+}
+
 /* ------------------------------------------------------------------ */
 /* Overrides                                                           */
 /* ------------------------------------------------------------------ */
@@ -1146,6 +1225,7 @@ int main(void)
 		cmocka_unit_test(test_odd_documents),
 		cmocka_unit_test(test_many_events),
 		cmocka_unit_test(test_fuzz),
+		cmocka_unit_test(test_type_swaps),
 		cmocka_unit_test(test_overrides),
 	};
 
