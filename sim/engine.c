@@ -311,7 +311,8 @@ struct rcu_cb {
 	engine_fn fn;
 	void *arg;
 	struct waiter *w;	/* synchronize_rcu: wake this CPU instead */
-	int cpu;
+	int cpu;		/* the waiter's CPU, or where to run fn */
+	bool on_cpu;		/* run fn as an operation, not a global */
 };
 
 struct rcu_batch {
@@ -1316,6 +1317,21 @@ static bool rcu_push(struct rcu_batch *b, const struct rcu_cb *cb)
 
 static void rcu_start(struct engine *e, vtime_t t);
 
+/*
+ * Where a CPU-bound callback runs: its own CPU, or, if that went
+ * offline, the first online one (Linux hands a dead CPU's callbacks to
+ * a survivor).
+ */
+static int rcu_cpu(const struct engine *e, int cpu)
+{
+	if (e->cpus[cpu].online)
+		return cpu;
+	for (int i = 0; i < e->nr_cpus; i++)
+		if (e->cpus[i].online)
+			return i;
+	return cpu;	/* nobody online: it waits for its CPU */
+}
+
 static void rcu_complete(struct engine *e)
 {
 	struct rcu_batch done = e->rcu.cur;
@@ -1328,6 +1344,8 @@ static void rcu_complete(struct engine *e)
 
 		if (cb->w)
 			wake(e, &e->cpus[cb->cpu], cb->w, t, 0);
+		else if (cb->on_cpu)
+			engine_post(e, t, rcu_cpu(e, cb->cpu), cb->fn, cb->arg);
 		else
 			engine_post_global(e, t, cb->fn, cb->arg);
 	}
@@ -1373,6 +1391,20 @@ void engine_call_rcu(struct engine *e, engine_fn fn, void *arg)
 {
 	struct rcu_cb cb = { .fn = fn, .arg = arg, .cpu = -1 };
 
+	if (!rcu_push(&e->rcu.next, &cb))
+		engine_bug(e, "out of memory for RCU callbacks");
+	if (!e->rcu.active)
+		rcu_start(e, now_of(e));
+}
+
+void engine_call_rcu_local(struct engine *e, engine_fn fn, void *arg)
+{
+	struct rcu_cb cb = { .fn = fn, .arg = arg, .cpu = e->as_cpu };
+
+	if (e->cur) {
+		cb.on_cpu = true;
+		cb.cpu = e->cur->id;
+	}
 	if (!rcu_push(&e->rcu.next, &cb))
 		engine_bug(e, "out of memory for RCU callbacks");
 	if (!e->rcu.active)

@@ -161,6 +161,14 @@ size_t engine_lock_classes(const struct engine *e,
 
 /* fn(arg) runs (as a global) once every online CPU passed a quiescent point. */
 void engine_call_rcu(struct engine *e, engine_fn fn, void *arg);
+/*
+ * The same, but fn runs as an operation on the calling CPU at the end of
+ * the grace period, as Linux runs RCU callbacks in softirq on the CPU
+ * that queued them (so fn may use per-CPU state, e.g. kmem_cache_free).
+ * A callback of a CPU gone offline runs on the first online CPU; called
+ * outside operations it behaves as engine_call_rcu.
+ */
+void engine_call_rcu_local(struct engine *e, engine_fn fn, void *arg);
 /* Block the running CPU until a full grace period has elapsed. */
 void engine_synchronize_rcu(struct engine *e);
 

@@ -756,6 +756,49 @@ static void test_rcu_call(void **state)
 	engine_destroy(E);
 }
 
+static int local_cb_cpu = -2;
+static vtime_t local_cb_at;
+
+static void rcu_local_cb(void *arg)
+{
+	local_cb_cpu = engine_cpu(E);
+	local_cb_at = engine_now(E);
+}
+
+static void call_rcu_local_op(void *arg)
+{
+	engine_call_rcu_local(E, rcu_local_cb, NULL);
+	engine_charge(E, 100);
+}
+
+/*
+ * The same timeline as test_rcu_call, with op cost 5 and the callback
+ * bound to its CPU:
+ *   cpu1 @0:   +5, charge 300 -> 305, yield (cpu0 earlier)
+ *   cpu0 @10:  +5 -> 15, call_rcu_local; charge 100 -> 115, ends (QS)
+ *   cpu1 @305: charge 200 -> 505, ends: grace period done at 505
+ *   callback:  an operation on cpu0 posted at 505: starts 505, +5 -> 510
+ */
+static void test_rcu_local(void **state)
+{
+	static const struct step p1[] = {
+		{ CHARGE, 300, NULL }, { YIELD, 0, NULL }, { CHARGE, 200, NULL },
+		{ END, 0, NULL } };
+	struct engine_stats st;
+
+	new_engine(3, 0, 0, 0, 5);
+	local_cb_cpu = -2;
+	engine_post(E, 10, 0, call_rcu_local_op, NULL);
+	engine_post(E, 0, 1, run_script, (void *)p1);
+	assert_int_equal(engine_run(E), 0);
+	assert_int_equal(local_cb_cpu, 0);
+	assert_int_equal(local_cb_at, 510);
+	engine_get_stats(E, &st);
+	assert_int_equal(st.operations, 3);
+	assert_int_equal(st.globals, 0);
+	engine_destroy(E);
+}
+
 /*
  * synchronize_rcu: cpu1 @0 charges 300, yields; cpu0 @10 blocks in
  * synchronize_rcu (itself quiescent while asleep); cpu1 ends at 500;
@@ -1076,7 +1119,7 @@ static struct rnd_op rnd_ops[RND_OPS];
 static uint64_t rnd_hash;
 static uint64_t rnd_locks_taken;
 static uint32_t rnd_lock[RND_SPIN + RND_MUTEX];
-static int rnd_rcu_done;
+static int rnd_rcu_done, rnd_rcu_local_done;
 
 static uint64_t xorshift(uint64_t *s)
 {
@@ -1107,6 +1150,13 @@ static void rnd_ipi(void *arg)
 static void rnd_rcu(void *arg)
 {
 	rnd_rcu_done++;
+	hash_in(engine_now(E));
+}
+
+static void rnd_rcu_local(void *arg)
+{
+	assert_true(engine_cpu(E) >= 0);
+	rnd_rcu_local_done++;
 	hash_in(engine_now(E));
 }
 
@@ -1173,6 +1223,8 @@ static void rnd_op(void *arg)
 		case 9:
 			if ((r >> 24) % 16 == 0)
 				engine_synchronize_rcu(E);
+			else if ((r >> 24) % 2)
+				engine_call_rcu_local(E, rnd_rcu_local, NULL);
 			else
 				engine_call_rcu(E, rnd_rcu, NULL);
 			break;
@@ -1195,7 +1247,7 @@ struct rnd_result {
 	struct engine_stats st;
 	vtime_t clock[RND_CPUS];
 	struct lock_class_stat cls[RND_SPIN + RND_MUTEX];
-	int rcu;
+	int rcu, rcu_local;
 };
 
 static void rnd_run(struct rnd_result *res)
@@ -1216,6 +1268,7 @@ static void rnd_run(struct rnd_result *res)
 	rnd_hash = 0xcbf29ce484222325ull;
 	rnd_locks_taken = 0;
 	rnd_rcu_done = 0;
+	rnd_rcu_local_done = 0;
 	for (int i = 0; i < RND_OPS; i++) {
 		uint64_t r = xorshift(&s);
 
@@ -1228,6 +1281,7 @@ static void rnd_run(struct rnd_result *res)
 	res->hash = rnd_hash;
 	res->locks = rnd_locks_taken;
 	res->rcu = rnd_rcu_done;
+	res->rcu_local = rnd_rcu_local_done;
 	engine_get_stats(E, &res->st);
 	for (int i = 0; i < RND_CPUS; i++)
 		res->clock[i] = engine_cpu_clock(E, i);
@@ -1259,7 +1313,9 @@ static void test_random_deterministic(void **state)
 	memset(&b, 0, sizeof(b));
 	rnd_run(&a);
 	rnd_run(&b);
-	assert_int_equal(a.st.operations, RND_OPS);
+	/* the workload's operations plus the CPU-bound RCU callbacks */
+	assert_true(a.rcu_local > 0);
+	assert_int_equal(a.st.operations, RND_OPS + (uint64_t)a.rcu_local);
 	assert_int_equal(a.acq, a.locks);
 	assert_true(a.cont > 0);	/* the workload really contends */
 	assert_true(a.st.switches > 1000);
@@ -1267,6 +1323,7 @@ static void test_random_deterministic(void **state)
 	assert_int_equal(a.hash, b.hash);
 	assert_int_equal(a.st.switches, b.st.switches);
 	assert_int_equal(a.rcu, b.rcu);
+	assert_int_equal(a.rcu_local, b.rcu_local);
 	assert_memory_equal(a.clock, b.clock, sizeof(a.clock));
 	assert_memory_equal(a.cls, b.cls, sizeof(a.cls));
 }
@@ -1288,6 +1345,7 @@ int main(void)
 		cmocka_unit_test(test_ipi_waits_for_irqs_on),
 		cmocka_unit_test(test_rcu_call),
 		cmocka_unit_test(test_rcu_synchronize),
+		cmocka_unit_test(test_rcu_local),
 		cmocka_unit_test(test_abort),
 		cmocka_unit_test(test_stop_and_resume),
 		cmocka_unit_test(test_bugs),
