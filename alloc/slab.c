@@ -573,7 +573,7 @@ static unsigned long reap_node[NR_CPUS];
 
 static void free_block(struct kmem_cache *cachep, pa_t *objpp, int len,
 		       int node);
-static void enable_cpucache(struct kmem_cache *cachep);
+static int enable_cpucache(struct kmem_cache *cachep);
 static void cache_reap(void *unused);
 static int __node_shrink(struct kmem_cache *cachep, int node);
 static void *__cache_alloc_node(struct kmem_cache *cachep, gfp_t flags,
@@ -1752,13 +1752,14 @@ static size_t calculate_slab_order(struct kmem_cache *cachep,
 	return left_over;
 }
 
-/* Gives a new cache its first head arrays, by bootstrap stage. */
-static void setup_cpu_cache(struct kmem_cache *cachep)
+/*
+ * Gives a new cache its first head arrays, by bootstrap stage. Returns 0,
+ * or -ENOMEM (only once the slab is fully up) with no array allocated.
+ */
+static int setup_cpu_cache(struct kmem_cache *cachep)
 {
-	if (g_cpucache_up == FULL) {
-		enable_cpucache(cachep);
-		return;
-	}
+	if (g_cpucache_up == FULL)
+		return enable_cpucache(cachep);
 	if (g_cpucache_up == NONE) {
 		/*
 		 * Note: the first kmem_cache_create must create the cache
@@ -1805,6 +1806,7 @@ static void setup_cpu_cache(struct kmem_cache *cachep)
 	cpu_cache_get(cachep)->touched = 0;
 	cachep->batchcount = 1;
 	cachep->limit = BOOT_CPUCACHE_ENTRIES;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -2024,7 +2026,16 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size,
 	cachep->dtor = dtor;
 	cachep->name = name;
 
-	setup_cpu_cache(cachep);
+	/*
+	 * 2.6.17 ignores a failure here and leaves a cache without per-cpu
+	 * arrays, which oopses on its first use; later kernels give the
+	 * cache up instead, and so does this.
+	 */
+	if (setup_cpu_cache(cachep)) {
+		kmem_cache_free(&cache_cache, cachep);
+		cachep = NULL;
+		goto oops;
+	}
 
 	/* cache setup completed, link it into the list */
 	list_add(&cachep->next, &cache_chain);
@@ -2768,13 +2779,13 @@ static inline void *____cache_alloc(struct kmem_cache *cachep, gfp_t flags)
 	void *objp;
 	struct array_cache *ac;
 
+	check_irq_off();
 	if (unlikely(current->flags & (PF_SPREAD_SLAB | PF_MEMPOLICY))) {
 		objp = alternate_node_alloc(cachep, flags);
 		if (objp != NULL)
 			return objp;
 	}
 
-	check_irq_off();
 	mem_touch(&cachep->slots[smp_processor_id()], sizeof(pa_t), false);
 	ac = cpu_cache_get(cachep);
 	touch_ac(ac, true);
@@ -3365,8 +3376,11 @@ static int do_tune_cpucache(struct kmem_cache *cachep, int limit,
 	return 0;
 }
 
-/* Called with cache_chain_mutex held always */
-static void enable_cpucache(struct kmem_cache *cachep)
+/*
+ * Called with cache_chain_mutex held always. Returns 0, or -ENOMEM when
+ * the new arrays could not be had (the old ones are then kept).
+ */
+static int enable_cpucache(struct kmem_cache *cachep)
 {
 	int err;
 	int limit, shared;
@@ -3415,6 +3429,7 @@ static void enable_cpucache(struct kmem_cache *cachep)
 	if (err)
 		printk(KERN_ERR "enable_cpucache failed for %s, error %d.\n",
 		       cachep->name, -err);
+	return err;
 }
 
 /* ------------------------------------------------------------------ */
@@ -3816,6 +3831,8 @@ void kmem_cache_for_each(void (*fn)(struct kmem_cache *cachep, void *arg),
 {
 	struct list_head *p, *n;
 
+	if (!cache_chainp)
+		return;
 	/* Safe against fn destroying the cache it is given. */
 	for (p = list_next(&cache_chain), n = list_next(p);
 	     p != &cache_chain; p = n, n = list_next(p))
@@ -3993,17 +4010,25 @@ static bool array_is_valid(struct kmem_cache *cachep, struct array_cache *ac,
 	}
 	for (i = 0; i < ac->avail; i++) {
 		void *objp = __va(ac->entry[i]);
+		struct slab *slabp;
+		size_t off;
 
 		if (!objp || !virt_addr_valid(objp) ||
 		    !PageSlab(virt_to_page(objp)) ||
-		    virt_to_cache(objp) != cachep) {
-			printk(KERN_ERR "slab: cache %s: %s array entry %u "
-			       "is not an object of it\n", cachep->name,
-			       what, i);
-			return false;
-		}
+		    virt_to_cache(objp) != cachep)
+			goto bad;
+		slabp = virt_to_slab(objp);
+		off = (char *)objp - (char *)__va(slabp->s_mem);
+		if ((char *)objp < (char *)__va(slabp->s_mem) ||
+		    off % cachep->buffer_size ||
+		    off / cachep->buffer_size >= cachep->num)
+			goto bad;
 	}
 	return true;
+bad:
+	printk(KERN_ERR "slab: cache %s: %s array entry %u is not an object "
+	       "of it\n", cachep->name, what, i);
+	return false;
 }
 
 bool cache_is_consistent(struct kmem_cache *cachep)

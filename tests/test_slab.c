@@ -899,6 +899,174 @@ static void test_ctor(void **state)
 	done();
 }
 
+
+/* The validators notice a slab whose counts no longer add up. */
+static void test_validator_catches_corruption(void **state)
+{
+	struct kmem_cache *c = boot_rt(2, 1, false);
+	void *p = kmem_cache_alloc(c, GFP_KERNEL);
+	struct slab *slabp = slab_of(p);
+
+	slabp->inuse++;
+	assert_false(cache_is_consistent(c));
+	assert_true(fake_log_contains("slab: cache rt: free list has 21 "
+				      "entries, expected 20"));
+	assert_false(slab_core_is_consistent());
+	slabp->inuse--;
+	/* an array entry that is not an object start */
+	cache_array(c, 0)->entry[0] += 1;
+	assert_false(cache_is_consistent(c));
+	cache_array(c, 0)->entry[0] -= 1;
+	ok(c);
+	done();
+}
+
+/*
+ * i386: 4-byte words and a 28-byte struct slab. rt is 100 bytes (already
+ * word-sized), align 4: n = 4068/104 = 39, mgmt ALIGN(28+156,4) = 184,
+ * 184 + 3900 = 4084: left 12. The first alloc takes 16: 23 stay free.
+ * The bufctls start right after the 28-byte header.
+ */
+static void test_i386_round_trip(void **state)
+{
+	struct fake_config cfg = { .arch = &fake_arch_i386, .cpus = 2,
+				   .mem_mb = 64 };
+	struct kmem_cache *c;
+	struct slab *slabp;
+	unsigned long touches;
+	void *p;
+
+	fake_boot(&cfg);
+	c = kmem_cache_create("rt", 100, 0, 0, NULL, NULL);
+	assert_int_equal(c->num, 39);
+	assert_int_equal(c->buffer_size, 100);
+	touches = fake_touch_count();
+	p = kmem_cache_alloc(c, GFP_KERNEL);
+	assert_true(fake_touch_count() > touches);
+	slabp = slab_of(p);
+	/* s_mem = page + mgmt 184 (colour 0) */
+	assert_int_equal(slabp->s_mem % PAGE_SIZE, 184);
+	assert_int_equal(slabp->colouroff, 184);
+	/* objects 0..15 taken: free = 16, bufctl[16] = 17 at +28+64 */
+	assert_int_equal(slabp->free, 16);
+	assert_int_equal(*(uint32_t *)((char *)slabp + 28 + 16 * 4), 17);
+	assert_int_equal(info(c).free_objects, 23);
+	kmem_cache_free(c, p);
+	assert_int_equal(kmem_cache_shrink(c), 0);
+	ok(c);
+	assert_int_equal(kmem_cache_destroy(c), 0);
+	ok(NULL);
+	done();
+}
+
+static int dtor_calls, verify_calls;
+static void count_ctor(void *obj, struct kmem_cache *cachep,
+		       unsigned long flags)
+{
+	(void)obj;
+	(void)cachep;
+	if (flags & SLAB_CTOR_VERIFY)
+		verify_calls++;
+}
+
+static void count_dtor(void *obj, struct kmem_cache *cachep,
+		       unsigned long flags)
+{
+	(void)obj;
+	(void)cachep;
+	(void)flags;
+	dtor_calls++;
+}
+
+/*
+ * The destructor runs on every object of a slab when the slab is
+ * destroyed (37 for one slab of rt-sized objects). With debug and
+ * SLAB_DEBUG_INITIAL, each free calls the constructor with
+ * SLAB_CTOR_VERIFY; with poisoning, the destructor runs at free time
+ * instead (the object is about to be poisoned).
+ */
+static void test_dtor_and_debug_initial(void **state)
+{
+	struct fake_config cfg = { .cpus = 2, .mem_mb = 64 };
+	struct kmem_cache *c;
+	void *p;
+
+	fake_boot(&cfg);
+	dtor_calls = 0;
+	c = kmem_cache_create("dt", 100, 0, 0, count_ctor, count_dtor);
+	p = kmem_cache_alloc(c, GFP_KERNEL);
+	kmem_cache_free(c, p);
+	assert_int_equal(dtor_calls, 0);
+	assert_int_equal(kmem_cache_shrink(c), 0);
+	assert_int_equal(dtor_calls, 37);
+	done();
+
+	cfg.debug = true;
+	fake_boot(&cfg);
+	dtor_calls = 0;
+	verify_calls = 0;
+	c = kmem_cache_create("dt", 100, 0, SLAB_DEBUG_INITIAL, count_ctor,
+			      count_dtor);
+	assert_true(c->flags & SLAB_POISON);
+	p = kmem_cache_alloc(c, GFP_KERNEL);
+	kmem_cache_free(c, p);
+	assert_int_equal(verify_calls, 1);
+	assert_int_equal(dtor_calls, 1);
+	ok(c);
+	/* without a constructor the initial-state check is dropped */
+	c = kmem_cache_create("noctor", 100, 0, SLAB_DEBUG_INITIAL, NULL,
+			      NULL);
+	assert_false(c->flags & SLAB_DEBUG_INITIAL);
+	assert_true(fake_log_contains("No con, but init state check "
+				      "requested - noctor"));
+	done();
+}
+
+/*
+ * Booting again in the same process starts from nothing: a 2-node
+ * x86_64 machine, then a 1-node i386 one. After boot no cache uses the
+ * boot-memory lists or arrays any more (bootstrap steps 4 and 5).
+ */
+static void check_off_bootmem(struct kmem_cache *c, void *arg)
+{
+	pa_t boot_end = (1 + 32) * PAGE_SIZE;
+	int node, cpu;
+
+	(void)arg;
+	for_each_online_node(node)
+		assert_true(c->slots[nr_cpu_ids + node] >= boot_end);
+	for_each_online_cpu(cpu)
+		assert_true(c->slots[cpu] >= boot_end);
+}
+
+static void test_reboot_resets(void **state)
+{
+	struct fake_config two = { .cpus = 4, .nodes = 2, .mem_mb = 64 };
+	struct fake_config i386 = { .arch = &fake_arch_i386, .cpus = 1,
+				    .mem_mb = 64 };
+	struct kmem_cache *c;
+
+	fake_boot(&two);
+	kmem_cache_for_each(check_off_bootmem, NULL);
+	c = kmem_cache_create("rt", 100, 0, 0, NULL, NULL);
+	assert_non_null(kmem_cache_alloc(c, GFP_KERNEL));
+	/* both nodes have their lists, shared and alien arrays */
+	assert_non_null(cache_l3(c, 1));
+	assert_non_null(l3_alien(cache_l3(c, 1), 0));
+	assert_null(l3_alien(cache_l3(c, 1), 1));
+	ok(c);
+
+	fake_boot(&i386);
+	assert_null(kmem_cache_find("rt"));
+	kmem_cache_for_each(check_off_bootmem, NULL);
+	c = kmem_cache_find("size-32");
+	assert_int_equal(c->num, 113);
+	/* one CPU: no shared arrays */
+	assert_int_equal(c->shared, 0);
+	ok(NULL);
+	done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -928,6 +1096,10 @@ int main(void)
 		cmocka_unit_test(test_slabinfo_show),
 		cmocka_unit_test(test_injected_page_failure),
 		cmocka_unit_test(test_ctor),
+		cmocka_unit_test(test_validator_catches_corruption),
+		cmocka_unit_test(test_i386_round_trip),
+		cmocka_unit_test(test_dtor_and_debug_initial),
+		cmocka_unit_test(test_reboot_resets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
