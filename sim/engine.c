@@ -670,6 +670,8 @@ static void cpu_main(void *arg)
 			if (c->locks_held)
 				engine_bug(e, "operation ended holding %d lock(s)",
 					   c->locks_held);
+			if (c->irqs_off)
+				engine_bug(e, "operation ended with interrupts disabled");
 		} else {
 			struct qent ent = c->cur;
 

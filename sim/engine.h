@@ -71,10 +71,10 @@ void engine_post_global(struct engine *e, vtime_t t, engine_fn fn, void *arg);
 int engine_run(struct engine *e);
 /*
  * engine_run's own failure codes: an engine BUG check fired (recursive
- * lock, unlock of a lock not held, an operation ending with a lock held),
- * or every CPU with work is blocked forever. Both print one line to
- * stderr first; the engine is dead afterwards (engine_run returns the
- * same code again).
+ * lock, unlock of a lock not held, an operation ending with a lock held
+ * or irqs off, a post to an offline CPU), or every CPU with work is
+ * blocked forever. Both print to stderr first; the engine is dead
+ * afterwards (engine_run returns the same code again).
  */
 #define ENGINE_EBUG		(-2)
 #define ENGINE_EDEADLOCK	(-3)

@@ -905,6 +905,11 @@ static void post_to_cpu1(void *arg)
 	engine_post(E, 10, 1, post_to_cpu1, NULL);
 }
 
+static void irqs_left_off(void *arg)
+{
+	engine_irq_disable(E);
+}
+
 /* Engine BUG checks end the run with ENGINE_EBUG, not a host crash. */
 static void test_bugs(void **state)
 {
@@ -927,6 +932,11 @@ static void test_bugs(void **state)
 	new_engine(1, 0, 0, 0, 0);
 	L[0] = engine_lock_new(E, LOCK_SPIN, "L", 0);
 	engine_post(E, 0, 0, run_script, (void *)leak);
+	assert_int_equal(engine_run(E), ENGINE_EBUG);
+	engine_destroy(E);
+
+	new_engine(1, 0, 0, 0, 0);
+	engine_post(E, 0, 0, irqs_left_off, NULL);
 	assert_int_equal(engine_run(E), ENGINE_EBUG);
 	engine_destroy(E);
 
