@@ -1,0 +1,724 @@
+/*
+ * End-to-end tests of slabsim compare, sweep and plot: the real binary on
+ * small workloads written into a temporary directory. SLABSIM is the
+ * binary, SLABSIM_SRC the source tree (set by meson).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static const char *bin;
+static char tmp[256];
+
+/* ---- helpers ---- */
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? 2 * cap : 65536;
+			buf = realloc(buf, cap);
+		}
+		size_t got = fread(buf + n, 1, 4096, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+static void spit(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *tmp_path(const char *name)
+{
+	static char paths[16][512];
+	static int next;
+	char *p = paths[next++ % 16];
+
+	snprintf(p, 512, "%s/%s", tmp, name);
+	return p;
+}
+
+/*
+ * Run argv (argv[0] the binary) with stdout and stderr into tmp/out.txt
+ * and tmp/err.txt; path_env, when set, replaces PATH for the child.
+ */
+static int run_argv(const char *path_env, const char *const *argv)
+{
+	char out[300], err[300];
+
+	snprintf(out, sizeof(out), "%s/out.txt", tmp);
+	snprintf(err, sizeof(err), "%s/err.txt", tmp);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(o, 1);
+		dup2(e, 2);
+		if (path_env)
+			setenv("PATH", path_env, 1);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	if (WIFSIGNALED(status))
+		fail_msg("%s died of signal %d", argv[0], WTERMSIG(status));
+	return WEXITSTATUS(status);
+}
+
+static int vrun(const char *path_env, const char *first, va_list ap)
+{
+	const char *argv[40];
+	int argc = 0;
+	const char *a;
+
+	argv[argc++] = bin;
+	argv[argc++] = first;
+	while ((a = va_arg(ap, const char *)) && argc < 39)
+		argv[argc++] = a;
+	argv[argc] = NULL;
+	return run_argv(path_env, argv);
+}
+
+static int run(const char *first, ...)
+{
+	va_list ap;
+
+	va_start(ap, first);
+	int rc = vrun(NULL, first, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int run_with_path(const char *path_env, const char *first, ...)
+{
+	va_list ap;
+
+	va_start(ap, first);
+	int rc = vrun(path_env, first, ap);
+	va_end(ap);
+	return rc;
+}
+
+static char *stderr_text(void)
+{
+	return slurp(tmp_path("err.txt"), NULL);
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+static void assert_one_line(const char *text)
+{
+	assert_non_null(text);
+	assert_true(strlen(text) > 0);
+	assert_int_equal(strchr(text, '\n') - text + 1, (long)strlen(text));
+}
+
+static int cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Both directories hold the same file names with the same bytes. */
+static void assert_dirs_identical(const char *a, const char *b)
+{
+	char *names[256];
+	int n = 0;
+	DIR *d = opendir(a);
+	struct dirent *e;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) && n < 256)
+		if (e->d_name[0] != '.')
+			names[n++] = strdup(e->d_name);
+	closedir(d);
+	qsort(names, (size_t)n, sizeof(char *), cmpstr);
+	assert_true(n >= 10);
+	int nb = 0;
+	d = opendir(b);
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			nb++;
+	closedir(d);
+	assert_int_equal(n, nb);
+	for (int i = 0; i < n; i++) {
+		char pa[600], pb[600];
+		size_t la, lb;
+
+		snprintf(pa, sizeof(pa), "%s/%s", a, names[i]);
+		snprintf(pb, sizeof(pb), "%s/%s", b, names[i]);
+		char *ca = slurp(pa, &la), *cb = slurp(pb, &lb);
+		assert_non_null(ca);
+		if (!cb || la != lb || memcmp(ca, cb, la) != 0)
+			fail_msg("%s differs between %s and %s", names[i], a, b);
+		free(ca);
+		free(cb);
+		free(names[i]);
+	}
+}
+
+/* The integer after "key": in text, from the first occurrence after
+ * `after` (NULL: the start). */
+static unsigned long long json_int(const char *text, const char *after,
+				   const char *key)
+{
+	char needle[128];
+	const char *p = after ? strstr(text, after) : text;
+
+	assert_non_null(p);
+	snprintf(needle, sizeof(needle), "\"%s\": ", key);
+	p = strstr(p, needle);
+	if (!p)
+		fail_msg("no %s in summary.json", key);
+	return strtoull(p + strlen(needle), NULL, 10);
+}
+
+/* The line of text starting with label + ' ', split into its words. */
+static int row_words(const char *text, const char *label, char words[][64],
+		     int max)
+{
+	size_t n = strlen(label);
+	const char *p = text;
+
+	while (p && !(strncmp(p, label, n) == 0 && p[n] == ' ')) {
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	if (!p)
+		fail_msg("no row '%s' in:\n%s", label, text);
+	p += n;
+	int k = 0;
+	while (*p && *p != '\n' && k < max) {
+		while (*p == ' ')
+			p++;
+		if (!*p || *p == '\n')
+			break;
+		size_t len = strcspn(p, " \n");
+		snprintf(words[k++], 64, "%.*s", (int)len, p);
+		p += len;
+	}
+	return k;
+}
+
+/* Split one CSV line into fields (RFC 4180 quotes); returns the count. */
+static int csv_split(const char *line, char fields[][64], int max)
+{
+	int k = 0;
+	const char *p = line;
+
+	for (;;) {
+		char *f = fields[k];
+		size_t n = 0;
+		if (*p == '"') {
+			for (p++; *p; p++) {
+				if (*p == '"' && p[1] == '"')
+					p++;
+				else if (*p == '"')
+					break;
+				if (n < 63)
+					f[n++] = *p;
+			}
+			assert_int_equal(*p, '"');
+			p++;
+		} else {
+			while (*p && *p != ',' && *p != '\n')
+				if (n < 63)
+					f[n++] = *p++;
+		}
+		f[n] = '\0';
+		k++;
+		if (*p != ',' || k == max)
+			break;
+		p++;
+	}
+	return k;
+}
+
+/* ---- workloads ---- */
+
+static const char small_yaml[] =
+	"name: small\n"
+	"seed: 7\n"
+	"machine: {cpus: 2, memory: 64MiB}\n"
+	"caches:\n"
+	"  - {name: inode_cache, size: 344, flags: [HWCACHE_ALIGN, RECLAIM_ACCOUNT]}\n"
+	"events:\n"
+	"  - {t: 0us, cpu: 0, alloc: inode_cache, as: i1}\n"
+	"  - {t: 1us, cpu: 1, alloc: inode_cache, as: i2}\n"
+	"  - {t: 2us, cpu: 0, kmalloc: 100, as: k1}\n"
+	"  - {t: 3us, cpu: 1, free: i1}\n"
+	"generators:\n"
+	"  - {cache: inode_cache, cpus: [0, 1], rate: 20000/s, lifetime: {exp: 2ms},\n"
+	"     free_on: [1, 0], touch: 64, from: 0s, until: 20ms}\n"
+	"sample: 5ms\n"
+	"duration: 25ms\n";
+
+/* small.yaml with a tune block, so that varying one tunable stays valid
+ * (slabinfo_write wants all three, and batchcount <= limit). */
+static const char tuned_yaml[] =
+	"name: tuned\n"
+	"seed: 5\n"
+	"machine: {cpus: 2, memory: 64MiB}\n"
+	"caches:\n"
+	"  - {name: inode_cache, size: 344, tune: {limit: 120, batchcount: 8, shared: 0}}\n"
+	"generators:\n"
+	"  - {cache: inode_cache, cpus: [0, 1], rate: 20000/s, lifetime: {exp: 2ms},\n"
+	"     free_on: [1, 0], from: 0s, until: 20ms}\n"
+	"sample: 5ms\n"
+	"duration: 25ms\n";
+
+/* Two runs of small.yaml, seeds 7 and 8, in ca and cb (made once). */
+static void make_two_runs(void)
+{
+	static bool made;
+
+	if (made)
+		return;
+	spit(tmp_path("small.yaml"), small_yaml);
+	assert_int_equal(run("run", tmp_path("small.yaml"), "-o", tmp_path("ca"),
+			     "-q", NULL), 0);
+	assert_int_equal(run("run", tmp_path("small.yaml"), "-o", tmp_path("cb"),
+			     "-q", "--seed", "8", NULL), 0);
+	made = true;
+}
+
+/* ---- compare ---- */
+
+static void test_compare_two_runs(void **state)
+{
+	char w[8][64];
+
+	(void)state;
+	make_two_runs();
+	char *sa = slurp(tmp_path("ca/summary.json"), NULL);
+	char *sb = slurp(tmp_path("cb/summary.json"), NULL);
+	assert_non_null(sa);
+	assert_non_null(sb);
+
+	assert_int_equal(run("compare", tmp_path("ca"), tmp_path("cb"), NULL), 0);
+	char *out = slurp(tmp_path("out.txt"), NULL);
+
+	/* The header names each column by its directory's last part. */
+	assert_int_equal(strncmp(out, " ", 1), 0);
+	const char *nl = strchr(out, '\n');
+	assert_non_null(nl);
+	char header[256];
+	snprintf(header, sizeof(header), "%.*s", (int)(nl - out), out);
+	assert_non_null(strstr(header, " ca "));
+	assert_true(strlen(header) >= 3 &&
+		    !strcmp(header + strlen(header) - 3, " cb"));
+
+	/* seed: 7, then 8 which is one more than the first run's. */
+	assert_int_equal(row_words(out, "seed", w, 8), 3);
+	assert_string_equal(w[0], "7");
+	assert_string_equal(w[1], "8");
+	assert_string_equal(w[2], "(+1)");
+
+	/* operations: each run's own count, and b - a as the difference. */
+	unsigned long long oa = json_int(sa, NULL, "operations");
+	unsigned long long ob = json_int(sb, NULL, "operations");
+	char num[64];
+	assert_true(oa > 0 && ob > 0);
+	assert_int_equal(row_words(out, "operations", w, 8), 3);
+	snprintf(num, sizeof(num), "%llu", oa);
+	assert_string_equal(w[0], num);
+	snprintf(num, sizeof(num), "%llu", ob);
+	assert_string_equal(w[1], num);
+	if (oa == ob)
+		snprintf(num, sizeof(num), "(=)");
+	else if (ob > oa)
+		snprintf(num, sizeof(num), "(+%llu)", ob - oa);
+	else
+		snprintf(num, sizeof(num), "(-%llu)", oa - ob);
+	assert_string_equal(w[2], num);
+
+	/*
+	 * utilisation = bytes requested / bytes held of the slab totals,
+	 * rounded to thousandths: (R * 1000 + H / 2) / H. E.g. R = 688,
+	 * H = 155648 gives (688000 + 77824) / 155648 = 4, "0.004".
+	 */
+	unsigned long long r = json_int(sa, "\"slab\": {", "bytes_requested");
+	unsigned long long h = json_int(sa, "\"slab\": {", "bytes_held");
+	assert_true(h > 0);
+	unsigned long long permille = (r * 1000 + h / 2) / h;
+	snprintf(num, sizeof(num), "%llu.%03llu", permille / 1000,
+		 permille % 1000);
+	assert_true(row_words(out, "utilisation (requested/held)", w, 8) >= 2);
+	assert_string_equal(w[0], num);
+
+	/* cpus/nodes straight from the machine: 2 CPUs on 1 node. */
+	assert_int_equal(row_words(out, "cpus/nodes", w, 8), 2);
+	assert_string_equal(w[0], "2/1");
+	assert_string_equal(w[1], "2/1");
+
+	/* The JSON form carries the same values and the differences. */
+	assert_int_equal(run("compare", "--format", "json", tmp_path("ca"),
+			     tmp_path("cb"), NULL), 0);
+	char *js = slurp(tmp_path("out.txt"), NULL);
+	assert_non_null(strstr(js, "{\"key\": \"seed\", \"label\": \"seed\", "
+			       "\"values\": [7, 8], \"diff\": [0, 1]}"));
+	free(js);
+	free(out);
+	free(sa);
+	free(sb);
+}
+
+static void test_compare_csv(void **state)
+{
+	char f[8][64];
+
+	(void)state;
+	make_two_runs();
+	/* A third run whose name needs CSV quoting. */
+	assert_int_equal(run("run", tmp_path("small.yaml"), "-o",
+			     tmp_path("x,y"), "-q", "--seed", "9", NULL), 0);
+	assert_int_equal(run("compare", "--format", "csv", "-o",
+			     tmp_path("cmp.csv"), tmp_path("ca"), tmp_path("cb"),
+			     tmp_path("x,y"), NULL), 0);
+	char *csv = slurp(tmp_path("cmp.csv"), NULL);
+	assert_non_null(csv);
+	/* -o: nothing on stdout. */
+	char *out = slurp(tmp_path("out.txt"), NULL);
+	assert_string_equal(out, "");
+	free(out);
+
+	/* metric + one column per run, on every line. */
+	int rows = 0;
+	bool seen_seed = false, seen_ops = false;
+	for (char *line = csv; *line; rows++) {
+		char *end = strchr(line, '\n');
+		assert_non_null(end);
+		*end = '\0';
+		assert_int_equal(csv_split(line, f, 8), 4);
+		if (rows == 0) {
+			assert_string_equal(f[0], "metric");
+			assert_string_equal(f[1], "ca");
+			assert_string_equal(f[2], "cb");
+			assert_string_equal(f[3], "x,y");
+		}
+		if (!strcmp(f[0], "seed")) {
+			assert_string_equal(f[1], "7");
+			assert_string_equal(f[2], "8");
+			assert_string_equal(f[3], "9");
+			seen_seed = true;
+		}
+		if (!strcmp(f[0], "operations")) {
+			char *s = slurp(tmp_path("cb/summary.json"), NULL);
+			char num[32];
+			snprintf(num, sizeof(num), "%llu",
+				 json_int(s, NULL, "operations"));
+			assert_string_equal(f[2], num);
+			free(s);
+			seen_ops = true;
+		}
+		line = end + 1;
+	}
+	assert_true(seen_seed && seen_ops);
+	assert_true(rows > 15);
+	free(csv);
+}
+
+static void test_compare_rejects_what_is_not_a_run(void **state)
+{
+	(void)state;
+	make_two_runs();
+	mkdir(tmp_path("notrun"), 0777);
+	assert_int_equal(run("compare", tmp_path("ca"), tmp_path("notrun"), NULL), 2);
+	char *err = stderr_text();
+	assert_one_line(err);
+	assert_non_null(strstr(err, "notrun: not a run directory"));
+	free(err);
+	/* Nothing printed before the refusal. */
+	char *out = slurp(tmp_path("out.txt"), NULL);
+	assert_string_equal(out, "");
+	free(out);
+
+	assert_int_equal(run("compare", tmp_path("nowhere"), NULL), 2);
+
+	/* A malformed summary: a trailing comma in an object. */
+	mkdir(tmp_path("badrun"), 0777);
+	spit(tmp_path("badrun/summary.json"), "{\"seed\": 7,}\n");
+	assert_int_equal(run("compare", tmp_path("badrun"), NULL), 2);
+	err = stderr_text();
+	assert_one_line(err);
+	assert_non_null(strstr(err, "badrun/summary.json: bad summary.json: line 1"));
+	free(err);
+
+	/* Deep nesting and binary junk are refused the same way. */
+	char deep[600];
+	memset(deep, '[', sizeof(deep) - 1);
+	deep[sizeof(deep) - 1] = '\0';
+	spit(tmp_path("badrun/summary.json"), deep);
+	assert_int_equal(run("compare", tmp_path("badrun"), NULL), 2);
+	spit(tmp_path("badrun/summary.json"), "{\"seed\": \"\\ud800\"}");
+	assert_int_equal(run("compare", tmp_path("badrun"), NULL), 2);
+	assert_int_equal(run("compare", "--format", "xml", tmp_path("ca"), NULL), 2);
+}
+
+/* ---- sweep ---- */
+
+static void test_sweep_equals_separate_runs(void **state)
+{
+	(void)state;
+	spit(tmp_path("sw.yaml"), tuned_yaml);
+	const char *w = tmp_path("sw.yaml");
+	assert_int_equal(run("sweep", w, "--vary",
+			     "caches.inode_cache.tune.limit=16,32", "-j", "2",
+			     "-o", tmp_path("sw"), NULL), 0);
+	assert_int_equal(run("run", w, "-o", tmp_path("sep16"), "-q", "--set",
+			     "caches.inode_cache.tune.limit=16", NULL), 0);
+	assert_int_equal(run("run", w, "-o", tmp_path("sep32"), "-q", "--set",
+			     "caches.inode_cache.tune.limit=32", NULL), 0);
+	assert_dirs_identical(tmp_path("sw/limit=16"), tmp_path("sep16"));
+	assert_dirs_identical(tmp_path("sw/limit=32"), tmp_path("sep32"));
+
+	/* The value really was applied: the slabinfo tunables differ. */
+	char *s16 = slurp(tmp_path("sep16/slabinfo"), NULL);
+	char *s32 = slurp(tmp_path("sep32/slabinfo"), NULL);
+	assert_non_null(strstr(s16, ": tunables   16    8    0 :"));
+	assert_non_null(strstr(s32, ": tunables   32    8    0 :"));
+	free(s16);
+	free(s32);
+
+	/* The comparison, in three forms, one column per point. */
+	assert_true(exists(tmp_path("sw/compare.txt")));
+	assert_true(exists(tmp_path("sw/compare.json")));
+	char *csv = slurp(tmp_path("sw/compare.csv"), NULL);
+	assert_non_null(csv);
+	assert_int_equal(strncmp(csv, "metric,limit=16,limit=32\n", 25), 0);
+	free(csv);
+
+	/* points.txt: name, tab, the command; rerunning it gives the same. */
+	char *pts = slurp(tmp_path("sw/points.txt"), NULL);
+	assert_non_null(pts);
+	assert_int_equal(strncmp(pts, "limit=16\t", 9), 0);
+	char *second = strchr(pts, '\n');
+	assert_non_null(second);
+	assert_int_equal(strncmp(second + 1, "limit=32\t", 9), 0);
+	*second = '\0';
+	assert_non_null(strstr(pts, " --set caches.inode_cache.tune.limit=16"));
+	assert_null(strchr(pts, '\''));	/* plain words: split on spaces */
+	const char *argv[40];
+	int argc = 0;
+	for (char *tok = strtok(strchr(pts, '\t') + 1, " "); tok && argc < 39;
+	     tok = strtok(NULL, " "))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	assert_string_equal(argv[1], "run");
+	assert_int_equal(run_argv(NULL, argv), 0);
+	assert_dirs_identical(tmp_path("sw/limit=16"), tmp_path("sep16"));
+	free(pts);
+}
+
+static void test_sweep_emit_commands_runs_nothing(void **state)
+{
+	(void)state;
+	spit(tmp_path("em.yaml"), small_yaml);
+	assert_int_equal(run("sweep", tmp_path("em.yaml"), "--vary", "seed=1,2,3",
+			     "-o", tmp_path("em"), "--emit-commands",
+			     tmp_path("em.txt"), "--slurm", tmp_path("em.sh"),
+			     NULL), 0);
+	char *cmds = slurp(tmp_path("em.txt"), NULL);
+	assert_non_null(cmds);
+	int lines = 0;
+	for (char *p = cmds; (p = strchr(p, '\n')); p++)
+		lines++;
+	assert_int_equal(lines, 3);
+	char want[600];
+	snprintf(want, sizeof(want), " run %s -o %s/em/seed=2 --set seed=2\n",
+		 tmp_path("em.yaml"), tmp);
+	assert_non_null(strstr(cmds, want));
+	/* Nothing ran. */
+	assert_false(exists(tmp_path("em/seed=1")));
+	assert_false(exists(tmp_path("em/seed=2")));
+	assert_false(exists(tmp_path("em/compare.txt")));
+
+	/* Three points: tasks 0, 1 and 2, each picking its own line. */
+	char *sh = slurp(tmp_path("em.sh"), NULL);
+	assert_non_null(sh);
+	assert_int_equal(strncmp(sh, "#!/bin/bash\n", 12), 0);
+	assert_non_null(strstr(sh, "\n#SBATCH --array=0-2\n"));
+	assert_non_null(strstr(sh, "SLURM_ARRAY_TASK_ID + 1"));
+	assert_non_null(strstr(sh, want + 1));
+	free(sh);
+	free(cmds);
+}
+
+static void test_sweep_bad_vary_creates_nothing(void **state)
+{
+	(void)state;
+	spit(tmp_path("bv.yaml"), small_yaml);
+	assert_int_equal(run("sweep", tmp_path("bv.yaml"), "--vary",
+			     "caches.nosuch.tune.limit=1,2", "-o", tmp_path("bv"),
+			     NULL), 2);
+	char *err = stderr_text();
+	assert_one_line(err);
+	assert_non_null(strstr(err, "nosuch"));
+	free(err);
+	assert_false(exists(tmp_path("bv")));
+
+	/* A good key with one bad value: refused before the good one runs. */
+	assert_int_equal(run("sweep", tmp_path("bv.yaml"), "--vary",
+			     "seed=1,banana", "-o", tmp_path("bv"), NULL), 2);
+	err = stderr_text();
+	assert_one_line(err);
+	assert_non_null(strstr(err, "banana"));
+	free(err);
+	assert_false(exists(tmp_path("bv")));
+
+	assert_int_equal(run("sweep", tmp_path("bv.yaml"), "--vary", "seed=",
+			     "-o", tmp_path("bv"), NULL), 2);
+	assert_int_equal(run("sweep", tmp_path("bv.yaml"), "-o", tmp_path("bv"),
+			     NULL), 2);
+	assert_false(exists(tmp_path("bv")));
+}
+
+/* ---- plot ---- */
+
+static bool have_gnuplot(void)
+{
+	const char *path = getenv("PATH");
+	char cand[1024];
+
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		snprintf(cand, sizeof(cand), "%.*s/gnuplot", (int)n, path);
+		if (access(cand, X_OK) == 0)
+			return true;
+		path += n + (path[n] == ':');
+	}
+	return false;
+}
+
+static void test_plot_writes_png(void **state)
+{
+	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n',
+					      0x1a, '\n' };
+
+	(void)state;
+	if (!have_gnuplot())
+		skip();
+	make_two_runs();
+	assert_int_equal(run("plot", tmp_path("ca"), "--format", "png", NULL), 0);
+	DIR *d = opendir(tmp_path("ca/plots"));
+	assert_non_null(d);
+	struct dirent *e;
+	int pngs = 0;
+	bool memory = false;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name), len;
+		char path[700];
+		if (n < 4 || strcmp(e->d_name + n - 4, ".png"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", tmp_path("ca/plots"),
+			 e->d_name);
+		char *png = slurp(path, &len);
+		assert_true(len > sizeof(sig));
+		assert_memory_equal(png, sig, sizeof(sig));
+		free(png);
+		memory |= !strcmp(e->d_name, "slab_memory.png");
+		pngs++;
+	}
+	closedir(d);
+	assert_true(pngs >= 3);
+	assert_true(memory);
+	/* --format png: no SVG. */
+	assert_false(exists(tmp_path("ca/plots/slab_memory.svg")));
+
+	/* --only draws just the named plot. */
+	assert_int_equal(run("plot", tmp_path("cb"), "--only", "slab_memory",
+			     "--format", "svg", NULL), 0);
+	assert_true(exists(tmp_path("cb/plots/slab_memory.svg")));
+	assert_false(exists(tmp_path("cb/plots/locks.svg")));
+	assert_int_equal(run("plot", tmp_path("cb"), "--only", "nosuch", NULL), 2);
+}
+
+static void test_plot_without_gnuplot(void **state)
+{
+	(void)state;
+	make_two_runs();
+	mkdir(tmp_path("emptybin"), 0777);
+	assert_int_equal(run_with_path(tmp_path("emptybin"), "plot",
+				       tmp_path("ca"), NULL), 2);
+	char *err = stderr_text();
+	assert_string_equal(err, "slabsim: plot: gnuplot not found; install it "
+			    "with: apt-get install gnuplot-nox\n");
+	free(err);
+
+	/* Not a run directory: one line, exit 2, before looking for gnuplot. */
+	mkdir(tmp_path("notrun2"), 0777);
+	assert_int_equal(run("plot", tmp_path("notrun2"), NULL), 2);
+	err = stderr_text();
+	assert_one_line(err);
+	assert_non_null(strstr(err, "not a run directory"));
+	free(err);
+}
+
+int main(void)
+{
+	bin = getenv("SLABSIM");
+	if (!bin) {
+		fprintf(stderr, "SLABSIM is not set\n");
+		return 1;
+	}
+	snprintf(tmp, sizeof(tmp), "%s/slabsim-cli-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(tmp)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_compare_two_runs),
+		cmocka_unit_test(test_compare_csv),
+		cmocka_unit_test(test_compare_rejects_what_is_not_a_run),
+		cmocka_unit_test(test_sweep_equals_separate_runs),
+		cmocka_unit_test(test_sweep_emit_commands_runs_nothing),
+		cmocka_unit_test(test_sweep_bad_vary_creates_nothing),
+		cmocka_unit_test(test_plot_writes_png),
+		cmocka_unit_test(test_plot_without_gnuplot),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	if (rc == 0 && system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmp);
+	return rc;
+}
