@@ -1830,6 +1830,7 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size,
 	struct kmem_cache *cachep = NULL;
 	struct list_head *p;
 
+	env_set_context(name);
 	/*
 	 * Sanity checks... these are all serious usage bugs.
 	 */
@@ -3023,10 +3024,16 @@ static inline void __cache_free(struct kmem_cache *cachep, void *objp)
 
 	check_irq_off();
 	env_set_context(cachep->name);
-	mem_touch(objp, min((size_t)cachep->buffer_size, cache_line_size()),
-		  false);
 	if (DEBUG)
 		objp = cache_free_debugcheck(cachep, objp, env_call_site());
+	else
+		/*
+		 * Without debug the kernel would follow a stray pointer's
+		 * page into garbage and oops; stop cleanly instead.
+		 */
+		BUG_ON(!virt_addr_valid(objp) || !PageSlab(virt_to_page(objp)));
+	mem_touch(objp, min((size_t)cachep->buffer_size, cache_line_size()),
+		  false);
 
 	if (cache_free_alien(cachep, objp))
 		return;
@@ -3202,8 +3209,8 @@ void kfree(const void *objp)
 	local_irq_save(flags);
 	if (DEBUG)
 		kfree_debugcheck(objp);
+	BUG_ON(!virt_addr_valid(objp) || !PageSlab(virt_to_page(objp)));
 	c = virt_to_cache(objp);
-	BUG_ON(!c);
 	__cache_free(c, (void *)objp);
 	local_irq_restore(flags);
 }
@@ -3818,6 +3825,7 @@ unsigned int ksize(const void *objp)
 {
 	if (unlikely(objp == NULL))
 		return 0;
+	BUG_ON(!virt_addr_valid(objp) || !PageSlab(virt_to_page(objp)));
 
 	return obj_size(virt_to_cache(objp));
 }
