@@ -548,6 +548,33 @@ static void test_sweep_equals_separate_runs(void **state)
 	free(pts);
 }
 
+/* One point cannot write its directory: it is named, the other is kept. */
+static void test_sweep_failed_point_is_named(void **state)
+{
+	(void)state;
+	spit(tmp_path("fp.yaml"), tuned_yaml);
+	mkdir(tmp_path("fp"), 0777);
+	spit(tmp_path("fp/limit=16"), "in the way\n");
+	assert_int_equal(run("sweep", tmp_path("fp.yaml"), "--vary",
+			     "caches.inode_cache.tune.limit=16,32", "-o",
+			     tmp_path("fp"), NULL), 1);
+	char *err = stderr_text();
+	assert_one_line(err);
+	assert_non_null(strstr(err, "point limit=16 failed (exit 2)"));
+	assert_non_null(strstr(err, "not a directory"));
+	free(err);
+	assert_true(exists(tmp_path("fp/limit=32/summary.json")));
+	/* The comparison holds the point that ran, and only it. */
+	char *csv = slurp(tmp_path("fp/compare.csv"), NULL);
+	assert_non_null(csv);
+	assert_int_equal(strncmp(csv, "metric,limit=32\n", 16), 0);
+	free(csv);
+	char *pts = slurp(tmp_path("fp/points.txt"), NULL);
+	assert_non_null(strstr(pts, "limit=16\t"));
+	assert_non_null(strstr(pts, "limit=32\t"));
+	free(pts);
+}
+
 static void test_sweep_emit_commands_runs_nothing(void **state)
 {
 	(void)state;
@@ -710,6 +737,7 @@ int main(void)
 		cmocka_unit_test(test_compare_csv),
 		cmocka_unit_test(test_compare_rejects_what_is_not_a_run),
 		cmocka_unit_test(test_sweep_equals_separate_runs),
+		cmocka_unit_test(test_sweep_failed_point_is_named),
 		cmocka_unit_test(test_sweep_emit_commands_runs_nothing),
 		cmocka_unit_test(test_sweep_bad_vary_creates_nothing),
 		cmocka_unit_test(test_plot_writes_png),
