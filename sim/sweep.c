@@ -434,7 +434,6 @@ static int run_points(struct sweep *s)
 	bool tty = isatty(STDERR_FILENO);
 	int next = 0, running = 0, done = 0, failed = 0;
 
-	progress_sweep(tty, 0, (unsigned)s->npts, 0);
 	while (done < s->npts) {
 		while (running < s->jobs && next < s->npts) {
 			struct point *pt = &s->pts[next++];

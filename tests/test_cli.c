@@ -696,6 +696,21 @@ static void test_plot_writes_png(void **state)
 	assert_true(exists(tmp_path("cb/plots/slab_memory.svg")));
 	assert_false(exists(tmp_path("cb/plots/locks.svg")));
 	assert_int_equal(run("plot", tmp_path("cb"), "--only", "nosuch", NULL), 2);
+
+	/* compare --plot: one bar chart, through gnuplot's stdin. */
+	size_t len;
+	assert_int_equal(run("compare", "-o", tmp_path("cmp.txt"), "--plot",
+			     tmp_path("cmp.png"), tmp_path("ca"), tmp_path("cb"),
+			     NULL), 0);
+	char *png = slurp(tmp_path("cmp.png"), &len);
+	assert_non_null(png);
+	assert_true(len > sizeof(sig));
+	assert_memory_equal(png, sig, sizeof(sig));
+	free(png);
+	/* A path gnuplot's quoting cannot carry is refused up front. */
+	assert_int_equal(run("compare", "--plot", tmp_path("it's.png"),
+			     tmp_path("ca"), NULL), 2);
+	assert_false(exists(tmp_path("it's.png")));
 }
 
 static void test_plot_without_gnuplot(void **state)
