@@ -1624,7 +1624,6 @@ struct mp_raw {
 	int cpu;
 	int policy;
 	uint64_t mask;
-	int first;			/* lowest node listed */
 };
 
 static bool h_policy(struct loader *ld, yaml_node_t *v, void *field,
@@ -1667,8 +1666,6 @@ static bool h_nodes(struct loader *ld, yaml_node_t *v, void *field,
 			return false;
 		if (mp->mask & (1ULL << node))
 			return fail(ld, n, "node %d is listed twice", node);
-		if (!mp->mask || node < mp->first)
-			mp->first = node;
 		mp->mask |= 1ULL << node;
 	}
 	return true;
@@ -1709,7 +1706,8 @@ static bool event_vs_machine(struct loader *ld, const struct wl_event *ev,
 			     struct pos pnode)
 {
 	const struct wl_machine *m = &ld->wl->machine;
-	int cpu = ev->cpu;
+	int cpu = ops[ev->op].arg == A_CPU || ev->op == WL_MEMPOLICY ?
+		  ev->node : ev->cpu;
 
 	if (cpu < 0 || cpu >= m->cpus)
 		return fail_pos(ld, pcpu,
@@ -1847,15 +1845,19 @@ static bool event_arg(struct loader *ld, struct ev_raw *r, struct seen *seen,
 			return fail(ld, arg, "slabinfo takes true (drop the event to skip the snapshot)");
 		return true;
 	case A_CPU:
+		/* the CPU coming or going is the target, in node */
 		*pcpu = pos_of(arg);
-		return get_int(ld, arg, "cpu", 0, WL_MAX_CPUS - 1, &ev->cpu);
+		ev->cpu = -1;
+		return get_int(ld, arg, "cpu", 0, WL_MAX_CPUS - 1, &ev->node);
 	case A_POLICY:
 		memset(&mp, 0, sizeof(mp));
 		if (!walk_map(ld, arg, &policy_table, &mp, ps))
 			return false;
 		if (!ps[PK_POLICY].val)
 			return fail(ld, arg, "mempolicy needs policy: (default, interleave, bind or preferred)");
-		ev->cpu = mp.cpu;
+		/* like cpu_down: the task's CPU is the target, in node */
+		ev->cpu = -1;
+		ev->node = mp.cpu;
 		ev->policy = (enum wl_policy)mp.policy;
 		ev->nodemask = mp.mask;
 		*pcpu = seen_pos(&ps[PK_CPU], arg);
@@ -1869,8 +1871,6 @@ static bool event_arg(struct loader *ld, struct ev_raw *r, struct seen *seen,
 		if (mp.policy == WL_POLICY_PREFERRED &&
 		    (!mp.mask || (mp.mask & (mp.mask - 1))))
 			return fail(ld, arg, "policy preferred needs exactly one node");
-		if (mp.policy == WL_POLICY_PREFERRED)
-			ev->node = mp.first;
 		return true;
 	}
 	return false;
@@ -1906,6 +1906,59 @@ static bool event_as(struct loader *ld, struct wl_event *ev, yaml_node_t *v)
 	return true;
 }
 
+/* Appends ev to the events; false (error set) on OOM. */
+static bool add_event(struct loader *ld, const struct wl_event *ev)
+{
+	struct workload *wl = ld->wl;
+
+	if (!grow(ld, (void **)&wl->events, &ld->events_cap, wl->nr_events,
+		  sizeof(*ev)))
+		return false;
+	wl->events[wl->nr_events++] = *ev;
+	return true;
+}
+
+/*
+ * A cache declared with t: is created by a WL_CREATE event the loader
+ * writes at that time, ahead of the file's events of the same time, so
+ * the runner has one way to create a cache. Emits, in (t, declaration)
+ * order, those due by upto. The lowest online CPU runs the creation.
+ */
+static bool create_pending(struct loader *ld, uint64_t upto)
+{
+	struct workload *wl = ld->wl;
+	struct wl_event ev;
+	size_t i;
+	int next, cpu;
+
+	for (;;) {
+		next = -1;
+		for (i = 0; i < wl->nr_caches; i++)
+			if (ld->cstate[i] == CS_PENDING &&
+			    wl->caches[i].create_t <= upto &&
+			    (next < 0 || wl->caches[i].create_t <
+					 wl->caches[next].create_t))
+				next = (int)i;
+		if (next < 0)
+			return true;
+		for (cpu = 0; cpu < WL_MAX_CPUS - 1 && !ld->cpus.online[cpu]; cpu++)
+			;
+		memset(&ev, 0, sizeof(ev));
+		ev.t = wl->caches[next].create_t;
+		ev.cpu = cpu;
+		ev.op = WL_CREATE;
+		ev.cache = next;
+		ev.name = ev.node = -1;
+		ev.gfp = GFP_KERNEL;
+		ev.tune.limit = ev.tune.batchcount = ev.tune.shared = -1;
+		ev.line = wl->caches[next].line;
+		ev.col = wl->caches[next].col;
+		ld->cstate[next] = CS_LIVE;
+		if (!add_event(ld, &ev))
+			return false;
+	}
+}
+
 /*
  * Turns one walked event map into a wl_event and appends it: one
  * operation, its keys, time order, names, cache life, CPU and node.
@@ -1913,7 +1966,6 @@ static bool event_as(struct loader *ld, struct wl_event *ev, yaml_node_t *v)
 static bool finish_event(struct loader *ld, yaml_node_t *item,
 			 struct ev_raw *r, struct seen *seen)
 {
-	struct workload *wl = ld->wl;
 	struct wl_event *ev = &r->ev;
 	const struct op_info *oi;
 	struct pos pcpu, pnode;
@@ -1964,11 +2016,8 @@ static bool finish_event(struct loader *ld, yaml_node_t *item,
 			return fail(ld, seen[EK_OP0 + op].key, "%s needs %s:",
 				    oi->key, event_rows[k].key);
 	}
-	/* pending caches whose time has come exist from here on */
-	for (i = 0; i < wl->nr_caches; i++)
-		if (ld->cstate[i] == CS_PENDING && wl->caches[i].create_t <= ev->t)
-			ld->cstate[i] = CS_LIVE;
-
+	if (!create_pending(ld, ev->t))
+		return false;
 	ev->line = pos_of(item).line;
 	ev->col = pos_of(item).col;
 	pcpu = seen_pos(&seen[EK_CPU], item);
@@ -1981,13 +2030,10 @@ static bool finish_event(struct loader *ld, yaml_node_t *item,
 		return false;
 	ld->last_t = ev->t;
 	ld->last_line = ev->line;
-	if (!grow(ld, (void **)&wl->events, &ld->events_cap, wl->nr_events,
-		  sizeof(*ev)))
-		return false;
-	wl->events[wl->nr_events++] = *ev;
-	return true;
+	return add_event(ld, ev);
 }
 
+/* The events list, if any (seq may be NULL), then the late creations. */
 static bool load_events(struct loader *ld, yaml_node_t *seq)
 {
 	struct workload *wl = ld->wl;
@@ -2001,8 +2047,8 @@ static bool load_events(struct loader *ld, yaml_node_t *seq)
 		ld->cstate[i] = wl->caches[i].at_boot ? CS_LIVE : CS_PENDING;
 	cpu_state_init(&ld->cpus, wl->machine.cpus);
 
-	for (it = seq->data.sequence.items.start;
-	     it < seq->data.sequence.items.top; it++) {
+	for (it = seq ? seq->data.sequence.items.start : NULL;
+	     seq && it < seq->data.sequence.items.top; it++) {
 		yaml_node_t *item = node_at(ld, *it);
 		struct seen seen[EK_NR];
 		struct ev_raw r;
@@ -2017,7 +2063,7 @@ static bool load_events(struct loader *ld, yaml_node_t *seq)
 		    !finish_event(ld, item, &r, seen))
 			return false;
 	}
-	return true;
+	return create_pending(ld, UINT64_MAX);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2449,7 +2495,7 @@ static bool load_root(struct loader *ld, yaml_node_t *root)
 		return false;
 	if (ld->deferred[D_CACHES] && !load_caches(ld, ld->deferred[D_CACHES]))
 		return false;
-	if (ld->deferred[D_EVENTS] && !load_events(ld, ld->deferred[D_EVENTS]))
+	if (!load_events(ld, ld->deferred[D_EVENTS]))
 		return false;
 	if (ld->deferred[D_GENERATORS] &&
 	    !load_generators(ld, ld->deferred[D_GENERATORS]))

@@ -63,13 +63,14 @@ enum wl_policy { WL_POLICY_DEFAULT, WL_POLICY_INTERLEAVE, WL_POLICY_BIND,
 
 struct wl_event {
 	uint64_t t;			/* ns */
-	int cpu;			/* runs on; cpu_up/down, mempolicy: target */
+	int cpu;			/* runs on; -1 for cpu_up/down, mempolicy */
 	enum wl_op op;
 	int cache;			/* index into caches, -1 none */
 	int name;			/* index into names (as: / free:), -1 none */
 	uint64_t size;			/* kmalloc size, touch bytes */
 	unsigned int gfp;		/* GFP bits (values of alloc/env.h) */
-	int node;			/* *_node target, policy node */
+	int node;			/* *_node target node; cpu_up/down,
+					 * mempolicy: the target CPU */
 	struct wl_tune tune;
 	enum wl_policy policy;
 	uint64_t nodemask;		/* interleave/bind nodes */

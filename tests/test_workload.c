@@ -297,7 +297,8 @@ static void test_all_keys(void **state)
 	assert_int_equal(wl.caches[1].create_t, 1000000);
 	assert_int_equal(wl.caches[1].flags, SLAB_MEM_SPREAD);
 
-	assert_int_equal(wl.nr_events, 18);
+	/* 18 in the file + the creation of 'late' (t: 1ms) */
+	assert_int_equal(wl.nr_events, 19);
 	assert_int_equal(wl.nr_names, 5);	/* i1 i2 i3 k1 l1 */
 	e = &wl.events[0];
 	assert_int_equal(e->cpu, 1);
@@ -330,25 +331,38 @@ static void test_all_keys(void **state)
 	assert_int_equal(wl.events[6].op, WL_FREE);
 	assert_int_equal(wl.events[7].op, WL_KFREE);
 	assert_int_equal(wl.events[7].t, wl.events[6].t);
+	/* hotplug and mempolicy: the target CPU travels in node */
 	e = &wl.events[8];
 	assert_int_equal(e->op, WL_CPU_DOWN);
-	assert_int_equal(e->cpu, 3);
+	assert_int_equal(e->node, 3);
+	assert_int_equal(e->cpu, -1);
 	assert_int_equal(wl.events[9].op, WL_CPU_UP);
+	assert_int_equal(wl.events[9].node, 3);
 	e = &wl.events[10];
 	assert_int_equal(e->op, WL_MEMPOLICY);
-	assert_int_equal(e->cpu, 2);
+	assert_int_equal(e->node, 2);
+	assert_int_equal(e->cpu, -1);
 	assert_int_equal(e->policy, WL_POLICY_INTERLEAVE);
 	assert_int_equal(e->nodemask, 0x3);
 	e = &wl.events[11];
 	assert_int_equal(e->policy, WL_POLICY_PREFERRED);
-	assert_int_equal(e->node, 1);
-	assert_int_equal(e->nodemask, 0x2);
-	assert_int_equal(wl.events[12].cache, 1);
-	assert_int_equal(wl.events[13].op, WL_DESTROY);
-	assert_int_equal(wl.events[14].op, WL_CREATE);
-	assert_int_equal(wl.events[15].op, WL_SHRINK);
-	assert_int_equal(wl.events[16].tune.limit, 8);
-	assert_int_equal(wl.events[17].op, WL_SLABINFO);
+	assert_int_equal(e->node, 1);		/* cpu 1 */
+	assert_int_equal(e->nodemask, 0x2);	/* node 1 */
+	/* the loader's creation comes before the file's alloc at 1ms */
+	e = &wl.events[12];
+	assert_int_equal(e->op, WL_CREATE);
+	assert_int_equal(e->t, 1000000);
+	assert_int_equal(e->cache, 1);
+	assert_int_equal(e->cpu, 0);
+	assert_int_equal(e->line, 27);	/* the declaration of 'late' */
+	assert_int_equal(wl.events[13].op, WL_ALLOC);
+	assert_int_equal(wl.events[13].cache, 1);
+	assert_int_equal(wl.events[14].op, WL_DESTROY);
+	assert_int_equal(wl.events[15].op, WL_CREATE);
+	assert_int_equal(wl.events[15].line, 43);
+	assert_int_equal(wl.events[16].op, WL_SHRINK);
+	assert_int_equal(wl.events[17].tune.limit, 8);
+	assert_int_equal(wl.events[18].op, WL_SLABINFO);
 
 	assert_int_equal(wl.nr_generators, 2);
 	g = &wl.generators[0];
@@ -798,6 +812,9 @@ static void test_cpu_and_node(void **state)
 	       "w.yaml:2:21: policy preferred needs exactly one node");
 	refuse("events:\n- {t: 0, mempolicy: {policy: default, nodes: [0]}}\n",
 	       "w.yaml:2:46: policy default takes no nodes");
+	/* "- {t: 0, mempolicy: {cpu: " is 26 characters */
+	refuse("events:\n- {t: 0, mempolicy: {cpu: 3, policy: default}}\n",
+	       "w.yaml:2:27: cpu 3 is out of range (the machine has 1 CPU: 0-0)");
 }
 
 static void test_event_shapes(void **state)
@@ -834,8 +851,26 @@ static void test_cache_life(void **state)
 	snprintf(buf, sizeof(buf), "%s- {t: 5us, alloc: c, as: a}\n- {t: 6us, destroy: c}\n"
 		 "- {t: 7us, alloc: c, as: b}\n- {t: 8us, create: c}\n", decl);
 	assert_true(load(buf, &wl));
-	assert_int_equal(wl.nr_events, 4);	/* alloc after destroy passes */
+	/* the creation at 5us, then the four: alloc after destroy passes */
+	assert_int_equal(wl.nr_events, 5);
+	assert_int_equal(wl.events[0].op, WL_CREATE);
+	assert_int_equal(wl.events[0].t, 5000);
+	assert_int_equal(wl.events[1].op, WL_ALLOC);
 	assert_int_equal(wl.duration, 8000);
+	workload_free(&wl);
+	/* without events, and with CPU 0 down when it is due */
+	assert_true(load("machine: {cpus: 2}\ncaches:\n- {name: c, size: 64, t: 1ms}\n"
+			 "- {name: d, size: 64, t: 2us}\nevents:\n- {t: 1us, cpu_down: 0}\n", &wl));
+	assert_int_equal(wl.nr_events, 3);	/* cpu_down, d at 2us, c at 1ms */
+	assert_int_equal(wl.events[1].cache, 1);
+	assert_int_equal(wl.events[1].cpu, 1);
+	assert_int_equal(wl.events[2].cache, 0);
+	assert_int_equal(wl.events[2].t, 1000000);
+	assert_int_equal(wl.duration, 1000000);
+	workload_free(&wl);
+	assert_true(load("caches:\n- {name: c, size: 64, t: 1ms}\n", &wl));
+	assert_int_equal(wl.nr_events, 1);
+	assert_int_equal(wl.events[0].op, WL_CREATE);
 	workload_free(&wl);
 	refuse("caches:\n- {name: c, size: 64, t: 5us}\ngenerators:\n- {cache: c, rate: 1/s, lifetime: {fixed: 1us}, until: 1s}\n",
 	       "w.yaml:4:11: generator starts at t=0ns, but cache 'c' is created at t=5us");
