@@ -352,6 +352,12 @@ static void emit(const struct sweep *s)
 			"point i (line i + 1 below).\n"
 			"# Submit with: sbatch ");
 		shell_word(&sc, s->slurm);
+		sb_puts(&sc, "\n# When every task is done, compare the points "
+			"with:\n#   slabsim compare");
+		for (int p = 0; p < s->npts; p++) {
+			sb_putc(&sc, ' ');
+			shell_word(&sc, s->pts[p].dir);
+		}
 		sb_printf(&sc, "\n#SBATCH --job-name=slabsim-sweep\n"
 			  "#SBATCH --array=0-%d\n"
 			  "#SBATCH --ntasks=1\n"
@@ -361,14 +367,7 @@ static void emit(const struct sweep *s)
 		sb_puts(&sc, "\ncmd=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" "
 			"<<'SLABSIM_POINTS'\n");
 		sb_puts(&sc, list.buf);
-		sb_puts(&sc, "SLABSIM_POINTS\n)\neval \"exec $cmd\"\n"
-			"# When every task is done, compare the points with:\n"
-			"#   slabsim compare");
-		for (int p = 0; p < s->npts; p++) {
-			sb_putc(&sc, ' ');
-			shell_word(&sc, s->pts[p].dir);
-		}
-		sb_putc(&sc, '\n');
+		sb_puts(&sc, "SLABSIM_POINTS\n)\neval \"exec $cmd\"\n");
 		write_or_die(s->slurm, &sc);
 		chmod(s->slurm, 0755);
 		printf("slabsim: sweep: Slurm array of %d task%s written to %s\n",
