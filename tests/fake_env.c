@@ -93,6 +93,7 @@ static struct {
 
 jmp_buf *fake_bug_jmp;
 char fake_bug_what[256];
+static int mempolicy_node = -1;
 
 static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 {
@@ -161,6 +162,7 @@ void fake_teardown(void)
 	free(F.log);
 	memset(&F, 0, sizeof(F));
 	env_mem_base = NULL;
+	mempolicy_node = -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -588,10 +590,16 @@ struct task_struct *env_current(void)
 	return &F.tasks[F.cur];
 }
 
+void fake_set_mempolicy_node(int node)
+{
+	mempolicy_node = node;
+}
+
+/* The node the task's (opaque) policy picks: set by the test. */
 int slab_node(struct mempolicy *policy)
 {
 	(void)policy;
-	return numa_node_id();
+	return mempolicy_node >= 0 ? mempolicy_node : numa_node_id();
 }
 
 bool cpuset_do_slab_mem_spread(void)

@@ -39,6 +39,8 @@ void fake_teardown(void);
 void fake_set_cpu(int cpu);
 int fake_cpu(void);
 void fake_set_cpu_online(int cpu, bool online);
+/* What slab_node() answers for a task with PF_MEMPOLICY (-1: local). */
+void fake_set_mempolicy_node(int node);
 
 /* Pages: counts of what the page allocator did. */
 unsigned long fake_pages_in_use(void);

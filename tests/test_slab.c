@@ -1069,6 +1069,90 @@ static void test_reboot_resets(void **state)
 	done();
 }
 
+/*
+ * A task with a memory policy (PF_MEMPOLICY) that picks node 1 gets its
+ * objects from node 1 through alternate_node_alloc, bypassing the array.
+ */
+static void test_mempolicy_alternate_node(void **state)
+{
+	struct kmem_cache *c = boot_rt(2, 2, false);
+	struct task_struct *t;
+	void *p;
+
+	t = current;
+	t->flags |= PF_MEMPOLICY;
+	t->mempolicy = (struct mempolicy *)&t->flags;	/* opaque, non-NULL */
+	fake_set_mempolicy_node(1);
+	p = kmem_cache_alloc(c, GFP_KERNEL);
+	assert_int_equal(slab_of(p)->nodeid, 1);
+	assert_int_equal(info(c).node_allocs, 1);
+	assert_int_equal(cache_array(c, 0)->avail, 0);
+	/* policy on the local node: the normal path */
+	fake_set_mempolicy_node(0);
+	p = kmem_cache_alloc(c, GFP_KERNEL);
+	assert_int_equal(slab_of(p)->nodeid, 0);
+	assert_int_equal(cache_array(c, 0)->avail, 15);
+	t->flags &= ~PF_MEMPOLICY;
+	t->mempolicy = NULL;
+	ok(c);
+	done();
+}
+
+/*
+ * CPU 1 is node 1's only CPU. When it dies, node 1's shared and alien
+ * arrays go too, their objects back to the slabs; the node's lists stay
+ * (a kmalloc_node from elsewhere may still need them).
+ *
+ *   before: node1 shared [p]   alien[0] [q0]
+ *   after:  node1 shared -     alien -       p back in node 1's slab,
+ *           node0 shared [q0]
+ */
+static void test_last_cpu_of_node_dies(void **state)
+{
+	struct kmem_cache *c = boot_rt(2, 2, false);
+	struct kmem_cache_info i;
+	void *p, *q, *q0;
+
+	q0 = kmem_cache_alloc(c, GFP_KERNEL);		/* node 0 */
+	fake_set_cpu(1);
+	p = kmem_cache_alloc(c, GFP_KERNEL);		/* node 1 */
+	kmem_cache_free(c, q0);				/* alien */
+	fake_set_cpu(0);
+	assert_int_equal(slabinfo_write("rt 1 1 1"), 0);
+	/*
+	 * Retuning emptied the per-cpu arrays (alien arrays stay); now
+	 * park p in node 1's shared array.
+	 */
+	fake_set_cpu(1);
+	q = kmem_cache_alloc(c, GFP_KERNEL);
+	kmem_cache_free(c, p);
+	kmem_cache_free(c, q);	/* flushes p to the shared array */
+	fake_set_cpu(0);
+	assert_int_equal(((struct array_cache *)
+			  __va(cache_l3(c, 1)->shared))->avail, 1);
+	fake_set_cpu_online(1, false);
+	assert_int_equal(cpuup_callback(CPU_DEAD, 1), NOTIFY_OK);
+	ok(c);
+	assert_int_equal(cache_l3(c, 1)->shared, 0);
+	assert_int_equal(cache_l3(c, 1)->alien, 0);
+	assert_non_null(cache_l3(c, 1));
+	/*
+	 * q went home through node 0's shared array (alien arrays drain
+	 * into the home node's shared array first), so it is the only
+	 * object still parked anywhere, and counts as active there.
+	 */
+	i = info(c);
+	assert_int_equal(i.shared_avail, 1);
+	assert_int_equal(((struct array_cache *)
+			  __va(cache_l3(c, 0)->shared))->entry[0], __pa(q0));
+	assert_int_equal(i.cpu_avail + i.alien_avail, 0);
+	assert_int_equal(i.active_objs, 1);
+	/* node 1's slab became free and was shrunk away */
+	assert_int_equal(cache_l3(c, 1)->free_objects, 0);
+	assert_true(list_empty(&cache_l3(c, 1)->slabs_free));
+	done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1102,6 +1186,8 @@ int main(void)
 		cmocka_unit_test(test_i386_round_trip),
 		cmocka_unit_test(test_dtor_and_debug_initial),
 		cmocka_unit_test(test_reboot_resets),
+		cmocka_unit_test(test_mempolicy_alternate_node),
+		cmocka_unit_test(test_last_cpu_of_node_dies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
