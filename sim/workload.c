@@ -965,6 +965,8 @@ static bool h_run_duration(struct loader *ld, yaml_node_t *v, void *field,
 {
 	if (!get_dur(ld, v, row->key, field))
 		return false;
+	if (!*(uint64_t *)field)
+		return fail(ld, v, "duration 0 would run nothing (leave duration out to run until the last event)");
 	ld->wl->duration_given = true;
 	return true;
 }
@@ -2390,15 +2392,14 @@ static struct pos ev_pos(unsigned int line, unsigned int col)
 /*
  * Everything an override can break: the machine's cross-key rules, cache
  * sizes and tunes, events and generators against the machine and the run
- * length. Also fills what is derived: the default duration, generator
- * defaults, touch sizes. Positions are the item's own.
+ * length. Also fills what is derived: generator defaults, touch sizes. Positions are the item's own.
  */
 static bool validate(struct loader *ld)
 {
 	struct workload *wl = ld->wl;
 	const struct wl_machine *m = &wl->machine;
 	struct cpu_state cs;
-	uint64_t end = 0, *last;
+	uint64_t *last;
 	char a[32], b[32];
 	size_t i;
 	int j;
@@ -2412,8 +2413,6 @@ static bool validate(struct loader *ld)
 
 		if (!check_cache(ld, c, &cp))
 			return false;
-		if (!c->at_boot && c->create_t > end)
-			end = c->create_t;
 	}
 	cpu_state_init(&cs, m->cpus);
 	for (i = 0; i < wl->nr_events; i++) {
@@ -2426,8 +2425,6 @@ static bool validate(struct loader *ld)
 			return fail_pos(ld, p, "event at t=%s is after the end of the run (duration %s)",
 					fmt_ns(a, sizeof(a), ev->t),
 					fmt_ns(b, sizeof(b), wl->duration));
-		if (ev->t > end)
-			end = ev->t;
 	}
 	for (i = 0; i < wl->nr_generators; i++) {
 		struct wl_generator *g = &wl->generators[i];
@@ -2465,11 +2462,10 @@ static bool validate(struct loader *ld)
 			return fail_pos(ld, p, "generator runs until t=%s, after the end of the run (duration %s)",
 					fmt_ns(a, sizeof(a), g->until),
 					fmt_ns(b, sizeof(b), wl->duration));
-		if (g->until > end)
-			end = g->until;
 	}
+	/* not given: 0, "until the last event", which the runner works out */
 	if (!wl->duration_given)
-		wl->duration = end;
+		wl->duration = 0;
 
 	last = calloc(wl->nr_names + 1, sizeof(*last));
 	if (!last)

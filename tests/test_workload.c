@@ -238,9 +238,9 @@ static void test_design_example(void **state)
 	assert_int_equal(g->line, 25);
 
 	assert_int_equal(wl.sample, 10000000);
-	/* no duration: the last event (shrink at 3s) is after until 2s */
+	/* no duration: 0, "until the last event" (the runner's reading) */
 	assert_false(wl.duration_given);
-	assert_int_equal(wl.duration, 3000000000ULL);
+	assert_int_equal(wl.duration, 0);
 	workload_free(&wl);
 	assert_null(wl.events);
 }
@@ -856,7 +856,7 @@ static void test_cache_life(void **state)
 	assert_int_equal(wl.events[0].op, WL_CREATE);
 	assert_int_equal(wl.events[0].t, 5000);
 	assert_int_equal(wl.events[1].op, WL_ALLOC);
-	assert_int_equal(wl.duration, 8000);
+	assert_int_equal(wl.duration, 0);
 	workload_free(&wl);
 	/* without events, and with CPU 0 down when it is due */
 	assert_true(load("machine: {cpus: 2}\ncaches:\n- {name: c, size: 64, t: 1ms}\n"
@@ -866,7 +866,6 @@ static void test_cache_life(void **state)
 	assert_int_equal(wl.events[1].cpu, 1);
 	assert_int_equal(wl.events[2].cache, 0);
 	assert_int_equal(wl.events[2].t, 1000000);
-	assert_int_equal(wl.duration, 1000000);
 	workload_free(&wl);
 	assert_true(load("caches:\n- {name: c, size: 64, t: 1ms}\n", &wl));
 	assert_int_equal(wl.nr_events, 1);
@@ -918,14 +917,19 @@ static void test_generators(void **state)
 	       "w.yaml:2:27: cpu 1 is out of range (the machine has 1 CPU: 0-0)");
 	refuse("machine: {cpus: 2}\ngenerators:\n- {kmalloc: 64, cpus: [1, 1], rate: 1/s, lifetime: {fixed: 1us}, until: 1s}\n",
 	       "w.yaml:3:27: cpu 1 is listed twice in cpus");
+	refuse("duration: 0\n",
+	       "w.yaml:1:11: duration 0 would run nothing (leave duration out to run until the last event)");
 	refuse("generators:\n- {kmalloc: 64, rate: 1/s, lifetime: {fixed: 1us}, from: 1s, until: 1s}\n",
 	       "w.yaml:2:3: generator from t=1s is not before until t=1s");
 	refuse("duration: 1s\ngenerators:\n- {kmalloc: 64, rate: 1/s, lifetime: {fixed: 1us}, until: 2s}\n",
 	       "w.yaml:3:3: generator runs until t=2s, after the end of the run (duration 1s)");
-	/* until defaults to the duration; the duration to the latest end */
-	assert_true(load("generators:\n- {kmalloc: 64, rate: 1/s, lifetime: {exp: 1us}, until: 2s}\n"
+	/* until defaults to the duration; both ends are kept as given */
+	assert_true(load("duration: 5s\ngenerators:\n- {kmalloc: 64, rate: 1/s, lifetime: {exp: 1us}}\n"
 			 "- {kmalloc: 64, rate: 1/s, lifetime: {exp: 1us}, until: 3s}\n", &wl));
-	assert_int_equal(wl.duration, 3000000000ULL);
+	assert_int_equal(wl.duration, 5000000000ULL);
+	assert_int_equal(wl.generators[0].until, 5000000000ULL);
+	assert_false(wl.generators[0].until_given);
+	assert_int_equal(wl.generators[1].until, 3000000000ULL);
 	workload_free(&wl);
 }
 
