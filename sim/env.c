@@ -162,14 +162,17 @@ int cpu_to_node(int cpu)
 	return M()->cpu_node[cpu];
 }
 
+/*
+ * x86_64 2.6.17 counts node_to_cpumask(node), set up at boot from every
+ * CPU of the node, online or not: free_limit does not move with hotplug.
+ */
 int nr_cpus_node(int node)
 {
 	struct machine *m = M();
 	int n = 0;
 
 	for (int cpu = 0; cpu < m->nr_cpus; cpu++)
-		if (m->cpu_node[cpu] == node && engine_online(m->eng, cpu))
-			n++;
+		n += m->cpu_node[cpu] == node;
 	return n;
 }
 
@@ -227,7 +230,7 @@ void on_each_cpu(void (*func)(void *info), void *info, int retry, int wait)
 
 bool in_interrupt(void)
 {
-	return false;
+	return on_cpu() && engine_in_irq(M()->eng);
 }
 
 struct task_struct *env_current(void)
@@ -344,7 +347,7 @@ int spin_trylock(spinlock_t *lock)
 
 bool spin_is_locked(spinlock_t *lock)
 {
-	return engine_lock_holder(M()->eng, lock->handle) >= 0;
+	return engine_lock_held(M()->eng, lock->handle);
 }
 
 void assert_spin_locked(spinlock_t *lock)
@@ -501,7 +504,8 @@ void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
 
 	c->head = head;
 	c->func = func;
-	engine_call_rcu(M()->eng, run_rcu, c);
+	/* The callback frees to the slab: it must run on the CPU's arrays. */
+	engine_call_rcu_local(M()->eng, run_rcu, c);
 }
 
 void synchronize_rcu(void)

@@ -282,7 +282,8 @@ static void summary_json(const struct run_result *res, struct strbuf *sb)
 		  (unsigned long long)wl->machine.memory, wl->machine.hz,
 		  m->arch.sizeof_bufctl, m->arch.cache_line);
 	sb_printf(sb, "  \"debug\": %s,\n", wl->debug ? "true" : "false");
-	sb_printf(sb, "  \"time_ns\": %llu,\n", (unsigned long long)res->end_t);
+	sb_printf(sb, "  \"boot_ns\": %llu,\n  \"time_ns\": %llu,\n",
+		  (unsigned long long)res->boot_t, (unsigned long long)res->end_t);
 	sb_printf(sb, "  \"operations\": %llu,\n  \"allocations\": %llu,\n"
 		  "  \"frees\": %llu,\n  \"alloc_failures\": %llu,\n"
 		  "  \"double_frees\": %llu,\n  \"skipped\": %llu,\n",

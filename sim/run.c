@@ -52,7 +52,8 @@ struct run {
 	struct gen_cpu *gens;
 	size_t nr_gens;
 	struct gen_obj *pool;
-	uint64_t end_t;
+	uint64_t t0;			/* when the workload's time 0 is */
+	uint64_t end_t;			/* workload time the run ends */
 	bool progress;
 	struct timespec wall0;
 	uint64_t next_progress_ops;
@@ -270,7 +271,7 @@ static void run_event(void *arg)
 	m->call_site = call_site_of(ev->line);
 	r->res.ops++;
 	if (r->progress)
-		progress_run_tick(r->res.ops, engine_now(m->eng));
+		progress_run_tick(r->res.ops, engine_now(m->eng) - r->t0);
 	switch (ev->op) {
 	case WL_ALLOC:
 	case WL_ZALLOC:
@@ -421,7 +422,7 @@ static void gen_alloc(void *arg)
 	r->m->call_site = call_site_of(g->line);
 	r->res.ops++;
 	if (r->progress)
-		progress_run_tick(r->res.ops, engine_now(r->m->eng));
+		progress_run_tick(r->res.ops, engine_now(r->m->eng) - r->t0);
 	if (o)
 		r->pool = o->next_free;
 	else
@@ -449,7 +450,7 @@ static void gen_alloc(void *arg)
 			gc->free_rr++;
 		}
 		uint64_t t = engine_now(r->m->eng) + draw_lifetime(gc);
-		if (t < r->end_t && engine_online(r->m->eng, free_cpu))
+		if (t < r->t0 + r->end_t && engine_online(r->m->eng, free_cpu))
 			engine_post(r->m->eng, t, free_cpu, gen_free, o);
 	} else {
 		o->next_free = r->pool;
@@ -457,7 +458,7 @@ static void gen_alloc(void *arg)
 	}
 	gc->next_t += draw_gap(gc);
 	if (gc->next_t < g->until && gc->next_t < r->end_t)
-		engine_post(r->m->eng, gc->next_t, gc->cpu, gen_alloc, gc);
+		engine_post(r->m->eng, r->t0 + gc->next_t, gc->cpu, gen_alloc, gc);
 }
 
 /* ------------------------------------------------------------------ */
@@ -486,7 +487,7 @@ static void take_sample(void *arg)
 
 	report_sample(&r->res, t);
 	if (t + r->wl->sample <= r->end_t)
-		engine_post_global(r->m->eng, t + r->wl->sample, take_sample,
+		engine_post_global(r->m->eng, r->t0 + t + r->wl->sample, take_sample,
 				   (void *)(uintptr_t)(t + r->wl->sample));
 }
 
@@ -532,7 +533,8 @@ static void post_workload(struct run *r)
 	for (size_t i = 0; i < wl->nr_events; i++) {
 		const struct wl_event *ev = &wl->events[i];
 		if (ev->op == WL_SLABINFO) {
-			engine_post_global(e, ev->t, take_snapshot, (void *)ev);
+			engine_post_global(e, r->t0 + ev->t, take_snapshot,
+					   (void *)ev);
 			continue;
 		}
 		int cpu = ev->cpu < 0 ? 0 : ev->cpu;
@@ -545,7 +547,7 @@ static void post_workload(struct run *r)
 		}
 		if (cpu >= r->m->nr_cpus)
 			cpu = 0;
-		engine_post(e, ev->t, cpu, run_event, (void *)ev);
+		engine_post(e, r->t0 + ev->t, cpu, run_event, (void *)ev);
 	}
 
 	size_t n = 0;
@@ -564,12 +566,13 @@ static void post_workload(struct run *r)
 				 (uint64_t)gc->cpu);
 			gc->next_t = g->from + draw_gap(gc);
 			if (gc->next_t < g->until && gc->next_t < r->end_t)
-				engine_post(e, gc->next_t, gc->cpu, gen_alloc, gc);
+				engine_post(e, r->t0 + gc->next_t, gc->cpu,
+					    gen_alloc, gc);
 		}
 	}
 	if (wl->sample)
-		engine_post_global(e, 0, take_sample, (void *)(uintptr_t)0);
-	engine_post_global(e, r->end_t, end_run, NULL);
+		engine_post_global(e, r->t0, take_sample, (void *)(uintptr_t)0);
+	engine_post_global(e, r->t0 + r->end_t, end_run, NULL);
 }
 
 static void free_run(struct run *r)
@@ -621,6 +624,15 @@ int run_workload(const struct workload *wl, const struct run_options *opt)
 			status = RUN_KERNEL_BUG;
 	}
 	if (status == RUN_OK) {
+		/*
+		 * The workload's time 0 is when boot is over on every CPU,
+		 * rounded up to a jiffy: boot takes virtual time too.
+		 */
+		for (int cpu = 0; cpu < r->m->nr_cpus; cpu++) {
+			uint64_t c = engine_cpu_clock(r->m->eng, cpu);
+			r->t0 = c > r->t0 ? c : r->t0;
+		}
+		r->t0 = (r->t0 / r->m->ns_per_tick + 1) * r->m->ns_per_tick;
 		post_workload(r);
 		r->progress = opt->progress;
 		progress_run_start(r->progress, r->end_t);
@@ -629,7 +641,9 @@ int run_workload(const struct workload *wl, const struct run_options *opt)
 		progress_end();
 	}
 	r->res.status = status;
-	r->res.end_t = engine_now(r->m->eng);
+	r->res.boot_t = r->t0;
+	r->res.end_t = engine_now(r->m->eng) > r->t0 ?
+		       engine_now(r->m->eng) - r->t0 : 0;
 
 	/* The final state, from a quiescent observer. */
 	struct seq_file s;

@@ -36,7 +36,8 @@ struct run_result {
 	const struct workload *wl;
 	struct machine *m;
 	int status;			/* enum run_status */
-	uint64_t end_t;			/* virtual time the run stopped */
+	uint64_t boot_t;		/* virtual time boot ended: workload t=0 */
+	uint64_t end_t;			/* workload time the run stopped */
 	uint64_t ops;			/* workload operations executed */
 	uint64_t allocs, frees, alloc_failures, double_frees, skipped;
 	struct user_stats *users;	/* per machine cache index */
