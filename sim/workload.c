@@ -128,11 +128,9 @@ static bool vfail_pos(struct loader *ld, struct pos p, const char *fmt,
 	if (!ld->err || !ld->errlen)
 		return false;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (ld->set && p.line)
-		snprintf(ld->err, ld->errlen, "%s: %s:%u:%u: %s", ld->set,
-			 ld->file, p.line, p.col, msg);
-	else if (ld->set)
-		snprintf(ld->err, ld->errlen, "%s: %s", ld->set, msg);
+	/* an override's caller names the assignment; the file has no part */
+	if (ld->set && !p.line)
+		snprintf(ld->err, ld->errlen, "%s", msg);
 	else if (p.line)
 		snprintf(ld->err, ld->errlen, "%s:%u:%u: %s", ld->file,
 			 p.line, p.col, msg);

@@ -1070,8 +1070,10 @@ static void test_fuzz(void **state)
 		}
 		if (load(m, &wl)) {
 			loaded++;
-			if (!workload_override(&wl, "machine.cpus=1", err, sizeof(err)))
-				check_message(&re, err);
+			/* the caller names the assignment: one line is enough */
+			if (!workload_override(&wl, "machine.cpus=1", err, sizeof(err)) &&
+			    (!err[0] || strchr(err, '\n')))
+				fail_msg("bad override error: '%s'", err);
 			workload_free(&wl);
 		} else {
 			check_message(&re, err);
@@ -1195,43 +1197,43 @@ static void test_overrides(void **state)
 
 	/* free_on: [4, 5] needs six CPUs; the generator is on line 25 */
 	assert_false(workload_override(&wl, "machine.cpus=4", err, sizeof(err)));
-	snprintf(want, sizeof(want), "machine.cpus=4: %s:25:5: generator free_on cpu 4 is out of range (the machine has 4 CPUs)", path);
+	snprintf(want, sizeof(want), "%s:25:5: generator free_on cpu 4 is out of range (the machine has 4 CPUs)", path);
 	assert_string_equal(err, want);
 	assert_int_equal(wl.machine.cpus, 16);	/* put back */
 	/* kfree on cpu 2, line 20 */
 	assert_false(workload_override(&wl, "machine.cpus=2", err, sizeof(err)));
-	snprintf(want, sizeof(want), "machine.cpus=2: %s:20:5: cpu 2 is out of range (the machine has 2 CPUs: 0-1)", path);
+	snprintf(want, sizeof(want), "%s:20:5: cpu 2 is out of range (the machine has 2 CPUs: 0-1)", path);
 	assert_string_equal(err, want);
 	/* 60 > 16: the batchcount of the declaration (line 15) */
 	assert_false(workload_override(&wl, "caches.skbuff_head.tune.limit=16", err, sizeof(err)));
-	snprintf(want, sizeof(want), "caches.skbuff_head.tune.limit=16: %s:15:5: bad tune: batchcount 60 is larger than limit 16 (slabinfo_write needs batchcount <= limit)", path);
+	snprintf(want, sizeof(want), "%s:15:5: bad tune: batchcount 60 is larger than limit 16 (slabinfo_write needs batchcount <= limit)", path);
 	assert_string_equal(err, want);
 	assert_int_equal(wl.caches[1].tune.limit, 200);
 	/* the tune event at 2s (line 22) is after a 1s end */
 	assert_false(workload_override(&wl, "duration=1s", err, sizeof(err)));
-	snprintf(want, sizeof(want), "duration=1s: %s:22:5: event at t=2s is after the end of the run (duration 1s)", path);
+	snprintf(want, sizeof(want), "%s:22:5: event at t=2s is after the end of the run (duration 1s)", path);
 	assert_string_equal(err, want);
 	assert_int_equal(wl.duration, 5000000000ULL);	/* put back */
 	assert_true(wl.duration_given);
 	/* 2 nodes x 2GiB = 4GiB */
 	assert_false(workload_override(&wl, "machine.memory=2GiB", err, sizeof(err)));
-	assert_string_equal(err, "machine.memory=2GiB: 2 nodes x 2048 MiB is over 3GiB (simulated physical addresses are 32-bit)");
+	assert_string_equal(err, "2 nodes x 2048 MiB is over 3GiB (simulated physical addresses are 32-bit)");
 	assert_int_equal(wl.machine.memory, 512ULL << 20);
 
 	assert_false(workload_override(&wl, "machine.cpus=abc", err, sizeof(err)));
-	assert_string_equal(err, "machine.cpus=abc: bad cpus 'abc' (expected a whole number)");
+	assert_string_equal(err, "bad cpus 'abc' (expected a whole number)");
 	assert_false(workload_override(&wl, "machine.cpu=4", err, sizeof(err)));
-	assert_string_equal(err, "machine.cpu=4: unknown key 'cpu' in machine (expected one of: arch, bufctl, nodes, cpus, memory, hz, caches, costs)");
+	assert_string_equal(err, "unknown key 'cpu' in machine (expected one of: arch, bufctl, nodes, cpus, memory, hz, caches, costs)");
 	assert_false(workload_override(&wl, "machine.caches=1", err, sizeof(err)));
-	assert_string_equal(err, "machine.caches=1: 'caches' is a section; set one of its keys (line, l1d, l2, model)");
+	assert_string_equal(err, "'caches' is a section; set one of its keys (line, l1d, l2, model)");
 	assert_false(workload_override(&wl, "name=x", err, sizeof(err)));
-	assert_string_equal(err, "name=x: 'name' cannot be set (settable: seed, sample, duration, slab.debug, machine.*, caches.NAME.size, .align, .tune.limit, .tune.batchcount, .tune.shared)");
+	assert_string_equal(err, "'name' cannot be set (settable: seed, sample, duration, slab.debug, machine.*, caches.NAME.size, .align, .tune.limit, .tune.batchcount, .tune.shared)");
 	assert_false(workload_override(&wl, "caches.dentry_cache.flags=POISON", err, sizeof(err)));
 	assert_false(workload_override(&wl, "caches.nosuch.size=4", err, sizeof(err)));
-	assert_string_equal(err, "caches.nosuch.size=4: no declared cache matches 'caches.nosuch.size'");
+	assert_string_equal(err, "no declared cache matches 'caches.nosuch.size'");
 	assert_false(workload_override(&wl, "nonsense", err, sizeof(err)));
 	assert_false(workload_override(&wl, "seed=", err, sizeof(err)));
-	assert_string_equal(err, "seed=: missing value for seed");
+	assert_string_equal(err, "missing value for seed");
 	assert_true(workload_override(&wl, "machine.arch=i386", err, sizeof(err)));
 	assert_string_equal(wl.machine.arch, "i386");
 	workload_free(&wl);
