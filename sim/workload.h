@@ -129,7 +129,10 @@ bool workload_load_string(const char *name, const char *yaml,
 void workload_free(struct workload *wl);
 
 /* Apply "KEY=VALUE" overrides (sweep/--set), e.g. "machine.cpus=4",
- * "caches.skbuff_head.tune.limit=16", "seed=7". false + err on bad input. */
+ * "caches.skbuff_head.tune.limit=16", "seed=7". false + err on bad input,
+ * with *wl unchanged; err does not repeat the assignment (the caller names
+ * it) and starts "file:line:col: " when an item of the file no longer
+ * holds (an event on a CPU the override removed). */
 bool workload_override(struct workload *wl, const char *assignment,
 		       char *err, size_t errlen);
 
