@@ -394,10 +394,13 @@ int cmd_plot(int argc, char **argv)
 		user_error("plot: expected one run directory (see slabsim plot --help)");
 
 	/* DIR without trailing slashes, for tidy paths in messages. */
-	char *dir = xstrdup(argv[optind]);
-	for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
-		dir[n - 1] = '\0';
-	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	const char *arg = argv[optind];
+	size_t arglen = strlen(arg);
+	while (arglen > 1 && arg[arglen - 1] == '/')
+		arglen--;
+	char *dir = xcalloc(1, arglen + 1);
+	memcpy(dir, arg, arglen);
+	snprintf(path, sizeof(path), "%.*s/summary.json", (int)arglen, arg);
 	if (!is_dir(dir) || access(path, F_OK) != 0)
 		user_error("plot: %s: not a run directory (no summary.json)", dir);
 	check_quotable("directory", dir);
