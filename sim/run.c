@@ -6,7 +6,6 @@
  * hold; what the slab itself holds is read back through slab.h.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,11 +214,24 @@ static void create_cache(struct run *r, int wi)
 	machine_cache_created(sc, c);
 	if (!c)
 		return;
-	if (wc->tune.limit > 0) {
+	if (wc->tune.limit > 0 || wc->tune.batchcount > 0 ||
+	    wc->tune.shared >= 0) {
+		/*
+		 * What the workload leaves out keeps the kernel's choice; a
+		 * limit alone gets enable_cpucache's batchcount rule.
+		 */
+		struct kmem_cache_info info;
 		char line[128];
-		snprintf(line, sizeof(line), "%s %d %d %d", sc->name,
-			 wc->tune.limit, wc->tune.batchcount,
-			 wc->tune.shared < 0 ? 0 : wc->tune.shared);
+
+		kmem_cache_get_info(c, &info);
+		int limit = wc->tune.limit > 0 ? wc->tune.limit : (int)info.limit;
+		int batch = wc->tune.batchcount > 0 ? wc->tune.batchcount :
+			    wc->tune.limit > 0 ? (limit + 1) / 2 :
+			    (int)info.batchcount;
+		int shared = wc->tune.shared >= 0 ? wc->tune.shared :
+			     (int)info.shared;
+		snprintf(line, sizeof(line), "%s %d %d %d", sc->name, limit,
+			 batch, shared);
 		if (slabinfo_write(line) != 0)
 			note(r, "tune of '%s' refused", sc->name);
 	}
@@ -380,8 +392,7 @@ static uint64_t draw_lifetime(struct gen_cpu *gc)
 
 	switch (g->lifetime) {
 	case WL_DIST_EXP:
-		return (uint64_t)(-log1p(-rng_unit(&gc->rng)) *
-				  (double)g->lifetime_a);
+		return (uint64_t)(rng_exp(&gc->rng) * (double)g->lifetime_a);
 	case WL_DIST_UNIFORM:
 		return g->lifetime_a +
 		       rng_below(&gc->rng, g->lifetime_b - g->lifetime_a + 1);
@@ -394,7 +405,7 @@ static uint64_t draw_gap(struct gen_cpu *gc)
 {
 	/* Poisson arrivals: exponential gaps with mean 1/rate. */
 	double mean_ns = 1e9 / gc->g->rate;
-	uint64_t gap = (uint64_t)(-log1p(-rng_unit(&gc->rng)) * mean_ns);
+	uint64_t gap = (uint64_t)(rng_exp(&gc->rng) * mean_ns);
 
 	return gap ? gap : 1;
 }
@@ -530,6 +541,13 @@ static void post_workload(struct run *r)
 	const struct workload *wl = r->wl;
 	struct engine *e = r->m->eng;
 
+	/*
+	 * Hotplug notifiers run on a surviving CPU: the lowest one online at
+	 * that point of the trace (the loader checked there is one).
+	 */
+	bool online[WL_MAX_CPUS];
+	for (int cpu = 0; cpu < r->m->nr_cpus; cpu++)
+		online[cpu] = true;
 	for (size_t i = 0; i < wl->nr_events; i++) {
 		const struct wl_event *ev = &wl->events[i];
 		if (ev->op == WL_SLABINFO) {
@@ -538,12 +556,13 @@ static void post_workload(struct run *r)
 			continue;
 		}
 		int cpu = ev->cpu < 0 ? 0 : ev->cpu;
-		if (ev->op == WL_CPU_DOWN || ev->op == WL_CPU_UP ||
-		    ev->op == WL_MEMPOLICY) {
-			/* Hotplug notifiers run on another CPU: the lowest
-			 * one that is not the CPU in question. */
-			cpu = ev->op == WL_MEMPOLICY ? ev->node :
-			      (ev->node == 0 ? 1 : 0);
+		if (ev->op == WL_MEMPOLICY)
+			cpu = ev->node;
+		if (ev->op == WL_CPU_DOWN || ev->op == WL_CPU_UP) {
+			online[ev->node] = ev->op == WL_CPU_UP;
+			for (cpu = 0; cpu < r->m->nr_cpus; cpu++)
+				if (online[cpu] && cpu != ev->node)
+					break;
 		}
 		if (cpu >= r->m->nr_cpus)
 			cpu = 0;

@@ -1,6 +1,7 @@
 #include "sim/util.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,37 @@ uint64_t rng_below(struct rng *r, uint64_t n)
 double rng_unit(struct rng *r)
 {
 	return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+/*
+ * ln(x) for x in (0, 1], in plain IEEE double arithmetic so every host
+ * gives the same bits (libm picks FMA or not by CPU; -ffp-contract=off
+ * keeps the compiler from fusing here). x = m * 2^e with m in
+ * [sqrt(1/2), sqrt(2)); ln(m) = 2 atanh(s), s = (m - 1) / (m + 1),
+ * |s| < 0.172, summed to s^23: error below 1e-16.
+ */
+static double det_log(double x)
+{
+	int e;
+	double m = frexp(x, &e);
+
+	if (m < 0.70710678118654752440) {
+		m *= 2.0;
+		e -= 1;
+	}
+	double s = (m - 1.0) / (m + 1.0);
+	double s2 = s * s, term = s, sum = 0.0;
+	for (int k = 1; k <= 23; k += 2) {
+		sum += term / k;
+		term *= s2;
+	}
+	return (double)e * 0.69314718055994530942 + 2.0 * sum;
+}
+
+double rng_exp(struct rng *r)
+{
+	/* 1 - u is in (0, 1]: the logarithm is always finite. */
+	return -det_log(1.0 - rng_unit(r));
 }
 
 /* ---- errors and files ---- */

@@ -49,6 +49,8 @@ uint64_t rng_next(struct rng *r);
 uint64_t rng_below(struct rng *r, uint64_t n);
 /* Uniform double in [0, 1). */
 double rng_unit(struct rng *r);
+/* Exponential with mean 1, the same bits on every host. */
+double rng_exp(struct rng *r);
 
 /*
  * A user's mistake (bad workload, bad option): one line on stderr,
