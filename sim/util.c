@@ -179,7 +179,7 @@ double rng_unit(struct rng *r)
  * gives the same bits (libm picks FMA or not by CPU; -ffp-contract=off
  * keeps the compiler from fusing here). x = m * 2^e with m in
  * [sqrt(1/2), sqrt(2)); ln(m) = 2 atanh(s), s = (m - 1) / (m + 1),
- * |s| < 0.172, summed to s^23: error below 1e-16.
+ * |s| < 0.172, the series to s^23 by Horner: error below 1e-16.
  */
 static double det_log(double x)
 {
@@ -191,12 +191,16 @@ static double det_log(double x)
 		e -= 1;
 	}
 	double s = (m - 1.0) / (m + 1.0);
-	double s2 = s * s, term = s, sum = 0.0;
-	for (int k = 1; k <= 23; k += 2) {
-		sum += term / k;
-		term *= s2;
-	}
-	return (double)e * 0.69314718055994530942 + 2.0 * sum;
+	double s2 = s * s;
+	/* 1/(2k+1), k = 11 .. 0, as constants: Horner, no divisions. */
+	static const double c[12] = {
+		1.0 / 23, 1.0 / 21, 1.0 / 19, 1.0 / 17, 1.0 / 15, 1.0 / 13,
+		1.0 / 11, 1.0 / 9, 1.0 / 7, 1.0 / 5, 1.0 / 3, 1.0,
+	};
+	double p = c[0];
+	for (int k = 1; k < 12; k++)
+		p = p * s2 + c[k];
+	return (double)e * 0.69314718055994530942 + 2.0 * s * p;
 }
 
 double rng_exp(struct rng *r)
