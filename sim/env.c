@@ -450,8 +450,10 @@ static void run_work(void *arg)
 {
 	struct work_struct *work = arg;
 
+	machine_op_begin(M());
 	work->pending = false;
 	work->func(work->data);
+	machine_op_end(M());
 }
 
 int schedule_delayed_work_on(int cpu, struct work_struct *work,
@@ -494,8 +496,10 @@ static void run_rcu(void *arg)
 {
 	struct rcu_call *c = arg;
 
+	machine_op_begin(M());
 	c->func(c->head);
 	free(c);
+	machine_op_end(M());
 }
 
 void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))

@@ -190,6 +190,14 @@ void machine_ctor(void *obj, struct kmem_cache *cachep, unsigned long flags)
 		engine_charge(m->eng, m->caches[i]->ctor_ns);
 }
 
+void machine_op_end_slow(struct machine *m)
+{
+	m->checks++;
+	if (!slab_core_is_consistent())
+		env_bug(__FILE__, __LINE__,
+			"slab_core_is_consistent() after this operation");
+}
+
 /*
  * Direct reclaim, as far as the slab is concerned: shrink the caches,
  * SLAB_RECLAIM_ACCOUNT ones first (dcache, icache: the shrinkable ones),

@@ -99,6 +99,9 @@ struct machine {
 	struct strbuf bug_report;
 
 	unsigned long call_site;	/* of the operation being run */
+	int ops_running;	/* operations begun and not ended, all CPUs */
+	bool check;		/* validate the slab after quiescent operations */
+	uint64_t checks;	/* validations run */
 	uint64_t ns_per_tick;
 	uint64_t mem_touches;
 };
@@ -131,6 +134,23 @@ unsigned long machine_reclaim(struct machine *m);
 
 /* The active machine (the environment's context), or NULL. */
 struct machine *machine_current(void);
+
+/*
+ * Bracket every operation that runs slab code (workload events, timers,
+ * RCU callbacks). When the last one running ends, no CPU is inside the
+ * core: with m->check set, the validators run then, and an inconsistent
+ * slab stops the run as BUG would, at the operation that left it so.
+ */
+static inline void machine_op_begin(struct machine *m)
+{
+	m->ops_running++;
+}
+void machine_op_end_slow(struct machine *m);
+static inline void machine_op_end(struct machine *m)
+{
+	if (--m->ops_running == 0 && m->check)
+		machine_op_end_slow(m);
+}
 
 /* A constructor that costs the cache's ctor_ns and writes nothing. */
 void machine_ctor(void *obj, struct kmem_cache *cachep, unsigned long flags);

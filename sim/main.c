@@ -41,6 +41,9 @@ static const char usage_run[] =
 	"  --set KEY=VALUE     override a workload value, e.g. machine.cpus=4,\n"
 	"                      caches.NAME.tune.limit=16 (repeatable)\n"
 	"  -q, --quiet         print nothing on success\n"
+	"  --check             run the slab validators after every operation\n"
+	"                      that leaves no CPU inside the allocator; stop\n"
+	"                      with a report at the first inconsistency\n"
 	"\n"
 	"Exit status: 0 ok; 2 bad input (nothing written); 3 the simulated\n"
 	"kernel hit BUG or panic (the run directory holds the report).\n";
@@ -81,6 +84,7 @@ static int cmd_run(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "set", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "check", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -100,6 +104,7 @@ static int cmd_run(int argc, char **argv)
 		case 's': seed = optarg; break;
 		case 'S': sets[nsets++] = optarg; break;
 		case 'q': ro.quiet = true; break;
+		case 'c': ro.check = true; break;
 		default:
 			user_error("run: unknown option '%s' (see slabsim run --help)",
 				   argv[optind - 1]);

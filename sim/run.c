@@ -280,6 +280,7 @@ static void run_event(void *arg)
 	struct live *l = ev->name >= 0 ? &r->names[ev->name] : NULL;
 	void *obj;
 
+	machine_op_begin(m);
 	m->call_site = call_site_of(ev->line);
 	r->res.ops++;
 	if (r->progress)
@@ -380,6 +381,7 @@ static void run_event(void *arg)
 	case WL_SLABINFO:
 		break;	/* a global, see take_snapshot */
 	}
+	machine_op_end(m);
 }
 
 /* ------------------------------------------------------------------ */
@@ -415,11 +417,13 @@ static void gen_free(void *arg)
 	struct gen_obj *o = arg;
 	struct run *r = o->run;
 
+	machine_op_begin(r->m);
 	r->m->call_site = call_site_of(0);
 	r->res.ops++;
 	free_live(r, &o->l, -1);
 	o->next_free = r->pool;
 	r->pool = o;
+	machine_op_end(r->m);
 }
 
 static void gen_alloc(void *arg)
@@ -430,6 +434,7 @@ static void gen_alloc(void *arg)
 	struct gen_obj *o = r->pool;
 	void *obj;
 
+	machine_op_begin(r->m);
 	r->m->call_site = call_site_of(g->line);
 	r->res.ops++;
 	if (r->progress)
@@ -470,6 +475,7 @@ static void gen_alloc(void *arg)
 	gc->next_t += draw_gap(gc);
 	if (gc->next_t < g->until && gc->next_t < r->end_t)
 		engine_post(r->m->eng, r->t0 + gc->next_t, gc->cpu, gen_alloc, gc);
+	machine_op_end(r->m);
 }
 
 /* ------------------------------------------------------------------ */
@@ -627,6 +633,7 @@ int run_workload(const struct workload *wl, const struct run_options *opt)
 	r->m = machine_create(wl, err, sizeof(err));
 	if (!r->m)
 		user_error("%s: %s", wl->file, err);
+	r->m->check = opt->check;
 	r->res.m = r->m;
 	r->wl_cache = xcalloc(wl->nr_caches ? wl->nr_caches : 1, sizeof(int));
 	for (size_t i = 0; i < wl->nr_caches; i++)

@@ -16,6 +16,7 @@ struct run_options {
 	const char *out_dir;	/* where the run directory goes */
 	bool quiet;		/* no summary on stdout */
 	bool progress;		/* progress on stderr (a terminal) */
+	bool check;		/* run the slab validators whenever quiescent */
 };
 
 /* One slabinfo snapshot taken during the run. */
