@@ -195,15 +195,53 @@ static const char numa16_yaml[] =
 	"sample: 5ms\n"
 	"duration: 25ms\n";
 
+/* Every kind of workload event, on a debug kernel, two nodes. */
+static const char events_yaml[] =
+	"name: events\n"
+	"seed: 3\n"
+	"machine: {nodes: 2, cpus: 4, memory: 64MiB}\n"
+	"slab: {debug: true}\n"
+	"caches:\n"
+	"  - {name: a, size: 100, flags: [HWCACHE_ALIGN], ctor: 50ns}\n"
+	"  - {name: b, size: 700}\n"
+	"  - {name: late, size: 64, t: 1ms}\n"
+	"events:\n"
+	"  - {t: 0us, cpu: 0, alloc: a, as: a1}\n"
+	"  - {t: 1us, cpu: 2, alloc_node: a, node: 0, as: a2}\n"
+	"  - {t: 2us, cpu: 1, zalloc: b, as: b1}\n"
+	"  - {t: 3us, cpu: 3, kmalloc_node: 300, node: 0, as: k1}\n"
+	"  - {t: 4us, cpu: 0, touch: a1, bytes: 100}\n"
+	"  - {t: 5us, mempolicy: {cpu: 1, policy: interleave, nodes: [0, 1]}}\n"
+	"  - {t: 6us, cpu: 1, alloc: b, as: b2}\n"
+	"  - {t: 7us, cpu: 1, alloc: b, as: b3}\n"
+	"  - {t: 8us, cpu: 1, alloc: b, as: b4}\n"
+	"  - {t: 9us, cpu: 1, alloc: b, as: b5}\n"
+	"  - {t: 2ms, cpu: 0, alloc: late, as: l1}\n"
+	"  - {t: 3ms, tune: {cache: a, limit: 8, batchcount: 4, shared: 2}}\n"
+	"  - {t: 4ms, cpu_down: 3}\n"
+	"  - {t: 5ms, cpu: 0, free: a2}\n"
+	"  - {t: 6ms, cpu_up: 3}\n"
+	"  - {t: 7ms, cpu: 3, free: l1}\n"
+	"  - {t: 8ms, cpu: 0, destroy: late}\n"
+	"  - {t: 9ms, cpu: 0, shrink: a}\n"
+	"  - {t: 10ms, slabinfo: true}\n"
+	"  - {t: 11ms, cpu: 2, kfree: k1}\n"
+	"  - {t: 12ms, cpu: 0, free: b1}\n";
+
 /* ---- tests ---- */
 
-/* Same workload, same seed, same build: byte-identical run directories. */
+/*
+ * Same workload, same seed, same build: byte-identical run directories.
+ * The first run validates the slab after every quiescent operation
+ * (--check), which must change nothing of what is written.
+ */
 static void test_small_runs_are_identical(void **state)
 {
 	(void)state;
 	char *w = tmp_path("small.yaml");
 	spit(w, small_yaml);
-	assert_int_equal(run("run", w, "-o", tmp_path("a"), "-q", NULL), 0);
+	assert_int_equal(run("run", w, "-o", tmp_path("a"), "-q", "--check",
+			     NULL), 0);
 	assert_int_equal(run("run", w, "-o", tmp_path("b"), "-q", NULL), 0);
 	assert_dirs_identical(tmp_path("a"), tmp_path("b"));
 
@@ -227,7 +265,8 @@ static void test_numa16_is_deterministic(void **state)
 	(void)state;
 	char *w = tmp_path("numa16.yaml");
 	spit(w, numa16_yaml);
-	assert_int_equal(run("run", w, "-o", tmp_path("n1"), "-q", NULL), 0);
+	assert_int_equal(run("run", w, "-o", tmp_path("n1"), "-q", "--check",
+			     NULL), 0);
 	assert_int_equal(run("run", w, "-o", tmp_path("n2"), "-q", NULL), 0);
 	assert_dirs_identical(tmp_path("n1"), tmp_path("n2"));
 	/* A different seed gives a different run. */
@@ -301,6 +340,63 @@ static void test_double_free_is_reported_not_fatal(void **state)
 	free(sum);
 }
 
+/* The slabinfo line of cache name in text, or NULL. */
+static const char *slab_line(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (!strncmp(p, name, n) && p[n] == ' ')
+			return p;
+	return NULL;
+}
+
+/*
+ * alloc_node, zalloc, kmalloc_node, touch, mempolicy, a cache created
+ * late, tune, cpu down and up, destroy, shrink: each does what the kernel
+ * does, and --check finds the slab consistent after every operation.
+ */
+static void test_every_event_kind(void **state)
+{
+	(void)state;
+	char *w = tmp_path("events.yaml");
+	spit(w, events_yaml);
+	assert_int_equal(run("run", w, "-o", tmp_path("ev"), "-q", "--check",
+			     NULL), 0);
+	char *snap = slurp(tmp_path("ev/slabinfo.10000us"), NULL);
+	assert_non_null(snap);
+	/* destroyed at 8ms: gone from the chain */
+	assert_null(slab_line(snap, "late"));
+	/* tuned at 3ms */
+	const char *a = slab_line(snap, "a");
+	assert_non_null(a);
+	assert_non_null(strstr(a, ": tunables    8    4    2 :"));
+	/*
+	 * globalstat's 7th number is nodeallocs: cpu 2 (node 1) asked for an
+	 * object of a on node 0: __cache_alloc_node, once.
+	 */
+	unsigned long v[9];
+	const char *g = strstr(a, "globalstat");
+	assert_non_null(g);
+	assert_int_equal(sscanf(g, "globalstat %lu %lu %lu %lu %lu %lu %lu %lu %lu",
+				&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+				&v[7], &v[8]), 9);
+	assert_int_equal(v[6], 1);
+	/* cpu 1 interleaves over nodes 0 and 1: b4 allocations alternate,
+	 * so some land off node 0 through __cache_alloc_node */
+	g = strstr(slab_line(snap, "b"), "globalstat");
+	assert_int_equal(sscanf(g, "globalstat %lu %lu %lu %lu %lu %lu %lu",
+				&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]), 7);
+	assert_true(v[6] >= 1);
+	/* debug geometry: 700 bytes + red zones + user word, word aligned */
+	assert_non_null(strstr(slab_line(snap, "b"), "    728 "));
+	free(snap);
+	char *log = slurp(tmp_path("ev/kernel.log"), NULL);
+	assert_null(strstr(log, "BUG"));
+	assert_null(strstr(log, "error"));
+	free(log);
+}
+
 /* geometry prints what kmem_cache_create decides. */
 static void test_geometry_command(void **state)
 {
@@ -347,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input_leaves_no_output),
 		cmocka_unit_test(test_double_free_is_reported_not_fatal),
 		cmocka_unit_test(test_geometry_command),
+		cmocka_unit_test(test_every_event_kind),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char cmd[400];
