@@ -79,6 +79,7 @@ struct arch_profile {
 	unsigned int sizeof_spinlock;	/* sizeof(spinlock_t), non-debug: 4 */
 	unsigned int max_gfp_order;	/* MAX_GFP_ORDER == MAX_OBJ_ORDER: 5 */
 	unsigned long page_offset;	/* PAGE_OFFSET, for printed addresses */
+	unsigned long kernel_text;	/* where kernel text starts (call sites) */
 };
 
 extern const struct arch_profile *env_arch;

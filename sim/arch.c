@@ -17,6 +17,7 @@ static const struct arch_profile profiles[] = {
 		.sizeof_spinlock = 4,
 		.max_gfp_order = 5,
 		.page_offset = 0xffff810000000000UL,
+		.kernel_text = 0xffffffff80100000UL,
 	},
 	{
 		.name = "i386",
@@ -27,6 +28,7 @@ static const struct arch_profile profiles[] = {
 		.sizeof_spinlock = 4,
 		.max_gfp_order = 5,
 		.page_offset = 0xc0000000UL,
+		.kernel_text = 0xc0100000UL,
 	},
 };
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/frag_report.h"
 #include "sim/machine.h"
 
 unsigned char *env_mem_base;
@@ -61,13 +62,9 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 	uint64_t pfn = pa_alloc(m->pa, nid, order, gfp_to_pa(gfp), &why);
 	if (pfn == PFN_NONE) {
 		m->page_alloc_failures++;
-		if (!(gfp & __GFP_NOWARN)) {
-			/* mm/page_alloc.c, 2.6.17 */
-			printk(KERN_WARNING "%s: page allocation failure."
-			       " order:%u, mode:0x%x\n",
-			       "slabsim", order,
-			       gfp);
-		}
+		/* The report (unless __GFP_NOWARN) and the counts per order:
+		 * sim/frag_report.c, which knows the free areas. */
+		frag_page_alloc_failed(m, nid, gfp, order, why.reclaimed);
 		return NULL;
 	}
 	return &m->mem_map[pfn];
@@ -667,7 +664,8 @@ void dump_stack(void)
 {
 	struct machine *m = M();
 
-	printk("Call Trace: [<%016lx>] (workload operation)\n", m->call_site);
+	printk("Call Trace: [<%0*lx>] (workload operation)\n",
+	       (int)(2 * m->arch.bytes_per_word), m->call_site);
 }
 
 void env_set_context(const char *cache_name)

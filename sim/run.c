@@ -93,7 +93,7 @@ static void note(struct run *r, const char *fmt, ...)
 /* The simulated call site of an event: kernel text, by workload line. */
 static unsigned long call_site_of(unsigned int line)
 {
-	return 0xffffffff80100000UL + (unsigned long)line * 0x40;
+	return env_arch->kernel_text + (unsigned long)line * 0x40;
 }
 
 static void account_alloc(struct run *r, struct live *l, void *obj,
