@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sim/frag_report.h"
 #include "sim/report.h"
 
 const char *const zone_names[PA_NR_ZONES] = { "DMA", "Normal" };
@@ -303,6 +304,7 @@ static void summary_json(const struct run_result *res, struct strbuf *sb)
 		  (unsigned long long)tot.bytes_requested,
 		  (unsigned long long)tot.bytes_active,
 		  (unsigned long long)tot.bytes_held);
+	frag_summary_json(res, sb);
 	sb_printf(sb, "  \"locks\": {\"acquisitions\": %llu, \"contentions\": %llu, "
 		  "\"wait_ns\": %llu},\n", (unsigned long long)acq,
 		  (unsigned long long)contentions, (unsigned long long)wait);
