@@ -1,0 +1,521 @@
+/*
+ * End-to-end tests of fragmentation measurement: the real slabsim binary
+ * (SLABSIM) on workloads/fragmentation.yaml (under SLABSIM_SRC) and on
+ * small workloads written here; what they check is read back from the run
+ * directory (summary.json, kernel.log, fragmentation.csv), as a user would.
+ */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static const char *bin, *src;
+static char tmp[256];
+
+/* ---- helpers ---- */
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0, got;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? 2 * cap : 65536;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		got = fread(buf + n, 1, 4096, f);
+		n += got;
+	} while (got);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static char *tmp_path(const char *name)
+{
+	static char paths[8][512];
+	static int next;
+	char *p = paths[next++ % 8];
+
+	snprintf(p, 512, "%s/%s", tmp, name);
+	return p;
+}
+
+static void spit(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* slabsim run WORKLOAD -o DIR -q; returns the exit status. */
+static int run_slabsim(const char *workload, const char *dir)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 1);
+		execl(bin, bin, "run", workload, "-o", dir, "-q", (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	if (WIFSIGNALED(status))
+		fail_msg("slabsim died of signal %d", WTERMSIG(status));
+	return WEXITSTATUS(status);
+}
+
+/* The number after "key": at or after from; fails the test if absent. */
+static double json_num(const char *from, const char *key)
+{
+	char pat[128];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\": ", key);
+	p = strstr(from, pat);
+	if (!p)
+		fail_msg("summary.json has no %s", key);
+	return strtod(p + strlen(pat), NULL);
+}
+
+static const char *json_at(const char *text, const char *key)
+{
+	char pat[128];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\": ", key);
+	p = strstr(text, pat);
+	if (!p)
+		fail_msg("summary.json has no %s", key);
+	return p;
+}
+
+/* A CSV file read whole: rows of fields, the header's names. */
+#define MAX_COLS 64
+struct csv {
+	char *text;
+	char **cells;		/* nrows * ncols */
+	size_t nrows, ncols;
+	char *names[MAX_COLS];
+};
+
+static void csv_load(struct csv *c, const char *path)
+{
+	char *line, *save = NULL;
+	size_t cap = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->text = slurp(path);
+	assert_non_null(c->text);
+	for (line = strtok_r(c->text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *f[MAX_COLS];
+		size_t n = 0;
+
+		f[n++] = line;
+		for (char *p = line; *p; p++)
+			if (*p == ',') {
+				*p = '\0';
+				assert_true(n < MAX_COLS);
+				f[n++] = p + 1;
+			}
+		if (!c->ncols) {
+			c->ncols = n;
+			memcpy(c->names, f, n * sizeof(char *));
+			continue;
+		}
+		if (n != c->ncols)
+			fail_msg("%s: row %zu has %zu fields, header %zu", path,
+				 c->nrows + 2, n, c->ncols);
+		if ((c->nrows + 1) * n > cap) {
+			cap = cap ? 2 * cap : 4096 * n;
+			c->cells = realloc(c->cells, cap * sizeof(char *));
+			assert_non_null(c->cells);
+		}
+		memcpy(c->cells + c->nrows * n, f, n * sizeof(char *));
+		c->nrows++;
+	}
+}
+
+static void csv_free(struct csv *c)
+{
+	free(c->cells);
+	free(c->text);
+}
+
+static size_t col(const struct csv *c, const char *name)
+{
+	for (size_t i = 0; i < c->ncols; i++)
+		if (!strcmp(c->names[i], name))
+			return i;
+	fail_msg("no column %s", name);
+	return 0;
+}
+
+static const char *cell(const struct csv *c, size_t row, const char *name)
+{
+	return c->cells[row * c->ncols + col(c, name)];
+}
+
+static long long num(const struct csv *c, size_t row, const char *name)
+{
+	return strtoll(cell(c, row, name), NULL, 10);
+}
+
+static bool is(const struct csv *c, size_t row, const char *kind)
+{
+	return !strcmp(cell(c, row, "kind"), kind);
+}
+
+/* The row of one kind (and zone or cache, when given) at time t_ms. */
+static long find_row(const struct csv *c, const char *t, const char *kind,
+		     const char *zone, const char *cache)
+{
+	for (size_t r = 0; r < c->nrows; r++)
+		if (!strcmp(cell(c, r, "t_ms"), t) && is(c, r, kind) &&
+		    (!zone || !strcmp(cell(c, r, "zone"), zone)) &&
+		    (!cache || !strcmp(cell(c, r, "cache"), cache)))
+			return (long)r;
+	return -1;
+}
+
+/*
+ * What every fragmentation.csv must satisfy: waste components add up to
+ * the bytes held, bytes held are pages of 4096 bytes, per sample the slab
+ * rows, the slab_total row and the PG_slab count of the zone rows agree,
+ * and each zone's free pages are its buddy rows' nr_free << order.
+ */
+static void check_frag_csv(const char *dir)
+{
+	static const char *const parts[] = {
+		"bytes_requested", "rounding", "parked_cpu", "parked_shared",
+		"parked_alien", "idle_partial", "idle_free", "kernel_objs",
+		"left_over", "mgmt",
+	};
+	char path[600];
+	struct csv c;
+	long long slab_pages = 0, zone_slab = 0, total = -1, buddy_free = 0;
+	size_t samples = 0;
+
+	snprintf(path, sizeof(path), "%s/fragmentation.csv", dir);
+	csv_load(&c, path);
+	assert_int_equal(c.ncols, 35);
+	assert_true(c.nrows > 0);
+	for (size_t r = 0; r < c.nrows; r++) {
+		bool last = r + 1 == c.nrows ||
+			    strcmp(cell(&c, r, "t_ms"), cell(&c, r + 1, "t_ms"));
+
+		if (is(&c, r, "slab") || is(&c, r, "slab_total")) {
+			long long sum = 0;
+
+			for (size_t k = 0; k < sizeof(parts) / sizeof(parts[0]); k++)
+				sum += num(&c, r, parts[k]);
+			assert_int_equal(num(&c, r, "bytes_held"), sum);
+			assert_int_equal(num(&c, r, "bytes_held"),
+					 num(&c, r, "pages") * 4096);
+			assert_true(num(&c, r, "kernel_objs") >= 0);
+			if (is(&c, r, "slab"))
+				slab_pages += num(&c, r, "pages");
+			else
+				total = num(&c, r, "pages");
+		} else if (is(&c, r, "buddy")) {
+			buddy_free += num(&c, r, "nr_free") << num(&c, r, "order");
+		} else if (is(&c, r, "zone")) {
+			zone_slab += num(&c, r, "slab_pages");
+			assert_int_equal(num(&c, r, "free_pages"), buddy_free);
+			buddy_free = 0;
+		} else {
+			fail_msg("unknown kind %s", cell(&c, r, "kind"));
+		}
+		if (!last)
+			continue;
+		assert_int_equal(slab_pages, total);
+		assert_int_equal(zone_slab, total);
+		slab_pages = zone_slab = 0;
+		total = -1;
+		samples++;
+	}
+	assert_true(samples >= 2);
+	csv_free(&c);
+}
+
+/* ---- tests ---- */
+
+/*
+ * workloads/fragmentation.yaml: the first page allocation failure is the
+ * 32 KiB kmalloc's order-3 request with GFP_KERNEL, mode 0xd0
+ * (__GFP_WAIT 0x10 | __GFP_IO 0x40 | __GFP_FS 0x80), after direct reclaim,
+ * while more than a fifth of the managed pages are free.
+ *
+ * Watermarks of its 32 MiB machine: 8192 frames, 257 reserved (pfn 0 and
+ * 1 MiB of bootmem), so 7935 managed; min_free_kbytes =
+ * int_sqrt(7935 * 4 * 16) = int_sqrt(507840) = 712, pages_min = 178;
+ * Normal (4096 managed) gets 178 * 4096 / 7935 = 91, DMA (3839) 86.
+ * zone_watermark_ok refuses order 3 once the pages in blocks of order >= 3,
+ * less 7, are not above min >> 3 = 11: at most 18 such pages, two order-3
+ * blocks, are left when it fails. So at the failure at most two suitable
+ * blocks remain in the preferred (Normal) zone, and the unusable free
+ * space index is at least (F - 16) / F; with F > 1000 free pages in the
+ * zone (a fifth of 7935 is 1587, and the zone holds about half of it)
+ * that is above 0.98.
+ */
+static void test_fragmentation_workload(void **state)
+{
+	char w[600], *sum, *log;
+	const char *ff;
+
+	(void)state;
+	snprintf(w, sizeof(w), "%s/workloads/fragmentation.yaml", src);
+	assert_int_equal(run_slabsim(w, tmp_path("frag")), 0);
+	sum = slurp(tmp_path("frag/summary.json"));
+	assert_non_null(sum);
+	assert_non_null(strstr(sum, "\"consistent\": true"));
+	ff = json_at(sum, "first_failure");
+	assert_int_equal((int)json_num(ff, "order"), 3);
+	assert_non_null(strstr(ff, "\"gfp\": \"0xd0\""));
+	assert_non_null(strstr(ff, "\"reclaimed\": true"));
+	assert_non_null(strstr(ff, "\"zone\": \"Normal\""));
+	assert_int_equal((int)json_num(ff, "managed_pages"), 7935);
+	/* more than a fifth of memory free at that moment */
+	assert_true(json_num(ff, "free_pages") * 5 > 7935);
+	assert_true(json_num(ff, "free_fraction") > 0.2);
+	assert_true(json_num(ff, "zone_free_pages") > 1000);
+	assert_true(json_num(ff, "suitable_blocks") <= 2);
+	assert_true(json_num(ff, "unusable_index") >= 0.98);
+	/* with a suitable block left Gorman's index says "would succeed";
+	 * without one it must say fragmentation (near 1), not lack of memory */
+	if (json_num(ff, "suitable_blocks") > 0)
+		assert_true(json_num(ff, "fragmentation_index") == -1.0);
+	else
+		assert_true(json_num(ff, "fragmentation_index") > 0.5);
+	/* only order-3 requests failed */
+	assert_non_null(strstr(sum, "\"failures_by_order\": [0, 0, 0, "));
+	free(sum);
+
+	log = slurp(tmp_path("frag/kernel.log"));
+	assert_non_null(log);
+	const char *first = strstr(log, "page allocation failure. order:3, mode:0xd0\n");
+	assert_non_null(first);
+	assert_null(strstr(log, "failure. order:0"));
+	/* show_free_areas: each zone's blocks add up to its free kB */
+	for (const char *p = first; (p = strstr(p, "Node 0 Normal: ")); p++) {
+		unsigned long long n, kb, total = 0, want;
+		const char *q = p + strlen("Node 0 Normal: ");
+		int used;
+
+		while (sscanf(q, "%llu*%llukB %n", &n, &kb, &used) == 2) {
+			total += n * kb;
+			q += used;
+		}
+		assert_int_equal(sscanf(q, "= %llukB", &want), 1);
+		assert_int_equal(total, want);
+		break;
+	}
+	free(log);
+	check_frag_csv(tmp_path("frag"));
+}
+
+/*
+ * The slab-level breakdown of one object, worked by hand. x86_64, one
+ * CPU, cache c of size 100 without flags: aligned to the 8-byte word,
+ * buffer_size 104; on-slab, order 0: num = (4096 - 48) / (104 + 4) = 37,
+ * management ALIGN(48 + 37 * 4, 8) = 200, left over 4096 - 37 * 104 - 200
+ * = 48. The first allocation grows one slab and, the array not yet
+ * touched, refills only BATCHREFILL_LIMIT = 16 objects: one to the user,
+ * 15 parked in the CPU's array, 21 idle in the (partial) slab.
+ *   requested 100, rounding 104 - 100 = 4, parked_cpu 15 * 104 = 1560,
+ *   idle_partial 21 * 104 = 2184, left_over 48, mgmt 200:
+ *   100 + 4 + 1560 + 2184 + 48 + 200 = 4096 = one page.
+ * kmalloc(100) lands in size-128 (HWCACHE_ALIGN, 128 bytes): rounding 28.
+ */
+static void test_waste_of_one_object(void **state)
+{
+	struct csv c;
+	long r;
+
+	(void)state;
+	spit(tmp_path("one.yaml"),
+	     "name: one\nseed: 1\nmachine: {cpus: 1, memory: 32MiB}\n"
+	     "caches:\n  - {name: c, size: 100}\n"
+	     "events:\n"
+	     "  - {t: 0us, alloc: c, as: x}\n"
+	     "  - {t: 0us, kmalloc: 100, as: k}\n"
+	     "sample: 1ms\nduration: 2ms\n");
+	assert_int_equal(run_slabsim(tmp_path("one.yaml"), tmp_path("one")), 0);
+	csv_load(&c, tmp_path("one/fragmentation.csv"));
+	r = find_row(&c, "1.000", "slab", NULL, "c");
+	assert_true(r >= 0);
+	assert_int_equal(num(&c, r, "objsize"), 104);
+	assert_int_equal(num(&c, r, "objperslab"), 37);
+	assert_int_equal(num(&c, r, "pages"), 1);
+	assert_int_equal(num(&c, r, "bytes_held"), 4096);
+	assert_int_equal(num(&c, r, "user_objs"), 1);
+	assert_int_equal(num(&c, r, "active_objs"), 16);
+	assert_int_equal(num(&c, r, "bytes_requested"), 100);
+	assert_int_equal(num(&c, r, "bytes_objects"), 16 * 104);
+	assert_int_equal(num(&c, r, "rounding"), 4);
+	assert_int_equal(num(&c, r, "parked_cpu"), 1560);
+	assert_int_equal(num(&c, r, "parked_shared"), 0);
+	assert_int_equal(num(&c, r, "idle_partial"), 2184);
+	assert_int_equal(num(&c, r, "idle_free"), 0);
+	assert_int_equal(num(&c, r, "kernel_objs"), 0);
+	assert_int_equal(num(&c, r, "left_over"), 48);
+	assert_int_equal(num(&c, r, "mgmt"), 200);
+	assert_int_equal(num(&c, r, "mgmt_offslab"), 0);
+	r = find_row(&c, "1.000", "slab", NULL, "size-128");
+	assert_true(r >= 0);
+	assert_int_equal(num(&c, r, "user_objs"), 1);
+	assert_int_equal(num(&c, r, "rounding"), 28);
+	csv_free(&c);
+	check_frag_csv(tmp_path("one"));
+}
+
+/*
+ * GFP_ATOMIC until memory runs out on a 16 MiB machine: order-0 failures
+ * (size-4096 slabs are one page), mode 0x20 (__GFP_HIGH), no reclaim; the
+ * run completes and the slab core is consistent. printk_ratelimit lets 10
+ * reports through in the run's first 5 s and no more.
+ */
+static void test_atomic_failure_leaves_slab_consistent(void **state)
+{
+	char *sum, *log;
+	const char *ff;
+	int reports = 0;
+
+	(void)state;
+	spit(tmp_path("atomic.yaml"),
+	     "name: atomic\nseed: 2\nmachine: {cpus: 2, memory: 16MiB}\n"
+	     "generators:\n"
+	     "  - {kmalloc: 4096, gfp: GFP_ATOMIC, cpus: [0, 1], rate: 100000/s,\n"
+	     "     lifetime: {fixed: 10s}, until: 60ms}\n"
+	     "  - {kmalloc: [32, 256], gfp: GFP_ATOMIC, cpus: [1], rate: 50000/s,\n"
+	     "     lifetime: {exp: 1ms}, until: 80ms}\n"
+	     "sample: 20ms\nduration: 100ms\n");
+	assert_int_equal(run_slabsim(tmp_path("atomic.yaml"), tmp_path("atomic")), 0);
+	sum = slurp(tmp_path("atomic/summary.json"));
+	assert_non_null(sum);
+	assert_non_null(strstr(sum, "\"status\": \"ok\""));
+	assert_non_null(strstr(sum, "\"consistent\": true"));
+	ff = json_at(sum, "first_failure");
+	assert_int_equal((int)json_num(ff, "order"), 0);
+	assert_non_null(strstr(ff, "\"gfp\": \"0x20\""));
+	assert_non_null(strstr(ff, "\"reclaimed\": false"));
+	assert_true(json_num(json_at(sum, "page_alloc"), "failures") > 10);
+	free(sum);
+	log = slurp(tmp_path("atomic/kernel.log"));
+	for (const char *p = log; (p = strstr(p, "page allocation failure. order:0, mode:0x20\n")); p++)
+		reports++;
+	assert_int_equal(reports, 10);
+	free(log);
+	check_frag_csv(tmp_path("atomic"));
+}
+
+/*
+ * GFP_DMA objects come from ZONE_DMA, and there an order-3 request can
+ * fail with no suitable block at all. The 1 GiB machine: 262144 frames,
+ * 261887 managed; min_free_kbytes = int_sqrt(261887 * 64) = 4093,
+ * pages_min 1023; DMA (3839 managed) gets 1023 * 3839 / 261887 = 14.
+ * GFP_ATOMIC lowers it to 14 - 7 = 7, then 7 - 7 / 4 = 6, and at order 3
+ * to 6 >> 3 = 0: an order-3 GFP_ATOMIC|GFP_DMA request succeeds while a
+ * single order-3 block is left. When it fails there is none, so the
+ * fragmentation index is not -1; with the zone's free memory in order-0
+ * and order-1 blocks it is near 1 - (1 + F/8) / (F/1.3) = 0.84.
+ */
+static void test_dma_zone_fragmentation(void **state)
+{
+	char *sum;
+	const char *ff;
+	struct csv c;
+	long d0, n0, d1, n1;
+
+	(void)state;
+	spit(tmp_path("dma.yaml"),
+	     "name: dma\nseed: 5\nmachine: {cpus: 1, memory: 1GiB}\n"
+	     "generators:\n"
+	     "  - {kmalloc: [200, 512], gfp: [GFP_KERNEL, GFP_DMA], rate: 5000/s,\n"
+	     "     lifetime: {fixed: 100s}, until: 200ms}\n"
+	     "  - {kmalloc: [200, 512], gfp: [GFP_KERNEL, GFP_DMA], rate: 120000/s,\n"
+	     "     lifetime: {uniform: [200ms, 250ms]}, until: 200ms}\n"
+	     "  - {kmalloc: 32768, gfp: [GFP_ATOMIC, GFP_DMA], rate: 4000/s,\n"
+	     "     lifetime: {fixed: 100s}, from: 500ms, until: 800ms}\n"
+	     "sample: 100ms\nduration: 900ms\n");
+	assert_int_equal(run_slabsim(tmp_path("dma.yaml"), tmp_path("dma")), 0);
+	sum = slurp(tmp_path("dma/summary.json"));
+	assert_non_null(sum);
+	assert_non_null(strstr(sum, "\"consistent\": true"));
+	ff = json_at(sum, "first_failure");
+	assert_int_equal((int)json_num(ff, "order"), 3);
+	assert_non_null(strstr(ff, "\"gfp\": \"0x21\""));
+	assert_non_null(strstr(ff, "\"zone\": \"DMA\""));
+	assert_int_equal((int)json_num(ff, "suitable_blocks"), 0);
+	/* more than a fifth of the zone free, and the index says why */
+	assert_true(json_num(ff, "zone_free_pages") * 5 > 3839);
+	assert_true(json_num(ff, "fragmentation_index") > 0.5);
+	assert_true(json_num(ff, "unusable_index") == 1.0);
+	free(sum);
+
+	csv_load(&c, tmp_path("dma/fragmentation.csv"));
+	d0 = find_row(&c, "0.000", "zone", "DMA", NULL);
+	n0 = find_row(&c, "0.000", "zone", "Normal", NULL);
+	d1 = find_row(&c, "200.000", "zone", "DMA", NULL);
+	n1 = find_row(&c, "200.000", "zone", "Normal", NULL);
+	assert_true(d0 >= 0 && n0 >= 0 && d1 >= 0 && n1 >= 0);
+	assert_int_equal(num(&c, d0, "managed_pages"), 3839);
+	assert_int_equal(num(&c, d0, "wmark_min"), 14);
+	/* the DMA zone fills with slab pages; Normal only gets the off-slab
+	 * descriptors and arrays (size-N caches without GFP_DMA) */
+	long long dma_grew = num(&c, d1, "slab_pages") - num(&c, d0, "slab_pages");
+	long long normal_grew = num(&c, n1, "slab_pages") - num(&c, n0, "slab_pages");
+	assert_true(dma_grew > 1000);
+	assert_true(normal_grew * 10 < dma_grew);
+	assert_true(num(&c, d1, "free_pages") < num(&c, d0, "free_pages") - 1000);
+	csv_free(&c);
+	check_frag_csv(tmp_path("dma"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fragmentation_workload),
+		cmocka_unit_test(test_waste_of_one_object),
+		cmocka_unit_test(test_atomic_failure_leaves_slab_consistent),
+		cmocka_unit_test(test_dma_zone_fragmentation),
+	};
+	char cmd[400];
+	int rc;
+
+	bin = getenv("SLABSIM");
+	src = getenv("SLABSIM_SRC");
+	if (!bin || !src) {
+		fprintf(stderr, "SLABSIM and SLABSIM_SRC must be set\n");
+		return 1;
+	}
+	snprintf(tmp, sizeof(tmp), "%s/slabsim-frag-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(tmp)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	if (rc == 0 && system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmp);
+	return rc;
+}
