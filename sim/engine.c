@@ -17,6 +17,10 @@
  *             or blocked); its key is when that work started.
  *   waiter    a record on a blocked CPU's own stack saying what it waits
  *             for; whoever completes the wait fills it in.
+ *
+ * Speed matters here: a run asks "who is next" at every sync point,
+ * millions of times. The structures below are chosen for that (see each
+ * banner); none of them changes an answer, only what it costs.
  */
 #include "sim/engine.h"
 
@@ -27,6 +31,7 @@
 #include <string.h>
 
 #include "sim/coro.h"
+#include "sim/engine_inline.h"
 
 #define DEFAULT_STACK	(256u * 1024u)
 #define MAX_CPUS	4096
@@ -45,6 +50,8 @@ static vtime_t vmax(vtime_t a, vtime_t b)
  * engine one heap of globals. Per-CPU heaps give the same order as the
  * single (time, CPU, seq) queue of the design, but let the scheduler
  * skip a CPU whose head cannot start yet because the CPU is busy.
+ * Sequence numbers are unique, so every heap has exactly one minimum and
+ * the shape of the heap never shows in what is popped.
  */
 struct ipi_call;
 
@@ -52,8 +59,7 @@ struct qent {
 	vtime_t t;
 	uint64_t seq;
 	engine_fn fn;
-	void *arg;
-	struct ipi_call *call;	/* IPIs: the on_each_cpu waiting for it */
+	void *arg;		/* IPIs: the struct ipi_call (holds fn's arg) */
 };
 
 struct qheap {
@@ -61,9 +67,13 @@ struct qheap {
 	size_t n, cap;
 };
 
-static bool qent_less(const struct qent *a, const struct qent *b)
+/* (t, seq) as one 128-bit number: one wide compare, no branches. */
+static inline bool qent_less(const struct qent *a, const struct qent *b)
 {
-	return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+	unsigned __int128 ka = (unsigned __int128)a->t << 64 | a->seq;
+	unsigned __int128 kb = (unsigned __int128)b->t << 64 | b->seq;
+
+	return ka < kb;
 }
 
 /* Returns false (heap unchanged) when memory runs out. */
@@ -93,142 +103,121 @@ static bool qheap_push(struct qheap *h, const struct qent *ent)
 	return true;
 }
 
-static struct qent qheap_pop(struct qheap *h)
+/*
+ * Remove the minimum into *top. The hole it leaves walks down along the
+ * smaller children to a leaf (one compare per level), and the last entry
+ * then rises from there: it nearly always belongs near the bottom, so
+ * this costs about half the compares of the textbook sift-down.
+ */
+static void qheap_pop(struct qheap *h, struct qent *top)
 {
-	struct qent top = h->v[0];
-	struct qent last = h->v[--h->n];
-	size_t i = 0;
+	struct qent *v = h->v;
+	size_t n = --h->n;
+	size_t i = 0, child;
 
-	for (;;) {
-		size_t child = 2 * i + 1;
-
-		if (child >= h->n)
-			break;
-		if (child + 1 < h->n && qent_less(&h->v[child + 1], &h->v[child]))
-			child++;
-		if (!qent_less(&h->v[child], &last))
-			break;
-		h->v[i] = h->v[child];
+	*top = v[0];
+	if (n == 0)
+		return;
+	while ((child = 2 * i + 1) < n) {
+		child += child + 1 < n && qent_less(&v[child + 1], &v[child]);
+		v[i] = v[child];
 		i = child;
 	}
-	if (h->n)
-		h->v[i] = last;
-	return top;
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+
+		if (!qent_less(&v[n], &v[parent]))
+			break;
+		v[i] = v[parent];
+		i = parent;
+	}
+	v[i] = v[n];
 }
 
 /* ------------------------------------------------------------------ */
-/* CPU sets ordered by (key, CPU)                                       */
+/* The ready set: a winner tree over CPU numbers                        */
 /* ------------------------------------------------------------------ */
 
 /*
- * "Which ready CPU is earliest" and "which busy CPU started earliest"
- * are asked at every sync point, so both are indexed binary heaps:
- * O(log n) updates, O(1) minimum, no scan over all CPUs.
+ * "Which ready CPU is earliest, ties to the lowest number" is asked at
+ * every sync point. A tournament tree answers it from its root. Leaves
+ * are the CPUs in number order, so a tie between two subtrees goes to
+ * the left one: the lowest CPU, with no CPU number compared. An absent
+ * CPU's leaf holds 'none', a CPU number past the last whose key is
+ * VTIME_NEVER and which never wins a tie. Changing one CPU replays only
+ * its path to the root, and stops early once a match keeps its winner.
  */
-struct cpuheap {
-	int n;
-	int *slot;		/* heap of CPU numbers */
-	int *pos;		/* slot index of each CPU, -1 when absent */
-	vtime_t *key;
+struct rtree {
+	int leaves;		/* a power of two >= the number of CPUs */
+	int none;		/* leaf value of an absent CPU */
+	int *node;		/* node[1] is the root, node[leaves + cpu] a leaf */
+	vtime_t *key;		/* per CPU, and key[none] == VTIME_NEVER */
 };
 
-static bool ch_less(const struct cpuheap *h, int a, int b)
+static inline int rt_better(const struct rtree *t, int a, int b)
 {
-	return h->key[a] < h->key[b] || (h->key[a] == h->key[b] && a < b);
+	return a != t->none && t->key[a] <= t->key[b] ? a : b;
 }
 
-static void ch_place(struct cpuheap *h, int i, int cpu)
+static void rt_fix(struct rtree *t, int cpu)
 {
-	h->slot[i] = cpu;
-	h->pos[cpu] = i;
-}
+	for (int i = (t->leaves + cpu) >> 1; i >= 1; i >>= 1) {
+		int old = t->node[i];
+		int w = rt_better(t, t->node[2 * i], t->node[2 * i + 1]);
 
-static void ch_up(struct cpuheap *h, int i)
-{
-	int cpu = h->slot[i];
-
-	while (i > 0) {
-		int parent = (i - 1) / 2;
-
-		if (!ch_less(h, cpu, h->slot[parent]))
+		t->node[i] = w;
+		/* Same winner, not cpu: nothing above can change. */
+		if (w == old && w != cpu)
 			break;
-		ch_place(h, i, h->slot[parent]);
-		i = parent;
 	}
-	ch_place(h, i, cpu);
 }
 
-static void ch_down(struct cpuheap *h, int i)
+static inline void rt_set(struct rtree *t, int cpu, vtime_t key)
 {
-	int cpu = h->slot[i];
-
-	for (;;) {
-		int child = 2 * i + 1;
-
-		if (child >= h->n)
-			break;
-		if (child + 1 < h->n && ch_less(h, h->slot[child + 1], h->slot[child]))
-			child++;
-		if (!ch_less(h, h->slot[child], cpu))
-			break;
-		ch_place(h, i, h->slot[child]);
-		i = child;
-	}
-	ch_place(h, i, cpu);
-}
-
-static void ch_set(struct cpuheap *h, int cpu, vtime_t key)
-{
-	int i = h->pos[cpu];
-
-	h->key[cpu] = key;
-	if (i < 0) {
-		i = h->n++;
-		ch_place(h, i, cpu);
-	}
-	ch_up(h, i);
-	ch_down(h, h->pos[cpu]);
-}
-
-static void ch_del(struct cpuheap *h, int cpu)
-{
-	int i = h->pos[cpu];
-	int last;
-
-	if (i < 0)
+	if (t->node[t->leaves + cpu] == cpu && t->key[cpu] == key)
 		return;
-	h->pos[cpu] = -1;
-	last = h->slot[--h->n];
-	if (i == h->n)
+	t->key[cpu] = key;
+	t->node[t->leaves + cpu] = cpu;
+	rt_fix(t, cpu);
+}
+
+static inline void rt_del(struct rtree *t, int cpu)
+{
+	if (t->node[t->leaves + cpu] == t->none)
 		return;
-	ch_place(h, i, last);
-	ch_up(h, i);
-	ch_down(h, h->pos[last]);
+	t->node[t->leaves + cpu] = t->none;
+	rt_fix(t, cpu);
 }
 
-static int ch_top(const struct cpuheap *h)
+/* The earliest ready CPU, or -1. */
+static inline int rt_top(const struct rtree *t)
 {
-	return h->n ? h->slot[0] : -1;
+	int w = t->node[1];
+
+	return w == t->none ? -1 : w;
 }
 
-static bool ch_init(struct cpuheap *h, int nr)
+static bool rt_init(struct rtree *t, int nr)
 {
-	h->n = 0;
-	h->slot = calloc((size_t)nr, sizeof(*h->slot));
-	h->pos = malloc((size_t)nr * sizeof(*h->pos));
-	h->key = calloc((size_t)nr, sizeof(*h->key));
-	if (!h->slot || !h->pos || !h->key)
+	t->leaves = 1;
+	while (t->leaves < nr)
+		t->leaves *= 2;
+	t->none = nr;
+	t->node = malloc(2 * (size_t)t->leaves * sizeof(*t->node));
+	t->key = malloc(((size_t)nr + 1) * sizeof(*t->key));
+	if (!t->node || !t->key)
 		return false;
-	for (int i = 0; i < nr; i++)
-		h->pos[i] = -1;
+	for (int i = 0; i < 2 * t->leaves; i++)
+		t->node[i] = nr;
+	for (int i = 0; i <= nr; i++)
+		t->key[i] = VTIME_NEVER;
 	return true;
 }
 
-static void ch_free(struct cpuheap *h)
+static void rt_free(struct rtree *t)
 {
-	free(h->slot);
-	free(h->pos);
-	free(h->key);
+	free(t->node);
+	free(t->key);
 }
 
 /* ------------------------------------------------------------------ */
@@ -264,6 +253,7 @@ struct waiter {
 
 struct ipi_call {
 	struct waiter w;
+	void *arg;		/* for fn, which each queue entry carries */
 	int caller;
 	int pending;		/* targets not finished yet */
 	vtime_t latest;		/* latest finish among targets */
@@ -272,16 +262,17 @@ struct ipi_call {
 struct engine;
 
 struct cpu {
+	struct engine_cpu_hot hot;	/* clock, irqs_off: first, see engine_inline.h */
 	struct engine *e;
 	int id, node;
 	bool online;
+	bool busy;		/* inside work that started at busy_since */
 	enum cpu_state state;
-	vtime_t clock;
+	vtime_t busy_since;
 	struct coro co;
 	struct qheap ops, ipis;
 	enum work_kind work;
 	struct qent cur;	/* the operation or IPI being run */
-	bool irqs_off;
 	int in_irq;		/* depth of IPI handlers */
 	int spin_held;		/* spinlocks held: IPIs wait until 0 */
 	int locks_held;		/* spinlocks + mutexes: must be 0 at op end */
@@ -321,17 +312,21 @@ struct rcu_batch {
 };
 
 struct engine {
+	struct engine_hot hot;	/* first: the inline fast paths read it */
 	int nr_cpus;
 	struct engine_costs costs;
 	size_t stack_size;
 	struct cpu *cpus;
 	struct coro sched;
 	struct cpu *cur;	/* CPU whose coroutine runs; NULL: scheduler */
-	int as_cpu;		/* what engine_cpu() says */
-	vtime_t gnow;		/* time of the global running (or last run) */
 	uint64_t seq;
 	struct qheap globals;
-	struct cpuheap ready, busy;
+	struct rtree ready;
+	/*
+	 * Busy CPUs matter only to a global that is due, which is rare: a
+	 * count, and a scan over the CPUs when it is not zero.
+	 */
+	int nr_busy;
 
 	struct lock *locks;
 	uint32_t nr_locks, cap_locks;
@@ -346,12 +341,19 @@ struct engine {
 		vtime_t latest;
 	} rcu;
 
-	bool boot_irqs_off;
 	struct engine_stats stats;
 	bool in_run, dead, stop;
 	int code, stop_code;
 	jmp_buf unwind;
 };
+
+/* Make c (or nobody: NULL) the running context, for engine.c and the fast paths. */
+static inline void set_running(struct engine *e, struct cpu *c)
+{
+	e->cur = c;
+	e->hot.cur = c ? &c->hot : NULL;
+	e->hot.cpu = c ? c->id : -1;
+}
 
 /* ------------------------------------------------------------------ */
 /* Failing loudly                                                       */
@@ -359,7 +361,7 @@ struct engine {
 
 static vtime_t now_of(const struct engine *e)
 {
-	return e->cur ? e->cur->clock : e->gnow;
+	return e->cur ? e->cur->hot.clock : e->hot.gnow;
 }
 
 /*
@@ -373,7 +375,7 @@ static void engine_bug(struct engine *e, const char *fmt, ...)
 	va_list ap;
 
 	fprintf(stderr, "slabsim engine: BUG at t=%llu ns cpu %d: ",
-		(unsigned long long)now_of(e), e->as_cpu);
+		(unsigned long long)now_of(e), e->hot.cpu);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -391,8 +393,7 @@ void engine_abort(struct engine *e, int code)
 	e->code = code;
 	if (c) {
 		/* Never resumed: its stack is simply dropped with the engine. */
-		e->cur = NULL;
-		e->as_cpu = -1;
+		set_running(e, NULL);
 		e->stats.switches++;
 		coro_switch(&c->co, &e->sched);
 	} else if (e->in_run) {
@@ -411,14 +412,14 @@ static bool ipi_allowed(const struct cpu *c)
 {
 	if (c->state == CPU_BLOCKED && c->block == BLOCK_SLEEP)
 		return true;
-	return !c->irqs_off && c->spin_held == 0;
+	return !c->hot.irqs_off && c->spin_held == 0;
 }
 
 /*
- * Recompute c's place in the ready set after anything about it changed.
- * The running CPU is never in it: it is compared by hand at sync points.
+ * c's key in the ready set: the time it would run at. False when c
+ * cannot run now (it is running, or idle or blocked with nothing to do).
  */
-static void cpu_update(struct engine *e, struct cpu *c)
+static bool cpu_ready_key(const struct cpu *c, vtime_t *keyp)
 {
 	vtime_t key = VTIME_NEVER;
 	bool ready = false;
@@ -427,12 +428,12 @@ static void cpu_update(struct engine *e, struct cpu *c)
 	case CPU_RUNNING:
 		break;
 	case CPU_RUNNABLE:
-		key = c->clock;
+		key = c->hot.clock;
 		ready = true;
 		break;
 	case CPU_BLOCKED:
 		if (c->ipis.n && ipi_allowed(c)) {
-			key = vmax(c->ipis.v[0].t, c->clock);
+			key = vmax(c->ipis.v[0].t, c->hot.clock);
 			ready = true;
 		}
 		break;
@@ -445,34 +446,58 @@ static void cpu_update(struct engine *e, struct cpu *c)
 			key = c->ops.v[0].t;
 			ready = true;
 		}
-		key = vmax(key, c->clock);
+		key = vmax(key, c->hot.clock);
 		break;
 	}
-	if (ready)
-		ch_set(&e->ready, c->id, key);
+	*keyp = key;
+	return ready;
+}
+
+/*
+ * Recompute c's place in the ready set after anything about it changed.
+ * The running CPU is never in it: it is compared by hand at sync points.
+ */
+static void cpu_update(struct engine *e, struct cpu *c)
+{
+	vtime_t key;
+
+	if (cpu_ready_key(c, &key))
+		rt_set(&e->ready, c->id, key);
 	else
-		ch_del(&e->ready, c->id);
+		rt_del(&e->ready, c->id);
+}
+
+/* Is some CPU inside work that started before t? */
+static bool busy_before(const struct engine *e, vtime_t t)
+{
+	if (e->nr_busy == 0)
+		return false;
+	for (int i = 0; i < e->nr_cpus; i++)
+		if (e->cpus[i].busy && e->cpus[i].busy_since < t)
+			return true;
+	return false;
+}
+
+/*
+ * Does the first global come before work keyed 'key'? A global waits
+ * until no operation that started before its time is still in progress,
+ * so it sees each of those finished.
+ */
+static inline bool global_first(const struct engine *e, vtime_t key)
+{
+	return e->globals.n && e->globals.v[0].t <= key &&
+	       !busy_before(e, e->globals.v[0].t);
 }
 
 enum pick { PICK_NONE, PICK_GLOBAL, PICK_CPU };
 
-/*
- * The earliest piece of work in (time, CPU) order, globals counting as
- * CPU -1. A global waits until no operation that started before its
- * time is still in progress, so it sees each of those finished.
- */
+/* The earliest piece of work in (time, CPU) order, globals as CPU -1. */
 static enum pick pick_next(const struct engine *e, int *cpu)
 {
-	int c = ch_top(&e->ready);
+	int c = rt_top(&e->ready);
 
-	if (e->globals.n) {
-		vtime_t tg = e->globals.v[0].t;
-		int b = ch_top(&e->busy);
-
-		if ((b < 0 || e->busy.key[b] >= tg) &&
-		    (c < 0 || tg <= e->ready.key[c]))
-			return PICK_GLOBAL;
-	}
+	if (global_first(e, c < 0 ? VTIME_NEVER : e->ready.key[c]))
+		return PICK_GLOBAL;
 	if (c < 0)
 		return PICK_NONE;
 	*cpu = c;
@@ -485,30 +510,31 @@ static enum pick pick_next(const struct engine *e, int *cpu)
  */
 static void cpu_prepare(struct engine *e, struct cpu *t)
 {
-	ch_del(&e->ready, t->id);
+	rt_del(&e->ready, t->id);
 	if (t->state == CPU_IDLE) {
 		bool irq = t->ipis.n != 0;
 
 		if (irq && t->online && t->ops.n &&
-		    vmax(t->ops.v[0].t, t->clock) < vmax(t->ipis.v[0].t, t->clock))
+		    vmax(t->ops.v[0].t, t->hot.clock) < vmax(t->ipis.v[0].t, t->hot.clock))
 			irq = false;
 		if (irq) {
-			t->cur = qheap_pop(&t->ipis);
+			qheap_pop(&t->ipis, &t->cur);
 			t->work = WORK_IRQ;
 		} else {
-			t->cur = qheap_pop(&t->ops);
+			qheap_pop(&t->ops, &t->cur);
 			t->work = WORK_OP;
 		}
-		t->clock = vmax(t->cur.t, t->clock);
-		ch_set(&e->busy, t->id, t->clock);
+		t->hot.clock = vmax(t->cur.t, t->hot.clock);
+		t->busy = true;
+		t->busy_since = t->hot.clock;
+		e->nr_busy++;
 	}
 	t->state = CPU_RUNNING;
 }
 
 static void switch_to_cpu(struct engine *e, struct coro *from, struct cpu *t)
 {
-	e->cur = t;
-	e->as_cpu = t->id;
+	set_running(e, t);
 	e->stats.switches++;
 	coro_switch(from, &t->co);
 }
@@ -518,21 +544,43 @@ static void switch_to_cpu(struct engine *e, struct coro *from, struct cpu *t)
  * (runnable, idle or blocked). Runs whatever is earliest: me again
  * without a switch (the fast path), another CPU directly, or the
  * scheduler for a global, a stop or the end. Returns when me is resumed.
+ * me enters the ready set only when someone else runs: when it goes on
+ * itself the set is never touched.
  */
 static void cpu_schedule(struct engine *e, struct cpu *me)
 {
+	vtime_t mk, tk;
+	bool mine = cpu_ready_key(me, &mk);
 	int t;
 
-	if (!e->stop && pick_next(e, &t) == PICK_CPU) {
-		struct cpu *next = &e->cpus[t];
+	/* A wake-up of itself (an RCU grace period ending) may have put it there. */
+	rt_del(&e->ready, me->id);
+	t = rt_top(&e->ready);
 
-		cpu_prepare(e, next);
-		if (next != me)
+	if (!e->stop) {
+		tk = t < 0 ? VTIME_NEVER : e->ready.key[t];
+		if (mine && (t < 0 || mk < tk || (mk == tk && me->id < t))) {
+			if (!global_first(e, mk)) {
+				cpu_prepare(e, me);
+				return;
+			}
+		} else if (t >= 0 && !global_first(e, tk)) {
+			struct cpu *next = &e->cpus[t];
+
+			if (mine)
+				rt_set(&e->ready, me->id, mk);
+			else
+				rt_del(&e->ready, me->id);
+			cpu_prepare(e, next);
 			switch_to_cpu(e, &me->co, next);
-		return;
+			return;
+		}
 	}
-	e->cur = NULL;
-	e->as_cpu = -1;
+	if (mine)
+		rt_set(&e->ready, me->id, mk);
+	else
+		rt_del(&e->ready, me->id);
+	set_running(e, NULL);
 	e->stats.switches++;
 	coro_switch(&me->co, &e->sched);
 }
@@ -545,32 +593,24 @@ static void deliver_ipis(struct engine *e, struct cpu *c, bool force);
 static void rcu_quiescent(struct engine *e, struct cpu *c);
 
 /* Does anything other than c come before c's clock? */
-static bool must_yield(const struct engine *e, const struct cpu *c)
+static inline bool must_yield(const struct engine *e, const struct cpu *c)
 {
-	int t = ch_top(&e->ready);
+	int t = rt_top(&e->ready);
 
-	if (t >= 0 && (e->ready.key[t] < c->clock ||
-		       (e->ready.key[t] == c->clock && t < c->id)))
+	if (t >= 0 && (e->ready.key[t] < c->hot.clock ||
+		       (e->ready.key[t] == c->hot.clock && t < c->id)))
 		return true;
-	if (e->globals.n) {
-		vtime_t tg = e->globals.v[0].t;
-		int b = ch_top(&e->busy);
-
-		if (tg <= c->clock && (b < 0 || e->busy.key[b] >= tg))
-			return true;
-	}
-	return false;
+	return global_first(e, c->hot.clock);
 }
 
 /*
  * A sync point of the running CPU: give way to earlier work, then take
  * the IPIs that have arrived by now if interrupts allow.
  */
-static void cpu_sync(struct engine *e, struct cpu *c)
+static inline void cpu_sync(struct engine *e, struct cpu *c)
 {
 	if (must_yield(e, c)) {
 		c->state = CPU_RUNNABLE;
-		cpu_update(e, c);
 		cpu_schedule(e, c);
 	}
 	if (c->ipis.n)
@@ -590,7 +630,7 @@ static void wake(struct engine *e, struct cpu *c, struct waiter *w,
 	w->when = when;
 	w->extra = extra;
 	if (c->state == CPU_BLOCKED && c->blocked_on == w) {
-		c->clock = vmax(c->clock, when) + extra;
+		c->hot.clock = vmax(c->hot.clock, when) + extra;
 		w->clocked = true;
 		c->state = CPU_RUNNABLE;
 		cpu_update(e, c);
@@ -610,17 +650,16 @@ static void cpu_wait(struct engine *e, struct cpu *c, struct waiter *w,
 		c->block = kind;
 		if (kind == BLOCK_SLEEP)
 			rcu_quiescent(e, c);
-		cpu_update(e, c);
 		cpu_schedule(e, c);
 		c->blocked_on = NULL;
 		if (!w->done && c->ipis.n) {
 			/* Resumed to take an interrupt, not because w is done. */
-			c->clock = vmax(c->clock, c->ipis.v[0].t);
+			c->hot.clock = vmax(c->hot.clock, c->ipis.v[0].t);
 			deliver_ipis(e, c, kind == BLOCK_SLEEP);
 		}
 	}
 	if (!w->clocked) {
-		c->clock = vmax(c->clock, w->when) + w->extra;
+		c->hot.clock = vmax(c->hot.clock, w->when) + w->extra;
 		w->clocked = true;
 	}
 }
@@ -632,15 +671,15 @@ static void cpu_wait(struct engine *e, struct cpu *c, struct waiter *w,
 /* Run one IPI handler on c, interrupts off, and report to its caller. */
 static void run_ipi(struct engine *e, struct cpu *c, const struct qent *ent)
 {
-	struct ipi_call *call = ent->call;
-	bool was_off = c->irqs_off;
+	struct ipi_call *call = ent->arg;
+	bool was_off = c->hot.irqs_off;
 
-	c->irqs_off = true;
+	c->hot.irqs_off = true;
 	c->in_irq++;
-	ent->fn(ent->arg);
+	ent->fn(call->arg);
 	c->in_irq--;
-	c->irqs_off = was_off;
-	call->latest = vmax(call->latest, c->clock);
+	c->hot.irqs_off = was_off;
+	call->latest = vmax(call->latest, c->hot.clock);
 	if (--call->pending == 0)
 		wake(e, &e->cpus[call->caller], &call->w, call->latest, 0);
 }
@@ -648,10 +687,11 @@ static void run_ipi(struct engine *e, struct cpu *c, const struct qent *ent)
 /* Take c's pending IPIs that have arrived by its clock (force: any). */
 static void deliver_ipis(struct engine *e, struct cpu *c, bool force)
 {
-	while (c->ipis.n && c->ipis.v[0].t <= c->clock &&
-	       (force || (!c->irqs_off && c->spin_held == 0))) {
-		struct qent ent = qheap_pop(&c->ipis);
+	while (c->ipis.n && c->ipis.v[0].t <= c->hot.clock &&
+	       (force || (!c->hot.irqs_off && c->spin_held == 0))) {
+		struct qent ent;
 
+		qheap_pop(&c->ipis, &ent);
 		run_ipi(e, c, &ent);
 	}
 }
@@ -664,20 +704,21 @@ static void cpu_main(void *arg)
 
 	for (;;) {
 		if (c->work == WORK_OP) {
-			c->clock += e->costs.op;
+			c->hot.clock += e->costs.op;
 			e->stats.operations++;
 			c->cur.fn(c->cur.arg);
 			if (c->locks_held)
 				engine_bug(e, "operation ended holding %d lock(s)",
 					   c->locks_held);
-			if (c->irqs_off)
+			if (c->hot.irqs_off)
 				engine_bug(e, "operation ended with interrupts disabled");
 		} else {
 			struct qent ent = c->cur;
 
 			run_ipi(e, c, &ent);
 		}
-		ch_del(&e->busy, c->id);
+		c->busy = false;
+		e->nr_busy--;
 		c->state = CPU_IDLE;
 		if (c->work == WORK_OP) {
 			/* Idle first: a grace period starting now skips c. */
@@ -685,7 +726,6 @@ static void cpu_main(void *arg)
 			rcu_quiescent(e, c);
 		}
 		c->work = WORK_NONE;
-		cpu_update(e, c);
 		cpu_schedule(e, c);
 	}
 }
@@ -706,11 +746,10 @@ struct engine *engine_create(const struct engine_config *cfg)
 	e->nr_cpus = cfg->nr_cpus;
 	e->costs = cfg->costs;
 	e->stack_size = cfg->stack_size ? cfg->stack_size : DEFAULT_STACK;
-	e->as_cpu = -1;
+	e->hot.cpu = -1;
 	coro_init_self(&e->sched);
 	e->cpus = calloc((size_t)e->nr_cpus, sizeof(*e->cpus));
-	if (!e->cpus || !ch_init(&e->ready, e->nr_cpus) ||
-	    !ch_init(&e->busy, e->nr_cpus))
+	if (!e->cpus || !rt_init(&e->ready, e->nr_cpus))
 		goto fail;
 	for (int i = 0; i < e->nr_cpus; i++) {
 		struct cpu *c = &e->cpus[i];
@@ -738,8 +777,7 @@ void engine_destroy(struct engine *e)
 		free(e->cpus[i].ipis.v);
 	}
 	free(e->cpus);
-	ch_free(&e->ready);
-	ch_free(&e->busy);
+	rt_free(&e->ready);
 	free(e->globals.v);
 	free(e->locks);
 	for (size_t i = 0; i < e->nr_cls; i++)
@@ -768,7 +806,7 @@ void engine_post(struct engine *e, vtime_t t, int cpu, engine_fn fn, void *arg)
 	 * its own timer on the way out; that stays queued until the CPU
 	 * comes back. Anyone else posting to an offline CPU is a bug.
 	 */
-	if (!c->online && cpu != e->as_cpu)
+	if (!c->online && cpu != e->hot.cpu)
 		engine_bug(e, "operation posted to offline CPU %d", cpu);
 	if (!qheap_push(&c->ops, &ent))
 		engine_bug(e, "out of memory for the event queue");
@@ -797,11 +835,11 @@ static void report_deadlock(struct engine *e)
 			struct lock *l = &e->locks[w->lock - 1];
 
 			fprintf(stderr, "  cpu %d at t=%llu waits for lock %u (%s) held by cpu %d\n",
-				i, (unsigned long long)c->clock, w->lock,
+				i, (unsigned long long)c->hot.clock, w->lock,
 				e->cls[l->cls].name, l->holder);
 		} else {
 			fprintf(stderr, "  cpu %d at t=%llu waits for %s\n", i,
-				(unsigned long long)c->clock, w->what);
+				(unsigned long long)c->hot.clock, w->what);
 		}
 	}
 }
@@ -829,8 +867,8 @@ int engine_run(struct engine *e)
 		}
 		switch (pick_next(e, &t)) {
 		case PICK_GLOBAL:
-			g = qheap_pop(&e->globals);
-			e->gnow = g.t;
+			qheap_pop(&e->globals, &g);
+			e->hot.gnow = g.t;
 			e->stats.globals++;
 			g.fn(g.arg);
 			break;
@@ -839,7 +877,7 @@ int engine_run(struct engine *e)
 			switch_to_cpu(e, &e->sched, &e->cpus[t]);
 			break;
 		case PICK_NONE:
-			if (ch_top(&e->busy) < 0) {
+			if (e->nr_busy == 0) {
 				e->in_run = false;
 				return 0;
 			}
@@ -865,7 +903,7 @@ void engine_stop(struct engine *e, int code)
 
 int engine_cpu(const struct engine *e)
 {
-	return e->as_cpu;
+	return e->hot.cpu;
 }
 
 int engine_cpu_node(const struct engine *e, int cpu)
@@ -884,13 +922,13 @@ vtime_t engine_cpu_clock(const struct engine *e, int cpu)
 {
 	if (cpu < 0 || cpu >= e->nr_cpus)
 		return 0;
-	return e->cpus[cpu].clock;
+	return e->cpus[cpu].hot.clock;
 }
 
 void engine_charge(struct engine *e, vtime_t ns)
 {
 	if (e->cur)
-		e->cur->clock += ns;
+		e->cur->hot.clock += ns;
 }
 
 void engine_yield(struct engine *e)
@@ -905,7 +943,7 @@ void engine_set_online(struct engine *e, int cpu, bool online)
 
 	/* A CPU coming up joins at the present, not where its clock stopped. */
 	if (online && !c->online && c->state == CPU_IDLE)
-		c->clock = vmax(c->clock, now_of(e));
+		c->hot.clock = vmax(c->hot.clock, now_of(e));
 	c->online = online;
 	if (!online)
 		rcu_quiescent(e, c);	/* grace periods stop waiting for it */
@@ -920,9 +958,9 @@ bool engine_online(const struct engine *e, int cpu)
 void engine_irq_disable(struct engine *e)
 {
 	if (e->cur)
-		e->cur->irqs_off = true;
+		e->cur->hot.irqs_off = true;
 	else
-		e->boot_irqs_off = true;
+		e->hot.boot_irqs_off = true;
 }
 
 void engine_irq_enable(struct engine *e)
@@ -930,10 +968,10 @@ void engine_irq_enable(struct engine *e)
 	struct cpu *c = e->cur;
 
 	if (!c) {
-		e->boot_irqs_off = false;
+		e->hot.boot_irqs_off = false;
 		return;
 	}
-	c->irqs_off = false;
+	c->hot.irqs_off = false;
 	/* As local_irq_enable on real hardware: pending interrupts fire now. */
 	if (c->ipis.n)
 		deliver_ipis(e, c, false);
@@ -941,7 +979,7 @@ void engine_irq_enable(struct engine *e)
 
 bool engine_irqs_disabled(const struct engine *e)
 {
-	return e->cur ? e->cur->irqs_off : e->boot_irqs_off;
+	return e->cur ? e->cur->hot.irqs_off : e->hot.boot_irqs_off;
 }
 
 bool engine_in_irq(const struct engine *e)
@@ -963,32 +1001,31 @@ bool engine_in_irq(const struct engine *e)
 void engine_on_each_cpu(struct engine *e, engine_fn fn, void *arg)
 {
 	struct cpu *c = e->cur;
-	struct ipi_call call = { .pending = 0 };
+	struct ipi_call call = { .arg = arg };
 	vtime_t arrive;
 	bool was_off;
 
 	if (!c) {
-		int saved = e->as_cpu;
+		int saved = e->hot.cpu;
 
 		for (int i = 0; i < e->nr_cpus; i++) {
 			if (!e->cpus[i].online)
 				continue;
-			e->as_cpu = i;
+			e->hot.cpu = i;
 			fn(arg);
 		}
-		e->as_cpu = saved;
+		e->hot.cpu = saved;
 		return;
 	}
 	cpu_sync(e, c);
 	call.caller = c->id;
 	call.w.cpu = c->id;
-	call.w.since = c->clock;
-	arrive = c->clock + e->costs.ipi;
+	call.w.since = c->hot.clock;
+	arrive = c->hot.clock + e->costs.ipi;
 	for (int i = 0; i < e->nr_cpus; i++) {
 		struct cpu *t = &e->cpus[i];
 		struct qent ent = {
-			.t = arrive, .seq = e->seq++, .fn = fn, .arg = arg,
-			.call = &call,
+			.t = arrive, .seq = e->seq++, .fn = fn, .arg = &call,
 		};
 
 		if (t == c || !t->online)
@@ -998,13 +1035,13 @@ void engine_on_each_cpu(struct engine *e, engine_fn fn, void *arg)
 		call.pending++;
 		cpu_update(e, t);
 	}
-	c->clock += e->costs.ipi * (vtime_t)call.pending;
-	was_off = c->irqs_off;
-	c->irqs_off = true;
+	c->hot.clock += e->costs.ipi * (vtime_t)call.pending;
+	was_off = c->hot.irqs_off;
+	c->hot.irqs_off = true;
 	c->in_irq++;
 	fn(arg);
 	c->in_irq--;
-	c->irqs_off = was_off;
+	c->hot.irqs_off = was_off;
 	if (call.pending == 0 && !call.w.done)
 		return;
 	call.w.what = "IPIs to finish";
@@ -1086,7 +1123,7 @@ uint32_t engine_lock_new(struct engine *e, enum lock_kind kind,
 	l->addr = addr;
 	l->holder = -1;
 	/* lockdep starts a lock on the CPU that initialised it. */
-	l->last_cpu = e->as_cpu;
+	l->last_cpu = e->hot.cpu;
 	return e->nr_locks;
 }
 
@@ -1101,7 +1138,7 @@ static void lock_acquired(struct engine *e, struct cpu *c, struct lock *l)
 	l->last_cpu = c->id;
 	l->held = true;
 	l->holder = c->id;
-	l->acquired = c->clock;
+	l->acquired = c->hot.clock;
 	c->locks_held++;
 	if (l->kind == LOCK_SPIN)
 		c->spin_held++;
@@ -1109,7 +1146,7 @@ static void lock_acquired(struct engine *e, struct cpu *c, struct lock *l)
 
 static void lock_take_free(struct engine *e, struct cpu *c, struct lock *l)
 {
-	c->clock += e->costs.lock;
+	c->hot.clock += e->costs.lock;
 	lock_acquired(e, c, l);
 }
 
@@ -1130,7 +1167,7 @@ static void lock_outside(struct engine *e, struct lock *l, uint32_t id)
 	}
 	l->held = true;
 	l->outside = true;
-	l->holder = e->as_cpu;
+	l->holder = e->hot.cpu;
 }
 
 /* Undo lock_outside; a real release hands the lock to its first waiter. */
@@ -1150,7 +1187,7 @@ static void unlock_outside(struct engine *e, struct lock *l, uint32_t id)
 		/* Only if a global forgot a lock and a later one released it. */
 		l->waiters = w->next;
 		l->holder = w->cpu;
-		wake(e, &e->cpus[w->cpu], w, e->gnow, e->costs.handoff);
+		wake(e, &e->cpus[w->cpu], w, e->hot.gnow, e->costs.handoff);
 		return;
 	}
 	l->held = false;
@@ -1184,7 +1221,7 @@ void engine_lock(struct engine *e, uint32_t id)
 	if (l->last_cpu >= 0 && l->last_cpu != c->id)
 		st->con_bounces++;
 	w.cpu = c->id;
-	w.since = c->clock;
+	w.since = c->hot.clock;
 	/* Arrival order: by time, then CPU number. */
 	for (pp = &l->waiters; *pp; pp = &(*pp)->next)
 		if ((*pp)->since > w.since ||
@@ -1196,7 +1233,7 @@ void engine_lock(struct engine *e, uint32_t id)
 	cpu_wait(e, c, &w, l->kind == LOCK_MUTEX ? BLOCK_SLEEP : BLOCK_SPIN);
 	l = lock_get(e, id);
 	st = &e->cls[l->cls];
-	wait = c->clock - w.since;
+	wait = c->hot.clock - w.since;
 	if (wait) {
 		if (!st->wait_min || wait < st->wait_min)
 			st->wait_min = wait;
@@ -1221,7 +1258,7 @@ bool engine_trylock(struct engine *e, uint32_t id)
 	cpu_sync(e, c);
 	l = lock_get(e, id);
 	if (l->held) {
-		c->clock += e->costs.lock;	/* the failed attempt still costs */
+		c->hot.clock += e->costs.lock;	/* the failed attempt still costs */
 		return false;
 	}
 	lock_take_free(e, c, l);
@@ -1247,7 +1284,7 @@ void engine_unlock(struct engine *e, uint32_t id)
 			   e->cls[l->cls].name, l->held ? l->holder : -1);
 	st = &e->cls[l->cls];
 	priv = &e->cls_priv[l->cls];
-	hold = c->clock - l->acquired;
+	hold = c->hot.clock - l->acquired;
 	if (!priv->holds++ || hold < st->hold_min)
 		st->hold_min = hold;
 	if (hold > st->hold_max)
@@ -1261,12 +1298,12 @@ void engine_unlock(struct engine *e, uint32_t id)
 
 		l->waiters = w->next;
 		l->holder = w->cpu;
-		wake(e, &e->cpus[w->cpu], w, c->clock, e->costs.handoff);
+		wake(e, &e->cpus[w->cpu], w, c->hot.clock, e->costs.handoff);
 	} else {
 		l->held = false;
 		l->holder = -1;
 	}
-	c->clock += e->costs.lock;
+	c->hot.clock += e->costs.lock;
 	if (c->ipis.n && c->spin_held == 0)
 		deliver_ipis(e, c, false);
 }
@@ -1384,7 +1421,7 @@ static void rcu_quiescent(struct engine *e, struct cpu *c)
 	if (!e->rcu.active || !c->rcu_need)
 		return;
 	c->rcu_need = false;
-	e->rcu.latest = vmax(e->rcu.latest, c->clock);
+	e->rcu.latest = vmax(e->rcu.latest, c->hot.clock);
 	if (--e->rcu.need == 0)
 		rcu_complete(e);
 }
@@ -1401,7 +1438,7 @@ void engine_call_rcu(struct engine *e, engine_fn fn, void *arg)
 
 void engine_call_rcu_local(struct engine *e, engine_fn fn, void *arg)
 {
-	struct rcu_cb cb = { .fn = fn, .arg = arg, .cpu = e->as_cpu };
+	struct rcu_cb cb = { .fn = fn, .arg = arg, .cpu = e->hot.cpu };
 
 	if (e->cur) {
 		cb.on_cpu = true;
@@ -1424,11 +1461,11 @@ void engine_synchronize_rcu(struct engine *e)
 	cpu_sync(e, c);
 	cb.cpu = c->id;
 	w.cpu = c->id;
-	w.since = c->clock;
+	w.since = c->hot.clock;
 	if (!rcu_push(&e->rcu.next, &cb))
 		engine_bug(e, "out of memory for RCU callbacks");
 	if (!e->rcu.active)
-		rcu_start(e, c->clock);
+		rcu_start(e, c->hot.clock);
 	w.what = "an RCU grace period";
 	cpu_wait(e, c, &w, BLOCK_SLEEP);
 }
