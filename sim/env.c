@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/engine_inline.h"
 #include "sim/frag_report.h"
 #include "sim/machine.h"
 
@@ -25,7 +26,7 @@ static inline struct machine *M(void)
 
 static inline bool on_cpu(void)
 {
-	return engine_cpu(M()->eng) >= 0;
+	return engine_cpu_fast(M()->eng) >= 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -143,7 +144,7 @@ void drain_node_pages(int node)
 
 int smp_processor_id(void)
 {
-	int cpu = engine_cpu(M()->eng);
+	int cpu = engine_cpu_fast(M()->eng);
 
 	/* Outside operations (snapshots) the observer reads as CPU 0. */
 	return cpu < 0 ? 0 : cpu;
@@ -378,7 +379,7 @@ void local_irq_enable(void)
 
 bool irqs_disabled(void)
 {
-	return on_cpu() && engine_irqs_disabled(M()->eng);
+	return on_cpu() && engine_irqs_disabled_fast(M()->eng);
 }
 
 unsigned long __local_irq_save(void)
@@ -430,7 +431,7 @@ unsigned long env_jiffies(void)
 {
 	struct machine *m = M();
 
-	return (unsigned long)(engine_now(m->eng) / m->ns_per_tick);
+	return (unsigned long)(engine_now_fast(m->eng) / m->ns_per_tick);
 }
 
 unsigned int env_hz(void)
@@ -559,18 +560,11 @@ static uint32_t cm_tag_of(struct machine *m, int cache, unsigned int colour)
 	return (uint32_t)(m->nr_tags - 1);
 }
 
-void mem_touch(const void *addr, size_t len, bool write)
+/* mem_touch through the cache-line model, kept out of the fast path. */
+static __attribute__((noinline)) void mem_touch_model(struct machine *m,
+		const void *addr, size_t len, bool write)
 {
-	struct machine *m = M();
-	int cpu = engine_cpu(m->eng);
-
-	if (cpu < 0 || !addr)
-		return;
-	m->mem_touches++;
-	if (!m->cm) {
-		engine_charge(m->eng, m->wl->machine.cost_l1);
-		return;
-	}
+	int cpu = engine_cpu_fast(m->eng);
 	uint64_t pa = (uint64_t)((const unsigned char *)addr - env_mem_base);
 	uint64_t pfn = pa >> PAGE_SHIFT;
 	int cache = -1;
@@ -586,7 +580,22 @@ void mem_touch(const void *addr, size_t len, bool write)
 	int home = pfn < m->nr_pages ? pa_pfn_to_nid(m->pa, pfn) : 0;
 	uint64_t cost = cache_model_access(m->cm, cpu, m->cpu_node[cpu], pa,
 					   len ? len : 1, write, home, tag);
-	engine_charge(m->eng, cost);
+	engine_charge_fast(m->eng, cost);
+}
+
+/* Called for every word the core touches: the model-off path is inline. */
+void mem_touch(const void *addr, size_t len, bool write)
+{
+	struct machine *m = M();
+
+	if (engine_cpu_fast(m->eng) < 0 || !addr)
+		return;
+	m->mem_touches++;
+	if (!m->cm) {
+		engine_charge_fast(m->eng, m->wl->machine.cost_l1);
+		return;
+	}
+	mem_touch_model(m, addr, len, write);
 }
 
 void cpu_work(enum env_work kind, unsigned long n)
@@ -594,7 +603,7 @@ void cpu_work(enum env_work kind, unsigned long n)
 	/* ~16 bytes per ns for memset/memcpy, 8 for byte-wise checks. */
 	unsigned long per_ns = kind == WORK_CHECK ? 8 : 16;
 
-	engine_charge(M()->eng, (n + per_ns - 1) / per_ns);
+	engine_charge_fast(M()->eng, (n + per_ns - 1) / per_ns);
 }
 
 unsigned long env_call_site(void)
