@@ -15,6 +15,8 @@ f = dir . '/fragmentation.csv'
 stats f using (column("order")) name 'O' nooutput
 maxorder = int(O_max)
 
+# Only buddy rows fill zone and order: the zone, slab and slab_total rows
+# of the same file leave them empty and drop out here.
 this(o) = column("node") == node && strcol("zone") eq zone && column("order") == o
 # an empty list is shown as 0.5 so that it sits below 1 on the log axis
 blocks(o) = this(o) ? (column("nr_free") > 0 ? column("nr_free") : 0.5) : NaN

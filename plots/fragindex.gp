@@ -17,6 +17,8 @@ f = dir . '/fragmentation.csv'
 stats f using (column("order")) name 'O' nooutput
 maxorder = int(O_max)
 
+# Only buddy rows fill zone and order: the zone, slab and slab_total rows
+# of the same file leave them empty and drop out here.
 this(o) = column("node") == node && strcol("zone") eq zone && column("order") == o
 val(o, c) = this(o) ? column(c) : NaN
 
