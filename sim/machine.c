@@ -67,6 +67,7 @@ struct machine *machine_create(const struct workload *wl, char *err,
 		.nr_nodes = m->nr_nodes,
 		.node_pages = node_pages,
 		.reserved_pages = 1 + BOOTMEM_PAGES,
+		.min_free_kbytes = (uint64_t)mc->min_free_kbytes,
 		.reclaim = reclaim_cb,
 		.reclaim_arg = m,
 	};

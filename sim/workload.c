@@ -1135,8 +1135,8 @@ static const struct key_row costs_rows[] = {
 };
 TABLE(costs_table, "machine costs", costs_rows);
 
-enum { MK_ARCH, MK_BUFCTL, MK_NODES, MK_CPUS, MK_MEMORY, MK_HZ, MK_CACHES,
-       MK_COSTS, MK_NR };
+enum { MK_ARCH, MK_BUFCTL, MK_NODES, MK_CPUS, MK_MEMORY, MK_HZ, MK_MINFREE,
+       MK_CACHES, MK_COSTS, MK_NR };
 
 static const struct key_row machine_rows[] = {
 	[MK_ARCH] = { "arch", YAML_SCALAR_NODE, h_arch, M(arch), NULL, 0, 0 },
@@ -1145,6 +1145,8 @@ static const struct key_row machine_rows[] = {
 	[MK_CPUS] = { "cpus", YAML_SCALAR_NODE, h_int, M(cpus), NULL, 1, WL_MAX_CPUS },
 	[MK_MEMORY] = { "memory", YAML_SCALAR_NODE, h_mem, M(memory), NULL, 0, 0 },
 	[MK_HZ] = { "hz", YAML_SCALAR_NODE, h_uint_choice, M(hz), hz_choices, 0, 0 },
+	/* vm.min_free_kbytes; 0 keeps the kernel's sqrt(16 * lowmem kB) */
+	[MK_MINFREE] = { "min_free_kbytes", YAML_SCALAR_NODE, h_int, M(min_free_kbytes), NULL, 0, 1048576 },
 	[MK_CACHES] = { "caches", YAML_MAPPING_NODE, h_map, 0, &mcaches_table, 0, 0 },
 	[MK_COSTS] = { "costs", YAML_MAPPING_NODE, h_map, 0, &costs_table, 0, 0 },
 };

@@ -25,6 +25,7 @@ struct wl_machine {
 	int cpus;			/* default 1; numbered node by node */
 	uint64_t memory;		/* bytes per node, default 256 MiB */
 	unsigned int hz;		/* default 250 */
+	int min_free_kbytes;		/* vm.min_free_kbytes, 0 = kernel default */
 	unsigned int line;		/* cache line bytes, default arch's */
 	struct wl_level l1d, l2;	/* defaults 32KiB/8, 1MiB/16 */
 	bool cache_model;		/* default true */

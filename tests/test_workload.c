@@ -571,7 +571,7 @@ static void test_unknown_keys(void **state)
 	refuse("nmae: x\n",
 	       "w.yaml:1:1: unknown key 'nmae' in workload (expected one of: name, seed, machine, slab, caches, events, generators, sample, duration)");
 	refuse("machine:\n  cpu: 2\n",
-	       "w.yaml:2:3: unknown key 'cpu' in machine (expected one of: arch, bufctl, nodes, cpus, memory, hz, caches, costs)");
+	       "w.yaml:2:3: unknown key 'cpu' in machine (expected one of: arch, bufctl, nodes, cpus, memory, hz, min_free_kbytes, caches, costs)");
 	/* "  caches: {" ends in column 11 */
 	refuse("machine:\n  caches: {lines: 64}\n",
 	       "w.yaml:2:12: unknown key 'lines' in machine caches (expected one of: line, l1d, l2, model)");
@@ -657,7 +657,16 @@ static void test_machine_rules(void **state)
 		/* 3 x 1GiB is exactly the limit */
 		assert_true(load("machine: {nodes: 3, cpus: 3, memory: 1GiB}\n", &wl));
 		workload_free(&wl);
+		/* vm.min_free_kbytes: 0 (the default) keeps the kernel's rule */
+		assert_true(load("machine: {memory: 32MiB}\n", &wl));
+		assert_int_equal(wl.machine.min_free_kbytes, 0);
+		workload_free(&wl);
+		assert_true(load("machine: {min_free_kbytes: 128}\n", &wl));
+		assert_int_equal(wl.machine.min_free_kbytes, 128);
+		workload_free(&wl);
 	}
+	refuse("machine: {min_free_kbytes: -1}\n",
+	       "w.yaml:1:28: min_free_kbytes '-1' is out of range (0..1048576)");
 }
 
 static void test_cache_rules(void **state)
@@ -1223,7 +1232,7 @@ static void test_overrides(void **state)
 	assert_false(workload_override(&wl, "machine.cpus=abc", err, sizeof(err)));
 	assert_string_equal(err, "bad cpus 'abc' (expected a whole number)");
 	assert_false(workload_override(&wl, "machine.cpu=4", err, sizeof(err)));
-	assert_string_equal(err, "unknown key 'cpu' in machine (expected one of: arch, bufctl, nodes, cpus, memory, hz, caches, costs)");
+	assert_string_equal(err, "unknown key 'cpu' in machine (expected one of: arch, bufctl, nodes, cpus, memory, hz, min_free_kbytes, caches, costs)");
 	assert_false(workload_override(&wl, "machine.caches=1", err, sizeof(err)));
 	assert_string_equal(err, "'caches' is a section; set one of its keys (line, l1d, l2, model)");
 	assert_false(workload_override(&wl, "name=x", err, sizeof(err)));
