@@ -433,6 +433,7 @@ static void gen_alloc(void *arg)
 	const struct wl_generator *g = gc->g;
 	struct gen_obj *o = r->pool;
 	void *obj;
+	uint64_t gap;
 
 	machine_op_begin(r->m);
 	r->m->call_site = call_site_of(g->line);
@@ -465,14 +466,22 @@ static void gen_alloc(void *arg)
 			free_cpu = g->free_on[gc->free_rr % (unsigned)g->nr_free_on];
 			gc->free_rr++;
 		}
-		uint64_t t = engine_now(r->m->eng) + draw_lifetime(gc);
+		/*
+		 * Both draws back to back, in stream order: the two
+		 * logarithms are long dependency chains that the host
+		 * overlaps only when nothing sits between them.
+		 */
+		uint64_t life = draw_lifetime(gc);
+		gap = draw_gap(gc);
+		uint64_t t = engine_now(r->m->eng) + life;
 		if (t < r->t0 + r->end_t && engine_online(r->m->eng, free_cpu))
 			engine_post(r->m->eng, t, free_cpu, gen_free, o);
 	} else {
 		o->next_free = r->pool;
 		r->pool = o;
+		gap = draw_gap(gc);
 	}
-	gc->next_t += draw_gap(gc);
+	gc->next_t += gap;
 	if (gc->next_t < g->until && gc->next_t < r->end_t)
 		engine_post(r->m->eng, r->t0 + gc->next_t, gc->cpu, gen_alloc, gc);
 	machine_op_end(r->m);
