@@ -135,66 +135,72 @@ static void qheap_pop(struct qheap *h, struct qent *top)
 }
 
 /* ------------------------------------------------------------------ */
-/* The ready set: a winner tree over CPU numbers                        */
+/* The ready set: a winner tree over (key, CPU)                         */
 /* ------------------------------------------------------------------ */
 
 /*
  * "Which ready CPU is earliest, ties to the lowest number" is asked at
- * every sync point. A tournament tree answers it from its root. Leaves
- * are the CPUs in number order, so a tie between two subtrees goes to
- * the left one: the lowest CPU, with no CPU number compared. An absent
- * CPU's leaf holds 'none', a CPU number past the last whose key is
- * VTIME_NEVER and which never wins a tie. Changing one CPU replays only
- * its path to the root, and stops early once a match keeps its winner.
+ * every sync point. A tournament tree answers it from its root, and
+ * changing one CPU replays only its path to the root, stopping as soon
+ * as a match keeps its old result. Each node holds its winner as one
+ * 128-bit number, key above CPU, so a match is a single wide compare
+ * with no branch to mispredict and no indirection; an absent CPU is all
+ * ones, after every real (key, CPU) pair, even one keyed VTIME_NEVER.
  */
+typedef unsigned __int128 rkey_t;
+
+#define RT_NONE	(~(rkey_t)0)
+
 struct rtree {
 	int leaves;		/* a power of two >= the number of CPUs */
-	int none;		/* leaf value of an absent CPU */
-	int *node;		/* node[1] is the root, node[leaves + cpu] a leaf */
-	vtime_t *key;		/* per CPU, and key[none] == VTIME_NEVER */
+	rkey_t *node;		/* node[1] is the root, node[leaves + cpu] a leaf */
 };
 
-static inline int rt_better(const struct rtree *t, int a, int b)
+static inline rkey_t rt_pack(vtime_t key, int cpu)
 {
-	return a != t->none && t->key[a] <= t->key[b] ? a : b;
+	return (rkey_t)key << 64 | (uint64_t)cpu;
 }
 
-static void rt_fix(struct rtree *t, int cpu)
+static void rt_fix(struct rtree *t, int leaf)
 {
-	for (int i = (t->leaves + cpu) >> 1; i >= 1; i >>= 1) {
-		int old = t->node[i];
-		int w = rt_better(t, t->node[2 * i], t->node[2 * i + 1]);
+	for (int i = leaf >> 1; i >= 1; i >>= 1) {
+		rkey_t l = t->node[2 * i], r = t->node[2 * i + 1];
+		rkey_t w = l < r ? l : r;
 
-		t->node[i] = w;
-		/* Same winner, not cpu: nothing above can change. */
-		if (w == old && w != cpu)
+		if (t->node[i] == w)
 			break;
+		t->node[i] = w;
 	}
 }
 
 static inline void rt_set(struct rtree *t, int cpu, vtime_t key)
 {
-	if (t->node[t->leaves + cpu] == cpu && t->key[cpu] == key)
+	int leaf = t->leaves + cpu;
+	rkey_t v = rt_pack(key, cpu);
+
+	if (t->node[leaf] == v)
 		return;
-	t->key[cpu] = key;
-	t->node[t->leaves + cpu] = cpu;
-	rt_fix(t, cpu);
+	t->node[leaf] = v;
+	rt_fix(t, leaf);
 }
 
 static inline void rt_del(struct rtree *t, int cpu)
 {
-	if (t->node[t->leaves + cpu] == t->none)
+	int leaf = t->leaves + cpu;
+
+	if (t->node[leaf] == RT_NONE)
 		return;
-	t->node[t->leaves + cpu] = t->none;
-	rt_fix(t, cpu);
+	t->node[leaf] = RT_NONE;
+	rt_fix(t, leaf);
 }
 
-/* The earliest ready CPU, or -1. */
-static inline int rt_top(const struct rtree *t)
+/* The earliest ready CPU and its key, or -1. */
+static inline int rt_top(const struct rtree *t, vtime_t *key)
 {
-	int w = t->node[1];
+	rkey_t w = t->node[1];
 
-	return w == t->none ? -1 : w;
+	*key = (vtime_t)(w >> 64);
+	return w == RT_NONE ? -1 : (int)(uint64_t)w;
 }
 
 static bool rt_init(struct rtree *t, int nr)
@@ -202,22 +208,17 @@ static bool rt_init(struct rtree *t, int nr)
 	t->leaves = 1;
 	while (t->leaves < nr)
 		t->leaves *= 2;
-	t->none = nr;
 	t->node = malloc(2 * (size_t)t->leaves * sizeof(*t->node));
-	t->key = malloc(((size_t)nr + 1) * sizeof(*t->key));
-	if (!t->node || !t->key)
+	if (!t->node)
 		return false;
 	for (int i = 0; i < 2 * t->leaves; i++)
-		t->node[i] = nr;
-	for (int i = 0; i <= nr; i++)
-		t->key[i] = VTIME_NEVER;
+		t->node[i] = RT_NONE;
 	return true;
 }
 
 static void rt_free(struct rtree *t)
 {
 	free(t->node);
-	free(t->key);
 }
 
 /* ------------------------------------------------------------------ */
@@ -494,9 +495,10 @@ enum pick { PICK_NONE, PICK_GLOBAL, PICK_CPU };
 /* The earliest piece of work in (time, CPU) order, globals as CPU -1. */
 static enum pick pick_next(const struct engine *e, int *cpu)
 {
-	int c = rt_top(&e->ready);
+	vtime_t key;
+	int c = rt_top(&e->ready, &key);
 
-	if (global_first(e, c < 0 ? VTIME_NEVER : e->ready.key[c]))
+	if (global_first(e, key))
 		return PICK_GLOBAL;
 	if (c < 0)
 		return PICK_NONE;
@@ -553,13 +555,15 @@ static void cpu_schedule(struct engine *e, struct cpu *me)
 	bool mine = cpu_ready_key(me, &mk);
 	int t;
 
-	/* A wake-up of itself (an RCU grace period ending) may have put it there. */
+	/*
+	 * Out of the ready set while it decides; a wake-up of itself (an
+	 * RCU grace period ending) may have put it there.
+	 */
 	rt_del(&e->ready, me->id);
-	t = rt_top(&e->ready);
+	t = rt_top(&e->ready, &tk);
 
 	if (!e->stop) {
-		tk = t < 0 ? VTIME_NEVER : e->ready.key[t];
-		if (mine && (t < 0 || mk < tk || (mk == tk && me->id < t))) {
+		if (mine && rt_pack(mk, me->id) < e->ready.node[1]) {
 			if (!global_first(e, mk)) {
 				cpu_prepare(e, me);
 				return;
@@ -569,8 +573,6 @@ static void cpu_schedule(struct engine *e, struct cpu *me)
 
 			if (mine)
 				rt_set(&e->ready, me->id, mk);
-			else
-				rt_del(&e->ready, me->id);
 			cpu_prepare(e, next);
 			switch_to_cpu(e, &me->co, next);
 			return;
@@ -578,8 +580,6 @@ static void cpu_schedule(struct engine *e, struct cpu *me)
 	}
 	if (mine)
 		rt_set(&e->ready, me->id, mk);
-	else
-		rt_del(&e->ready, me->id);
 	set_running(e, NULL);
 	e->stats.switches++;
 	coro_switch(&me->co, &e->sched);
@@ -595,10 +595,7 @@ static void rcu_quiescent(struct engine *e, struct cpu *c);
 /* Does anything other than c come before c's clock? */
 static inline bool must_yield(const struct engine *e, const struct cpu *c)
 {
-	int t = rt_top(&e->ready);
-
-	if (t >= 0 && (e->ready.key[t] < c->hot.clock ||
-		       (e->ready.key[t] == c->hot.clock && t < c->id)))
+	if (e->ready.node[1] < rt_pack(c->hot.clock, c->id))
 		return true;
 	return global_first(e, c->hot.clock);
 }
