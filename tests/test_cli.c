@@ -20,179 +20,9 @@
 
 #include <cmocka.h>
 
-static const char *bin;
-static char tmp[256];
+#include "e2e_util.h"
 
 /* ---- helpers ---- */
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			cap = cap ? 2 * cap : 65536;
-			buf = realloc(buf, cap);
-		}
-		size_t got = fread(buf + n, 1, 4096, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
-
-static void spit(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static char *tmp_path(const char *name)
-{
-	static char paths[16][512];
-	static int next;
-	char *p = paths[next++ % 16];
-
-	snprintf(p, 512, "%s/%s", tmp, name);
-	return p;
-}
-
-/*
- * Run argv (argv[0] the binary) with stdout and stderr into tmp/out.txt
- * and tmp/err.txt; path_env, when set, replaces PATH for the child.
- */
-static int run_argv(const char *path_env, const char *const *argv)
-{
-	char out[300], err[300];
-
-	snprintf(out, sizeof(out), "%s/out.txt", tmp);
-	snprintf(err, sizeof(err), "%s/err.txt", tmp);
-	pid_t pid = fork();
-	if (pid == 0) {
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(o, 1);
-		dup2(e, 2);
-		if (path_env)
-			setenv("PATH", path_env, 1);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	int status;
-	waitpid(pid, &status, 0);
-	if (WIFSIGNALED(status))
-		fail_msg("%s died of signal %d", argv[0], WTERMSIG(status));
-	return WEXITSTATUS(status);
-}
-
-static int vrun(const char *path_env, const char *first, va_list ap)
-{
-	const char *argv[40];
-	int argc = 0;
-	const char *a;
-
-	argv[argc++] = bin;
-	argv[argc++] = first;
-	while ((a = va_arg(ap, const char *)) && argc < 39)
-		argv[argc++] = a;
-	argv[argc] = NULL;
-	return run_argv(path_env, argv);
-}
-
-static int run(const char *first, ...)
-{
-	va_list ap;
-
-	va_start(ap, first);
-	int rc = vrun(NULL, first, ap);
-	va_end(ap);
-	return rc;
-}
-
-static int run_with_path(const char *path_env, const char *first, ...)
-{
-	va_list ap;
-
-	va_start(ap, first);
-	int rc = vrun(path_env, first, ap);
-	va_end(ap);
-	return rc;
-}
-
-static char *stderr_text(void)
-{
-	return slurp(tmp_path("err.txt"), NULL);
-}
-
-static bool exists(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0;
-}
-
-static void assert_one_line(const char *text)
-{
-	assert_non_null(text);
-	assert_true(strlen(text) > 0);
-	assert_int_equal(strchr(text, '\n') - text + 1, (long)strlen(text));
-}
-
-static int cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Both directories hold the same file names with the same bytes. */
-static void assert_dirs_identical(const char *a, const char *b)
-{
-	char *names[256];
-	int n = 0;
-	DIR *d = opendir(a);
-	struct dirent *e;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) && n < 256)
-		if (e->d_name[0] != '.')
-			names[n++] = strdup(e->d_name);
-	closedir(d);
-	qsort(names, (size_t)n, sizeof(char *), cmpstr);
-	assert_true(n >= 10);
-	int nb = 0;
-	d = opendir(b);
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			nb++;
-	closedir(d);
-	assert_int_equal(n, nb);
-	for (int i = 0; i < n; i++) {
-		char pa[600], pb[600];
-		size_t la, lb;
-
-		snprintf(pa, sizeof(pa), "%s/%s", a, names[i]);
-		snprintf(pb, sizeof(pb), "%s/%s", b, names[i]);
-		char *ca = slurp(pa, &la), *cb = slurp(pb, &lb);
-		assert_non_null(ca);
-		if (!cb || la != lb || memcmp(ca, cb, la) != 0)
-			fail_msg("%s differs between %s and %s", names[i], a, b);
-		free(ca);
-		free(cb);
-		free(names[i]);
-	}
-}
 
 /* The integer after "key": in text, from the first occurrence after
  * `after` (NULL: the start). */
@@ -591,7 +421,7 @@ static void test_sweep_emit_commands_runs_nothing(void **state)
 	assert_int_equal(lines, 3);
 	char want[600];
 	snprintf(want, sizeof(want), " run %s -o %s/em/seed=2 --set seed=2\n",
-		 tmp_path("em.yaml"), tmp);
+		 tmp_path("em.yaml"), e2e_tmp);
 	assert_non_null(strstr(cmds, want));
 	/* Nothing ran. */
 	assert_false(exists(tmp_path("em/seed=1")));
@@ -736,17 +566,8 @@ static void test_plot_without_gnuplot(void **state)
 
 int main(void)
 {
-	bin = getenv("SLABSIM");
-	if (!bin) {
-		fprintf(stderr, "SLABSIM is not set\n");
+	if (e2e_setup("cli"))
 		return 1;
-	}
-	snprintf(tmp, sizeof(tmp), "%s/slabsim-cli-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(tmp)) {
-		perror("mkdtemp");
-		return 1;
-	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compare_two_runs),
 		cmocka_unit_test(test_compare_csv),
@@ -759,9 +580,6 @@ int main(void)
 		cmocka_unit_test(test_plot_without_gnuplot),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	char cmd[400];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	if (rc == 0 && system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmp);
+	e2e_teardown(rc);
 	return rc;
 }

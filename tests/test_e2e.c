@@ -2,161 +2,17 @@
  * End-to-end tests: the real slabsim binary on small workloads.
  * SLABSIM is the binary, SLABSIM_SRC the source tree (set by meson).
  */
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
-static const char *bin, *src;
-static char tmp[256];
-
-/* ---- helpers ---- */
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			cap = cap ? 2 * cap : 65536;
-			buf = realloc(buf, cap);
-		}
-		size_t got = fread(buf + n, 1, 4096, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
-
-static void spit(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-/* Run the binary with args; stdout/stderr into tmp/out.txt, tmp/err.txt. */
-static int run(const char *first, ...)
-{
-	const char *argv[32];
-	int argc = 0;
-	va_list ap;
-	char out[300], err[300];
-
-	argv[argc++] = bin;
-	argv[argc++] = first;
-	va_start(ap, first);
-	const char *a;
-	while ((a = va_arg(ap, const char *)) && argc < 31)
-		argv[argc++] = a;
-	va_end(ap);
-	argv[argc] = NULL;
-	snprintf(out, sizeof(out), "%s/out.txt", tmp);
-	snprintf(err, sizeof(err), "%s/err.txt", tmp);
-	pid_t pid = fork();
-	if (pid == 0) {
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(o, 1);
-		dup2(e, 2);
-		execv(bin, (char *const *)argv);
-		_exit(127);
-	}
-	int status;
-	waitpid(pid, &status, 0);
-	if (WIFSIGNALED(status))
-		fail_msg("slabsim died of signal %d", WTERMSIG(status));
-	return WEXITSTATUS(status);
-}
-
-static char *tmp_path(const char *name)
-{
-	static char paths[8][512];
-	static int next;
-	char *p = paths[next++ % 8];
-
-	snprintf(p, 512, "%s/%s", tmp, name);
-	return p;
-}
-
-static char *stderr_text(void)
-{
-	return slurp(tmp_path("err.txt"), NULL);
-}
-
-static bool exists(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0;
-}
-
-static int cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Both directories hold the same file names with the same bytes. */
-static void assert_dirs_identical(const char *a, const char *b)
-{
-	char *names[256];
-	int n = 0;
-	DIR *d = opendir(a);
-	struct dirent *e;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) && n < 256)
-		if (e->d_name[0] != '.')
-			names[n++] = strdup(e->d_name);
-	closedir(d);
-	qsort(names, (size_t)n, sizeof(char *), cmpstr);
-	assert_true(n >= 10);
-	int nb = 0;
-	d = opendir(b);
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			nb++;
-	closedir(d);
-	assert_int_equal(n, nb);
-	for (int i = 0; i < n; i++) {
-		char pa[600], pb[600];
-		size_t la, lb;
-
-		snprintf(pa, sizeof(pa), "%s/%s", a, names[i]);
-		snprintf(pb, sizeof(pb), "%s/%s", b, names[i]);
-		char *ca = slurp(pa, &la), *cb = slurp(pb, &lb);
-		assert_non_null(ca);
-		if (!cb || la != lb || memcmp(ca, cb, la) != 0)
-			fail_msg("%s differs between %s and %s", names[i], a, b);
-		free(ca);
-		free(cb);
-		free(names[i]);
-	}
-}
+#include "e2e_util.h"
 
 /* ---- workloads ---- */
 
@@ -425,18 +281,8 @@ static void test_geometry_command(void **state)
 
 int main(void)
 {
-	bin = getenv("SLABSIM");
-	src = getenv("SLABSIM_SRC");
-	if (!bin) {
-		fprintf(stderr, "SLABSIM is not set\n");
+	if (e2e_setup("e2e"))
 		return 1;
-	}
-	snprintf(tmp, sizeof(tmp), "%s/slabsim-e2e-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(tmp)) {
-		perror("mkdtemp");
-		return 1;
-	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_small_runs_are_identical),
 		cmocka_unit_test(test_numa16_is_deterministic),
@@ -446,9 +292,6 @@ int main(void)
 		cmocka_unit_test(test_every_event_kind),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	char cmd[400];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	if (rc == 0 && system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmp);
+	e2e_teardown(rc);
 	return rc;
 }

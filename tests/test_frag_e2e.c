@@ -18,68 +18,15 @@
 
 #include <cmocka.h>
 
-static const char *bin, *src;
-static char tmp[256];
+#include "e2e_util.h"
+
 
 /* ---- helpers ---- */
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, got;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n + 4096 + 1 > cap) {
-			cap = cap ? 2 * cap : 65536;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-		got = fread(buf + n, 1, 4096, f);
-		n += got;
-	} while (got);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
-}
-
-static char *tmp_path(const char *name)
-{
-	static char paths[8][512];
-	static int next;
-	char *p = paths[next++ % 8];
-
-	snprintf(p, 512, "%s/%s", tmp, name);
-	return p;
-}
-
-static void spit(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
 
 /* slabsim run WORKLOAD -o DIR -q; returns the exit status. */
 static int run_slabsim(const char *workload, const char *dir)
 {
-	pid_t pid = fork();
-	int status;
-
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		dup2(null, 1);
-		execl(bin, bin, "run", workload, "-o", dir, "-q", (char *)NULL);
-		_exit(127);
-	}
-	waitpid(pid, &status, 0);
-	if (WIFSIGNALED(status))
-		fail_msg("slabsim died of signal %d", WTERMSIG(status));
-	return WEXITSTATUS(status);
+	return run("run", workload, "-o", dir, "-q", NULL);
 }
 
 /* The number after "key": at or after from; fails the test if absent. */
@@ -122,7 +69,7 @@ static void csv_load(struct csv *c, const char *path)
 	size_t cap = 0;
 
 	memset(c, 0, sizeof(*c));
-	c->text = slurp(path);
+	c->text = slurp(path, NULL);
 	assert_non_null(c->text);
 	for (line = strtok_r(c->text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -283,9 +230,9 @@ static void test_fragmentation_workload(void **state)
 	const char *ff;
 
 	(void)state;
-	snprintf(w, sizeof(w), "%s/workloads/fragmentation.yaml", src);
+	snprintf(w, sizeof(w), "%s/workloads/fragmentation.yaml", e2e_src);
 	assert_int_equal(run_slabsim(w, tmp_path("frag")), 0);
-	sum = slurp(tmp_path("frag/summary.json"));
+	sum = slurp(tmp_path("frag/summary.json"), NULL);
 	assert_non_null(sum);
 	assert_non_null(strstr(sum, "\"consistent\": true"));
 	ff = json_at(sum, "first_failure");
@@ -306,7 +253,7 @@ static void test_fragmentation_workload(void **state)
 	assert_non_null(strstr(sum, "\"failures_by_order\": [0, 0, 0, "));
 	free(sum);
 
-	log = slurp(tmp_path("frag/kernel.log"));
+	log = slurp(tmp_path("frag/kernel.log"), NULL);
 	assert_non_null(log);
 	const char *first = strstr(log, "page allocation failure. order:3, mode:0xd0\n");
 	assert_non_null(first);
@@ -406,7 +353,7 @@ static void test_atomic_failure_leaves_slab_consistent(void **state)
 	     "     lifetime: {exp: 1ms}, until: 80ms}\n"
 	     "sample: 20ms\nduration: 100ms\n");
 	assert_int_equal(run_slabsim(tmp_path("atomic.yaml"), tmp_path("atomic")), 0);
-	sum = slurp(tmp_path("atomic/summary.json"));
+	sum = slurp(tmp_path("atomic/summary.json"), NULL);
 	assert_non_null(sum);
 	assert_non_null(strstr(sum, "\"status\": \"ok\""));
 	assert_non_null(strstr(sum, "\"consistent\": true"));
@@ -416,7 +363,7 @@ static void test_atomic_failure_leaves_slab_consistent(void **state)
 	assert_non_null(strstr(ff, "\"reclaimed\": false"));
 	assert_true(json_num(json_at(sum, "page_alloc"), "failures") > 10);
 	free(sum);
-	log = slurp(tmp_path("atomic/kernel.log"));
+	log = slurp(tmp_path("atomic/kernel.log"), NULL);
 	for (const char *p = log; (p = strstr(p, "page allocation failure. order:0, mode:0x20\n")); p++)
 		reports++;
 	assert_int_equal(reports, 10);
@@ -454,7 +401,7 @@ static void test_dma_zone_fragmentation(void **state)
 	     "     lifetime: {fixed: 100s}, from: 500ms, until: 800ms}\n"
 	     "sample: 100ms\nduration: 900ms\n");
 	assert_int_equal(run_slabsim(tmp_path("dma.yaml"), tmp_path("dma")), 0);
-	sum = slurp(tmp_path("dma/summary.json"));
+	sum = slurp(tmp_path("dma/summary.json"), NULL);
 	assert_non_null(sum);
 	assert_non_null(strstr(sum, "\"consistent\": true"));
 	ff = json_at(sum, "first_failure");
@@ -495,24 +442,13 @@ int main(void)
 		cmocka_unit_test(test_atomic_failure_leaves_slab_consistent),
 		cmocka_unit_test(test_dma_zone_fragmentation),
 	};
-	char cmd[400];
 	int rc;
 
-	bin = getenv("SLABSIM");
-	src = getenv("SLABSIM_SRC");
-	if (!bin || !src) {
+	if (e2e_setup("frag") || !e2e_src) {
 		fprintf(stderr, "SLABSIM and SLABSIM_SRC must be set\n");
 		return 1;
 	}
-	snprintf(tmp, sizeof(tmp), "%s/slabsim-frag-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(tmp)) {
-		perror("mkdtemp");
-		return 1;
-	}
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	if (rc == 0 && system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmp);
+	e2e_teardown(rc);
 	return rc;
 }

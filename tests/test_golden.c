@@ -21,61 +21,13 @@
 
 #include <cmocka.h>
 
-static const char *bin, *src;
-static char tmp[256];
+#include "e2e_util.h"
+
 static bool regen;
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	size_t got = fread(buf, 1, (size_t)n, f);
-	fclose(f);
-	buf[got] = '\0';
-	*len = got;
-	return buf;
-}
 
 static int run_quiet(const char *workload, const char *out)
 {
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		execl(bin, bin, "run", workload, "-o", out, "-q", "--check",
-		      (char *)NULL);
-		_exit(127);
-	}
-	int status;
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static int cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The regular files of dir, sorted; returns the count. */
-static int list_files(const char *dir, char **names, int max)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)) && n < max)
-		if (e->d_name[0] != '.')
-			names[n++] = strdup(e->d_name);
-	closedir(d);
-	qsort(names, (size_t)n, sizeof(char *), cmpstr);
-	return n;
+	return run("run", workload, "-o", out, "-q", "--check", NULL);
 }
 
 static void copy_file(const char *from, const char *to)
@@ -118,9 +70,11 @@ static void check_golden(const char *name)
 {
 	char workload[600], out[600], expected[600];
 
-	snprintf(workload, sizeof(workload), "%s/tests/golden/%s.yaml", src, name);
-	snprintf(out, sizeof(out), "%s/%s", tmp, name);
-	snprintf(expected, sizeof(expected), "%s/tests/golden/%s", src, name);
+	snprintf(workload, sizeof(workload), "%s/tests/golden/%s.yaml", e2e_src,
+		 name);
+	snprintf(out, sizeof(out), "%s/%s", e2e_tmp, name);
+	snprintf(expected, sizeof(expected), "%s/tests/golden/%s", e2e_src,
+		 name);
 	assert_int_equal(run_quiet(workload, out), 0);
 
 	char *got[64], *want[64];
@@ -190,18 +144,10 @@ static void test_golden_numa(void **state)
 
 int main(void)
 {
-	bin = getenv("SLABSIM");
-	src = getenv("SLABSIM_SRC");
 	regen = getenv("SLABSIM_REGEN_GOLDEN") &&
 		!strcmp(getenv("SLABSIM_REGEN_GOLDEN"), "1");
-	if (!bin || !src) {
+	if (e2e_setup("golden") || !e2e_src) {
 		fprintf(stderr, "SLABSIM and SLABSIM_SRC must be set\n");
-		return 1;
-	}
-	snprintf(tmp, sizeof(tmp), "%s/slabsim-golden-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(tmp)) {
-		perror("mkdtemp");
 		return 1;
 	}
 	const struct CMUnitTest tests[] = {
@@ -210,9 +156,6 @@ int main(void)
 		cmocka_unit_test(test_golden_numa),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	char cmd[400];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmp);
+	e2e_teardown(rc);
 	return rc;
 }
