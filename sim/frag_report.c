@@ -154,35 +154,30 @@ static void sample_zones(struct run_result *res, uint64_t t)
 {
 	struct machine *m = res->m;
 	struct strbuf *sb = &res->fragmentation;
+	struct pa_zone_info zi;
+	int nid, z;
 
-	for (int nid = 0; nid < m->nr_nodes; nid++) {
-		for (int z = 0; z < PA_NR_ZONES; z++) {
-			struct pa_zone_info zi;
-
-			pa_zone_info(m->pa, nid, (enum pa_zone)z, &zi);
-			if (!zi.present)
-				continue;
-			for (unsigned int order = 0; order < PA_MAX_ORDER; order++) {
-				put_t(sb, t);
-				sb_printf(sb, ",buddy,%d,%s,%u,%llu,", nid,
-					  zone_names[z], order,
-					  (unsigned long long)zi.nr_free[order]);
-				put_milli(sb, frag_unusable_index(zi.nr_free, order));
-				sb_putc(sb, ',');
-				put_milli(sb, frag_fragmentation_index(zi.nr_free, order));
-				sb_puts(sb, BUDDY_TAIL "\n");
-			}
+	for_each_present_zone(m, nid, z, zi) {
+		for (unsigned int order = 0; order < PA_MAX_ORDER; order++) {
 			put_t(sb, t);
-			sb_printf(sb, ",zone,%d,%s,,,,,%llu,%llu,%llu,%llu,%llu,%llu"
-				  ZONE_TAIL "\n", nid, zone_names[z],
-				  (unsigned long long)zi.managed,
-				  (unsigned long long)zi.free_pages,
-				  (unsigned long long)slab_pages_in(m, zi.start_pfn,
-								    zi.spanned),
-				  (unsigned long long)zi.wmark_min,
-				  (unsigned long long)zi.wmark_low,
-				  (unsigned long long)zi.wmark_high);
+			sb_printf(sb, ",buddy,%d,%s,%u,%llu,", nid,
+				  zone_names[z], order,
+				  (unsigned long long)zi.nr_free[order]);
+			put_milli(sb, frag_unusable_index(zi.nr_free, order));
+			sb_putc(sb, ',');
+			put_milli(sb, frag_fragmentation_index(zi.nr_free, order));
+			sb_puts(sb, BUDDY_TAIL "\n");
 		}
+		put_t(sb, t);
+		sb_printf(sb, ",zone,%d,%s,,,,,%llu,%llu,%llu,%llu,%llu,%llu"
+			  ZONE_TAIL "\n", nid, zone_names[z],
+			  (unsigned long long)zi.managed,
+			  (unsigned long long)zi.free_pages,
+			  (unsigned long long)slab_pages_in(m, zi.start_pfn,
+							    zi.spanned),
+			  (unsigned long long)zi.wmark_min,
+			  (unsigned long long)zi.wmark_low,
+			  (unsigned long long)zi.wmark_high);
 	}
 }
 
@@ -304,81 +299,60 @@ static void show_mem(const struct machine *m, unsigned int order)
 {
 	uint64_t free = 0, spanned = 0, reserved = 0;
 
-	for (int nid = 0; nid < m->nr_nodes; nid++)
-		for (int z = 0; z < PA_NR_ZONES; z++) {
-			struct pa_zone_info zi;
+	struct pa_zone_info zi;
+	int nid, z;
 
-			pa_zone_info(m->pa, nid, (enum pa_zone)z, &zi);
-			free += zi.present ? zi.free_pages : 0;
-			spanned += zi.present ? zi.spanned : 0;
-			reserved += zi.present ? zi.spanned - zi.managed : 0;
-		}
+	for_each_present_zone(m, nid, z, zi) {
+		free += zi.free_pages;
+		spanned += zi.spanned;
+		reserved += zi.spanned - zi.managed;
+	}
 	printk("Mem-info:\n");
 	printk("Free pages: %11llukB (0kB HighMem)\n",
 	       (unsigned long long)free * 4);
 	printk("Active:0 inactive:0 dirty:0 writeback:0 unstable:0 free:%llu "
 	       "slab:%ld mapped:0 pagetables:0\n", (unsigned long long)free,
 	       m->nr_slab);
-	for (int nid = 0; nid < m->nr_nodes; nid++)
-		for (int z = 0; z < PA_NR_ZONES; z++) {
-			struct pa_zone_info zi;
+	for_each_present_zone(m, nid, z, zi) {
+		printk("Node %d %s free:%llukB min:%llukB low:%llukB "
+		       "high:%llukB active:0kB inactive:0kB "
+		       "present:%llukB pages_scanned:0 "
+		       "all_unreclaimable? no\n", nid, zone_names[z],
+		       (unsigned long long)zi.free_pages * 4,
+		       (unsigned long long)zi.wmark_min * 4,
+		       (unsigned long long)zi.wmark_low * 4,
+		       (unsigned long long)zi.wmark_high * 4,
+		       (unsigned long long)zi.spanned * 4);
+		printk("lowmem_reserve[]: 0 0\n");
+	}
+	for_each_present_zone(m, nid, z, zi) {
+		char line[512];
+		int n = snprintf(line, sizeof(line), "Node %d %s: ", nid,
+				 zone_names[z]);
 
-			pa_zone_info(m->pa, nid, (enum pa_zone)z, &zi);
-			if (!zi.present)
-				continue;
-			printk("Node %d %s free:%llukB min:%llukB low:%llukB "
-			       "high:%llukB active:0kB inactive:0kB "
-			       "present:%llukB pages_scanned:0 "
-			       "all_unreclaimable? no\n", nid, zone_names[z],
-			       (unsigned long long)zi.free_pages * 4,
-			       (unsigned long long)zi.wmark_min * 4,
-			       (unsigned long long)zi.wmark_low * 4,
-			       (unsigned long long)zi.wmark_high * 4,
-			       (unsigned long long)zi.spanned * 4);
-			printk("lowmem_reserve[]: 0 0\n");
-		}
-	for (int nid = 0; nid < m->nr_nodes; nid++)
-		for (int z = 0; z < PA_NR_ZONES; z++) {
-			struct pa_zone_info zi;
-			char line[512];
-			int n;
-
-			pa_zone_info(m->pa, nid, (enum pa_zone)z, &zi);
-			if (!zi.present)
-				continue;
-			n = snprintf(line, sizeof(line), "Node %d %s: ", nid,
-				     zone_names[z]);
-			for (int o = 0; o < PA_MAX_ORDER; o++)
-				n += snprintf(line + n, sizeof(line) - (size_t)n,
-					      "%llu*%llukB ",
-					      (unsigned long long)zi.nr_free[o],
-					      4ULL << o);
-			printk("%s= %llukB\n", line,
-			       (unsigned long long)zi.free_pages * 4);
-		}
+		for (int o = 0; o < PA_MAX_ORDER; o++)
+			n += snprintf(line + n, sizeof(line) - (size_t)n,
+				      "%llu*%llukB ",
+				      (unsigned long long)zi.nr_free[o], 4ULL << o);
+		printk("%s= %llukB\n", line,
+		       (unsigned long long)zi.free_pages * 4);
+	}
 	printk("%llu pages of RAM\n", (unsigned long long)spanned);
 	printk("%llu reserved pages\n", (unsigned long long)reserved);
 	printk("%ld pages slab\n", m->nr_slab);
 	/* Not the kernel's: what Gorman's indices say about this order. */
-	for (int nid = 0; nid < m->nr_nodes; nid++)
-		for (int z = 0; z < PA_NR_ZONES; z++) {
-			struct pa_zone_info zi;
-			int u, f;
+	if (order >= PA_MAX_ORDER)
+		return;
+	for_each_present_zone(m, nid, z, zi) {
+		char u[16], f[16];
 
-			pa_zone_info(m->pa, nid, (enum pa_zone)z, &zi);
-			if (!zi.present || order >= PA_MAX_ORDER)
-				continue;
-			u = frag_unusable_index(zi.nr_free, order);
-			f = frag_fragmentation_index(zi.nr_free, order);
-			printk("slabsim: Node %d %s order %u: %llu free blocks of "
-			       "order >= %u, unusable_index %s%d.%03d, "
-			       "fragmentation_index %s%d.%03d\n", nid,
-			       zone_names[z], order,
-			       (unsigned long long)suitable_blocks(zi.nr_free, order),
-			       order, u < 0 ? "-" : "", (u < 0 ? -u : u) / 1000,
-			       (u < 0 ? -u : u) % 1000, f < 0 ? "-" : "",
-			       (f < 0 ? -f : f) / 1000, (f < 0 ? -f : f) % 1000);
-		}
+		printk("slabsim: Node %d %s order %u: %llu free blocks of "
+		       "order >= %u, unusable_index %s, fragmentation_index %s\n",
+		       nid, zone_names[z], order,
+		       (unsigned long long)suitable_blocks(zi.nr_free, order),
+		       order, milli_str(u, frag_unusable_index(zi.nr_free, order)),
+		       milli_str(f, frag_fragmentation_index(zi.nr_free, order)));
+	}
 }
 
 static void note_first(struct machine *m, int nid, gfp_t gfp,
@@ -394,14 +368,12 @@ static void note_first(struct machine *m, int nid, gfp_t gfp,
 	ff.first.gfp = gfp;
 	ff.first.reclaimed = reclaimed;
 	ff.first.free_pages = ff.first.managed_pages = 0;
-	for (int n = 0; n < m->nr_nodes; n++)
-		for (int z = 0; z < PA_NR_ZONES; z++) {
-			pa_zone_info(m->pa, n, (enum pa_zone)z, &zi);
-			if (!zi.present)
-				continue;
-			ff.first.free_pages += zi.free_pages;
-			ff.first.managed_pages += zi.managed;
-		}
+	int n, z;
+
+	for_each_present_zone(m, n, z, zi) {
+		ff.first.free_pages += zi.free_pages;
+		ff.first.managed_pages += zi.managed;
+	}
 	ff.first.zone = preferred_zone(m, nid, gfp);
 	pa_zone_info(m->pa, nid, (enum pa_zone)ff.first.zone, &zi);
 	ff.first.zone_free = zi.free_pages;

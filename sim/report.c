@@ -16,12 +16,19 @@
 const char *const zone_names[PA_NR_ZONES] = { "DMA", "Normal" };
 
 /* "0.865" from thousandths; "-1.000" for -1000. */
+const char *milli_str(char *buf, int v)
+{
+	int a = v < 0 ? -v : v;
+
+	snprintf(buf, 16, "%s%d.%03d", v < 0 ? "-" : "", a / 1000, a % 1000);
+	return buf;
+}
+
 void put_milli(struct strbuf *sb, int v)
 {
-	if (v < 0)
-		sb_printf(sb, "-%d.%03d", -v / 1000, -v % 1000);
-	else
-		sb_printf(sb, "%d.%03d", v / 1000, v % 1000);
+	char buf[16];
+
+	sb_puts(sb, milli_str(buf, v));
 }
 
 static const struct user_stats *user_of(const struct run_result *res, size_t i)
@@ -69,45 +76,36 @@ void report_sample(struct run_result *res, uint64_t t)
 
 static void buddyinfo(const struct machine *m, struct strbuf *sb)
 {
-	/* /proc/buddyinfo: "Node 0, zone   Normal" then nr_free per order. */
-	for (int nid = 0; nid < m->nr_nodes; nid++) {
-		for (int z = 0; z < PA_NR_ZONES; z++) {
-			struct pa_zone_info zi;
+	struct pa_zone_info zi;
+	int nid, z;
 
-			pa_zone_info(m->pa, nid, (enum pa_zone)z, &zi);
-			if (!zi.present)
-				continue;
-			sb_printf(sb, "Node %d, zone %8s ", nid, zone_names[z]);
-			for (int o = 0; o < PA_MAX_ORDER; o++)
-				sb_printf(sb, "%6llu ",
-					  (unsigned long long)zi.nr_free[o]);
-			sb_putc(sb, '\n');
-		}
+	/* /proc/buddyinfo: "Node 0, zone   Normal" then nr_free per order. */
+	for_each_present_zone(m, nid, z, zi) {
+		sb_printf(sb, "Node %d, zone %8s ", nid, zone_names[z]);
+		for (int o = 0; o < PA_MAX_ORDER; o++)
+			sb_printf(sb, "%6llu ", (unsigned long long)zi.nr_free[o]);
+		sb_putc(sb, '\n');
 	}
 }
 
 static void extfrag(const struct machine *m, struct strbuf *unusable,
 		    struct strbuf *index)
 {
-	/* debugfs extfrag/unusable_index and extfrag/extfrag_index */
-	for (int nid = 0; nid < m->nr_nodes; nid++) {
-		for (int z = 0; z < PA_NR_ZONES; z++) {
-			struct pa_zone_info zi;
+	struct pa_zone_info zi;
+	int nid, z;
 
-			pa_zone_info(m->pa, nid, (enum pa_zone)z, &zi);
-			if (!zi.present)
-				continue;
-			sb_printf(unusable, "Node %d, zone %8s ", nid, zone_names[z]);
-			sb_printf(index, "Node %d, zone %8s ", nid, zone_names[z]);
-			for (unsigned int o = 0; o < PA_MAX_ORDER; o++) {
-				put_milli(unusable, frag_unusable_index(zi.nr_free, o));
-				sb_putc(unusable, ' ');
-				put_milli(index, frag_fragmentation_index(zi.nr_free, o));
-				sb_putc(index, ' ');
-			}
-			sb_putc(unusable, '\n');
-			sb_putc(index, '\n');
+	/* debugfs extfrag/unusable_index and extfrag/extfrag_index */
+	for_each_present_zone(m, nid, z, zi) {
+		sb_printf(unusable, "Node %d, zone %8s ", nid, zone_names[z]);
+		sb_printf(index, "Node %d, zone %8s ", nid, zone_names[z]);
+		for (unsigned int o = 0; o < PA_MAX_ORDER; o++) {
+			put_milli(unusable, frag_unusable_index(zi.nr_free, o));
+			sb_putc(unusable, ' ');
+			put_milli(index, frag_fragmentation_index(zi.nr_free, o));
+			sb_putc(index, ' ');
 		}
+		sb_putc(unusable, '\n');
+		sb_putc(index, '\n');
 	}
 }
 
@@ -327,26 +325,21 @@ static void summary_json(const struct run_result *res, struct strbuf *sb)
 	uint64_t free_pages = 0;
 	sb_puts(sb, "  \"zones\": [");
 	bool first = true;
-	for (int nid = 0; nid < m->nr_nodes; nid++) {
-		for (int z = 0; z < PA_NR_ZONES; z++) {
-			struct pa_zone_info zi;
-
-			pa_zone_info(m->pa, nid, (enum pa_zone)z, &zi);
-			if (!zi.present)
-				continue;
-			free_pages += zi.free_pages;
-			sb_printf(sb, "%s\n    {\"node\": %d, \"zone\": \"%s\", "
-				  "\"managed\": %llu, \"free\": %llu, "
-				  "\"unusable_index_order3\": ",
-				  first ? "" : ",", nid, zone_names[z],
-				  (unsigned long long)zi.managed,
-				  (unsigned long long)zi.free_pages);
-			put_milli(sb, frag_unusable_index(zi.nr_free, 3));
-			sb_puts(sb, ", \"fragmentation_index_order3\": ");
-			put_milli(sb, frag_fragmentation_index(zi.nr_free, 3));
-			sb_puts(sb, "}");
-			first = false;
-		}
+	struct pa_zone_info zi;
+	int nid, z;
+	for_each_present_zone(m, nid, z, zi) {
+		free_pages += zi.free_pages;
+		sb_printf(sb, "%s\n    {\"node\": %d, \"zone\": \"%s\", "
+			  "\"managed\": %llu, \"free\": %llu, "
+			  "\"unusable_index_order3\": ",
+			  first ? "" : ",", nid, zone_names[z],
+			  (unsigned long long)zi.managed,
+			  (unsigned long long)zi.free_pages);
+		put_milli(sb, frag_unusable_index(zi.nr_free, 3));
+		sb_puts(sb, ", \"fragmentation_index_order3\": ");
+		put_milli(sb, frag_fragmentation_index(zi.nr_free, 3));
+		sb_puts(sb, "}");
+		first = false;
 	}
 	sb_printf(sb, "\n  ],\n  \"free_pages\": %llu,\n",
 		  (unsigned long long)free_pages);

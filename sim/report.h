@@ -21,6 +21,19 @@ void report_frag_sample(struct run_result *res, uint64_t t);
 /* Shared formatting: zone names; thousandths as "0.865" / "-1.000". */
 extern const char *const zone_names[PA_NR_ZONES];
 void put_milli(struct strbuf *sb, int v);
+/* The same into buf (at least 16 bytes); returns buf. */
+const char *milli_str(char *buf, int v);
+
+/*
+ * for_each_present_zone(m, nid, z, zi): every zone the machine has, node
+ * by node, DMA before Normal, with zi (a struct pa_zone_info) filled in,
+ * as the kernel's for_each_zone walks them.
+ */
+#define for_each_present_zone(m, nid, z, zi)					\
+	for ((nid) = 0; (nid) < (m)->nr_nodes; (nid)++)				\
+		for ((z) = 0; (z) < PA_NR_ZONES; (z)++)				\
+			if (pa_zone_info((m)->pa, (nid), (enum pa_zone)(z),	\
+					 &(zi)), !(zi).present) {} else
 
 /*
  * Write the run directory (slabinfo, slabinfo.<t>, timeseries.csv,
