@@ -3164,6 +3164,13 @@ void *__kmalloc(size_t size, gfp_t flags)
 	return __do_kmalloc(size, flags, DEBUG ? env_call_site() : 0);
 }
 
+/*
+ * __kmalloc_track_caller (CONFIG_DEBUG_SLAB): kmalloc on behalf of a caller
+ * whose address the last-user word should record. The simulated caller is
+ * always the workload operation (env_call_site), so __kmalloc records it
+ * already and this entry point has no separate counterpart.
+ */
+
 /* kzalloc (mm/util.c): kmalloc, then the requested bytes zeroed. */
 void *kzalloc(size_t size, gfp_t flags)
 {
