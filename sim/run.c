@@ -376,6 +376,11 @@ static void run_event(void *arg)
 			m->tasks[cpu].flags &= ~PF_MEMPOLICY;
 		else
 			m->tasks[cpu].flags |= PF_MEMPOLICY;
+		/* SLAB_MEM_SPREAD caches then rotate over the nodes */
+		if (ev->spread_slab)
+			m->tasks[cpu].flags |= PF_SPREAD_SLAB;
+		else
+			m->tasks[cpu].flags &= ~PF_SPREAD_SLAB;
 		break;
 	}
 	case WL_SLABINFO:

@@ -1621,11 +1621,12 @@ _Static_assert(ARRAY_SIZE(event_rows) == EK_NR, "event rows");
 
 #undef EV
 
-/* mempolicy: {cpu, policy, nodes} */
+/* mempolicy: {cpu, policy, nodes, spread_slab} */
 struct mp_raw {
 	int cpu;
 	int policy;
 	uint64_t mask;
+	bool spread_slab;
 };
 
 static bool h_policy(struct loader *ld, yaml_node_t *v, void *field,
@@ -1673,12 +1674,14 @@ static bool h_nodes(struct loader *ld, yaml_node_t *v, void *field,
 	return true;
 }
 
-enum { PK_CPU, PK_POLICY, PK_NODES, PK_NR };
+enum { PK_CPU, PK_POLICY, PK_NODES, PK_SPREAD, PK_NR };
 
 static const struct key_row policy_rows[] = {
 	[PK_CPU] = { "cpu", YAML_SCALAR_NODE, h_int, offsetof(struct mp_raw, cpu), NULL, 0, WL_MAX_CPUS - 1 },
 	[PK_POLICY] = { "policy", YAML_SCALAR_NODE, h_policy, offsetof(struct mp_raw, policy), NULL, 0, 0 },
 	[PK_NODES] = { "nodes", YAML_SEQUENCE_NODE, h_nodes, 0, NULL, 0, 0 },
+	/* the task's cpuset has memory_spread_slab: PF_SPREAD_SLAB */
+	[PK_SPREAD] = { "spread_slab", YAML_SCALAR_NODE, h_bool, offsetof(struct mp_raw, spread_slab), NULL, 0, 0 },
 };
 TABLE(policy_table, "mempolicy", policy_rows);
 _Static_assert(ARRAY_SIZE(policy_rows) == PK_NR, "policy rows");
@@ -1862,6 +1865,7 @@ static bool event_arg(struct loader *ld, struct ev_raw *r, struct seen *seen,
 		ev->node = mp.cpu;
 		ev->policy = (enum wl_policy)mp.policy;
 		ev->nodemask = mp.mask;
+		ev->spread_slab = mp.spread_slab;
 		*pcpu = seen_pos(&ps[PK_CPU], arg);
 		*pnode = seen_pos(&ps[PK_NODES], arg);
 		if (mp.policy == WL_POLICY_DEFAULT && mp.mask)

@@ -75,6 +75,7 @@ struct wl_event {
 	struct wl_tune tune;
 	enum wl_policy policy;
 	uint64_t nodemask;		/* interleave/bind nodes */
+	bool spread_slab;		/* mempolicy: cpuset memory_spread_slab */
 	bool write;			/* touch: write (default) or read */
 	bool whole;			/* touch: no bytes: given, size = object */
 	unsigned int line, col;		/* where it was written */

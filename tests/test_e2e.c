@@ -61,6 +61,7 @@ static const char events_yaml[] =
 	"  - {name: a, size: 100, flags: [HWCACHE_ALIGN], ctor: 50ns}\n"
 	"  - {name: b, size: 700}\n"
 	"  - {name: late, size: 64, t: 1ms}\n"
+	"  - {name: spread, size: 64, flags: [MEM_SPREAD]}\n"
 	"events:\n"
 	"  - {t: 0us, cpu: 0, alloc: a, as: a1}\n"
 	"  - {t: 1us, cpu: 2, alloc_node: a, node: 0, as: a2}\n"
@@ -72,6 +73,12 @@ static const char events_yaml[] =
 	"  - {t: 7us, cpu: 1, alloc: b, as: b3}\n"
 	"  - {t: 8us, cpu: 1, alloc: b, as: b4}\n"
 	"  - {t: 9us, cpu: 1, alloc: b, as: b5}\n"
+	"  - {t: 10us, mempolicy: {cpu: 0, policy: default, spread_slab: true}}\n"
+	"  - {t: 11us, cpu: 0, alloc: spread, as: s1}\n"
+	"  - {t: 12us, cpu: 0, alloc: spread, as: s2}\n"
+	"  - {t: 13us, cpu: 0, alloc: spread, as: s3}\n"
+	"  - {t: 14us, cpu: 0, alloc: spread, as: s4}\n"
+	"  - {t: 15us, cpu: 0, alloc: a, as: a3}\n"
 	"  - {t: 2ms, cpu: 0, alloc: late, as: l1}\n"
 	"  - {t: 3ms, tune: {cache: a, limit: 8, batchcount: 4, shared: 2}}\n"
 	"  - {t: 4ms, cpu_down: 3}\n"
@@ -244,6 +251,16 @@ static void test_every_event_kind(void **state)
 	assert_int_equal(sscanf(g, "globalstat %lu %lu %lu %lu %lu %lu %lu",
 				&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]), 7);
 	assert_true(v[6] >= 1);
+	/*
+	 * cpu 0's cpuset spreads slab memory: the MEM_SPREAD cache's objects
+	 * rotate over nodes 1, 0, 1, 0 (cpuset_mem_spread_node), so two of
+	 * the four come from node 1 through __cache_alloc_node; cache a has
+	 * no MEM_SPREAD and stayed at its one node allocation (a2) above.
+	 */
+	g = strstr(slab_line(snap, "spread"), "globalstat");
+	assert_int_equal(sscanf(g, "globalstat %lu %lu %lu %lu %lu %lu %lu",
+				&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]), 7);
+	assert_int_equal(v[6], 2);
 	/* debug geometry: 700 bytes + red zones + user word, word aligned */
 	assert_non_null(strstr(slab_line(snap, "b"), "    728 "));
 	free(snap);
