@@ -591,7 +591,7 @@ static void test_unknown_keys(void **state)
 	refuse("caches:\n- {name: c, size: 64}\nevents:\n- {t: 0, tune: {cache: c, limits: 1}}\n",
 	       "w.yaml:4:27: unknown key 'limits' in tune (expected one of: cache, limit, batchcount, shared)");
 	refuse("events:\n- {t: 0, mempolicy: {cpus: 0}}\n",
-	       "w.yaml:2:22: unknown key 'cpus' in mempolicy (expected one of: cpu, policy, nodes)");
+	       "w.yaml:2:22: unknown key 'cpus' in mempolicy (expected one of: cpu, policy, nodes, spread_slab)");
 	refuse("generators:\n- {rat: 1/s}\n",
 	       "w.yaml:2:4: unknown key 'rat' in generator (expected one of: cache, kmalloc, cpus, rate, lifetime, free_on, touch, gfp, from, until)");
 	refuse("generators:\n- {lifetime: {mean: 1us}}\n",
