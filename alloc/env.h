@@ -360,7 +360,6 @@ int schedule_delayed_work_on(int cpu, struct work_struct *work,
 			     unsigned long delay);
 /* The same on the CPU that calls it. */
 int schedule_delayed_work(struct work_struct *work, unsigned long delay);
-void cancel_delayed_work_on(int cpu, struct work_struct *work);
 
 /*
  * RCU: func(head) runs after a grace period, i.e. once every online CPU has

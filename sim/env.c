@@ -475,16 +475,6 @@ int schedule_delayed_work(struct work_struct *work, unsigned long delay)
 	return schedule_delayed_work_on(smp_processor_id(), work, delay);
 }
 
-void cancel_delayed_work_on(int cpu, struct work_struct *work)
-{
-	/*
-	 * The engine cannot unpost; a cancelled work's func is cleared and
-	 * the posted run finds it so (run_work checks nothing else).
-	 */
-	(void)cpu;
-	work->pending = false;
-}
-
 struct rcu_call {
 	struct rcu_head *head;
 	void (*func)(struct rcu_head *head);

@@ -822,20 +822,6 @@ int schedule_delayed_work(struct work_struct *work, unsigned long delay)
 	return schedule_delayed_work_on(F.cur, work, delay);
 }
 
-void cancel_delayed_work_on(int cpu, struct work_struct *work)
-{
-	size_t i;
-
-	(void)cpu;
-	for (i = 0; i < F.ntimers; i++) {
-		if (F.timers[i].work == work) {
-			F.timers[i] = F.timers[--F.ntimers];
-			work->pending = false;
-			return;
-		}
-	}
-}
-
 void fake_run_timers_until(unsigned long j)
 {
 	for (;;) {
