@@ -163,13 +163,15 @@ static inline rkey_t rt_pack(vtime_t key, int cpu)
 
 static void rt_fix(struct rtree *t, int leaf)
 {
-	for (int i = leaf >> 1; i >= 1; i >>= 1) {
-		rkey_t l = t->node[2 * i], r = t->node[2 * i + 1];
+	rkey_t *node = t->node;
+
+	for (unsigned int i = (unsigned int)leaf >> 1; i >= 1; i >>= 1) {
+		rkey_t l = node[2 * i], r = node[2 * i + 1];
 		rkey_t w = l < r ? l : r;
 
-		if (t->node[i] == w)
+		if (node[i] == w)
 			break;
-		t->node[i] = w;
+		node[i] = w;
 	}
 }
 
@@ -1125,7 +1127,7 @@ uint32_t engine_lock_new(struct engine *e, enum lock_kind kind,
 }
 
 /* Account an acquisition by c, which holds l from now on. */
-static void lock_acquired(struct engine *e, struct cpu *c, struct lock *l)
+static inline void lock_acquired(struct engine *e, struct cpu *c, struct lock *l)
 {
 	struct lock_class_stat *st = &e->cls[l->cls];
 
