@@ -79,12 +79,13 @@ static inline bool qent_less(const struct qent *a, const struct qent *b)
 /* Returns false (heap unchanged) when memory runs out. */
 static bool qheap_push(struct qheap *h, const struct qent *ent)
 {
+	struct qent *v = h->v;
 	size_t i;
 
 	if (h->n == h->cap) {
 		size_t cap = h->cap ? h->cap * 2 : 16;
-		struct qent *v = realloc(h->v, cap * sizeof(*v));
 
+		v = realloc(v, cap * sizeof(*v));
 		if (!v)
 			return false;
 		h->v = v;
@@ -94,12 +95,12 @@ static bool qheap_push(struct qheap *h, const struct qent *ent)
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
 
-		if (!qent_less(ent, &h->v[parent]))
+		if (!qent_less(ent, &v[parent]))
 			break;
-		h->v[i] = h->v[parent];
+		v[i] = v[parent];
 		i = parent;
 	}
-	h->v[i] = *ent;
+	v[i] = *ent;
 	return true;
 }
 
