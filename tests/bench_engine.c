@@ -172,11 +172,87 @@ static void bench_contended(void)
 	engine_destroy(E);
 }
 
-int main(void)
+/*
+ * The shape of workloads/net_producer_consumer.yaml without the slab:
+ * CPUs 0-3 run operations that each post a consumer operation to one of
+ * CPUs 4-7 a pseudo-random lifetime later and their own successor; the
+ * consumers take one of two locks. Nearly every operation boundary
+ * switches CPUs, so this is what the engine costs per slab operation.
+ */
+static uint64_t pc_state = 88172645463325252ull;
+static long pc_left;
+static long argc_pc_left = 1000000;
+
+static uint64_t pc_rand(void)
+{
+	pc_state ^= pc_state << 13;
+	pc_state ^= pc_state >> 7;
+	pc_state ^= pc_state << 17;
+	return pc_state;
+}
+
+static uint32_t pc_lock[2];
+
+static void pc_consume(void *arg)
+{
+	uint32_t l = pc_lock[(uintptr_t)arg & 1];
+
+	engine_charge(E, 40);
+	engine_lock(E, l);
+	engine_charge(E, 25);
+	engine_unlock(E, l);
+}
+
+static void pc_produce(void *arg)
+{
+	int cpu = (int)(uintptr_t)arg;
+
+	engine_charge(E, 60);
+	engine_lock(E, pc_lock[cpu & 1]);
+	engine_charge(E, 20);
+	engine_unlock(E, pc_lock[cpu & 1]);
+	engine_post(E, engine_now(E) + 1000 + pc_rand() % 40000,
+		    4 + (int)(pc_rand() % 4), pc_consume, (void *)(uintptr_t)cpu);
+	if (--pc_left > 0)
+		engine_post(E, engine_now(E) + 500 + pc_rand() % 3000, cpu,
+			    pc_produce, arg);
+}
+
+static void bench_producer_consumer(void)
+{
+	struct engine_stats st;
+	double t0, t1;
+
+	E = make(8);
+	pc_lock[0] = engine_lock_new(E, LOCK_SPIN, "A", 0);
+	pc_lock[1] = engine_lock_new(E, LOCK_SPIN, "B", 0);
+	pc_left = argc_pc_left;
+	for (int cpu = 0; cpu < 4; cpu++)
+		engine_post(E, (vtime_t)cpu * 100, cpu, pc_produce,
+			    (void *)(uintptr_t)cpu);
+	t0 = wall();
+	engine_run(E);
+	t1 = wall();
+	engine_get_stats(E, &st);
+	printf("prod/cons:  8 CPUs, %llu ops, %llu switches: %.1f ns/op\n",
+	       (unsigned long long)st.operations,
+	       (unsigned long long)st.switches,
+	       (t1 - t0) / (double)st.operations * 1e9);
+	engine_destroy(E);
+}
+
+int main(int argc, char **argv)
 {
 	printf("coroutine backend: %s\n", coro_backend());
+	if (argc > 1) {
+		/* Just the producer/consumer figure, for profiling. */
+		argc_pc_left = atol(argv[1]);
+		bench_producer_consumer();
+		return 0;
+	}
 	bench_switch();
 	bench_fast_path();
 	bench_contended();
+	bench_producer_consumer();
 	return 0;
 }

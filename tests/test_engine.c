@@ -15,6 +15,7 @@
 
 #include "sim/coro.h"
 #include "sim/engine.h"
+#include "sim/engine_inline.h"
 
 /* ------------------------------------------------------------------ */
 /* Harness: a trace of marks and a script interpreter                   */
@@ -1116,6 +1117,130 @@ static void test_one_cpu_no_switch(void **state)
 	engine_destroy(E);
 }
 
+/* ------------------------------------------------------------------ */
+/* Order at scale: the ready set and the queues                        */
+/* ------------------------------------------------------------------ */
+
+static int order[64];
+static vtime_t order_at[64];
+static int norder;
+
+static void record_cpu(void *arg)
+{
+	assert_true(norder < 64);
+	order[norder] = engine_cpu(E);
+	order_at[norder] = engine_now(E);
+	norder++;
+}
+
+/*
+ * 33 CPUs (not a power of two, more than one group of anything), all
+ * costs 0. CPU i has one operation at t = 100 - i % 3, posted from CPU
+ * 32 down to CPU 0. Order is (time, CPU):
+ *   t=98:  CPUs 2, 5, ..., 32   (i % 3 == 2: 11 CPUs)
+ *   t=99:  CPUs 1, 4, ..., 31   (i % 3 == 1: 11 CPUs)
+ *   t=100: CPUs 0, 3, ..., 30   (i % 3 == 0: 11 CPUs)
+ */
+static void test_ready_order_many_cpus(void **state)
+{
+	int k = 0;
+
+	new_engine(33, 0, 0, 0, 0);
+	norder = 0;
+	for (int i = 32; i >= 0; i--)
+		engine_post(E, 100 - (vtime_t)(i % 3), i, record_cpu, NULL);
+	assert_int_equal(engine_run(E), 0);
+	assert_int_equal(norder, 33);
+	for (int rem = 2; rem >= 0; rem--)
+		for (int cpu = rem; cpu < 33; cpu += 3, k++) {
+			assert_int_equal(order[k], cpu);
+			assert_int_equal(order_at[k], 100 - (vtime_t)rem);
+		}
+	engine_destroy(E);
+}
+
+static void record_arg(void *arg)
+{
+	assert_true(norder < 64);
+	order[norder] = (int)(uintptr_t)arg;
+	order_at[norder] = engine_now(E);
+	norder++;
+}
+
+/*
+ * One CPU, costs 0. Operation k (k = 0..39) is posted at t = 9 for even
+ * k and t = 7 for odd k, in k order. Equal times keep post order, so:
+ *   at 7: 1, 3, 5, ..., 39 (20 operations)
+ *   at 9: 0, 2, 4, ..., 38 (20 operations)
+ */
+static void test_queue_equal_times(void **state)
+{
+	new_engine(1, 0, 0, 0, 0);
+	norder = 0;
+	for (int k = 0; k < 40; k++)
+		engine_post(E, k % 2 ? 7 : 9, 0, record_arg, (void *)(uintptr_t)k);
+	assert_int_equal(engine_run(E), 0);
+	assert_int_equal(norder, 40);
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(order[i], 2 * i + 1);
+		assert_int_equal(order_at[i], 7);
+		assert_int_equal(order[20 + i], 2 * i);
+		assert_int_equal(order_at[20 + i], 9);
+	}
+	engine_destroy(E);
+}
+
+/*
+ * The inline fast paths give the answers of the functions they stand
+ * for. costs.op = 3.
+ *   cpu2 op @50: starts 50, +3 -> 53; charge_fast 4 -> 57; irqs off
+ *                and on again.
+ *   global @80: engine_cpu -1, now 80, a charge changes nothing.
+ */
+static void fast_paths_op(void *arg)
+{
+	assert_int_equal(engine_cpu_fast(E), 2);
+	assert_int_equal(engine_cpu_fast(E), engine_cpu(E));
+	assert_int_equal(engine_now_fast(E), 53);
+	engine_charge_fast(E, 4);
+	assert_int_equal(engine_now(E), 57);
+	assert_int_equal(engine_now_fast(E), 57);
+	assert_false(engine_irqs_disabled_fast(E));
+	engine_irq_disable(E);
+	assert_true(engine_irqs_disabled_fast(E));
+	engine_irq_enable(E);
+	assert_false(engine_irqs_disabled_fast(E));
+	flags[0]++;
+}
+
+static void fast_paths_global(void *arg)
+{
+	assert_int_equal(engine_cpu_fast(E), -1);
+	assert_int_equal(engine_now_fast(E), 80);
+	engine_charge_fast(E, 1000);
+	assert_int_equal(engine_now_fast(E), 80);
+	assert_int_equal(engine_now(E), 80);
+	assert_false(engine_irqs_disabled_fast(E));
+	flags[1]++;
+}
+
+static void test_fast_paths(void **state)
+{
+	new_engine(4, 0, 0, 0, 3);
+	engine_post(E, 50, 2, fast_paths_op, NULL);
+	engine_post_global(E, 80, fast_paths_global, NULL);
+	/* Boot code: no CPU, irq state of its own. */
+	assert_int_equal(engine_cpu_fast(E), -1);
+	engine_irq_disable(E);
+	assert_true(engine_irqs_disabled_fast(E));
+	engine_irq_enable(E);
+	assert_int_equal(engine_run(E), 0);
+	assert_int_equal(flags[0], 1);
+	assert_int_equal(flags[1], 1);
+	assert_int_equal(engine_cpu_clock(E, 2), 57);
+	engine_destroy(E);
+}
+
 #define RND_CPUS	16
 #define RND_OPS		4000
 #define RND_SPIN	6
@@ -1364,6 +1489,9 @@ int main(void)
 		cmocka_unit_test(test_offline_self_post),
 		cmocka_unit_test(test_global_passes_held_lock),
 		cmocka_unit_test(test_one_cpu_no_switch),
+		cmocka_unit_test(test_ready_order_many_cpus),
+		cmocka_unit_test(test_queue_equal_times),
+		cmocka_unit_test(test_fast_paths),
 		cmocka_unit_test(test_random_deterministic),
 	};
 
