@@ -5,12 +5,9 @@
  * quiescent. All bookkeeping here is about what the *users* of the slab
  * hold; what the slab itself holds is read back through slab.h.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "sim/progress.h"
 #include "sim/report.h"
@@ -28,7 +25,6 @@ struct live {
 struct gen_cpu {
 	struct run *run;
 	const struct wl_generator *g;
-	int gi;
 	int cpu;
 	uint64_t next_t;	/* nominal arrival time of the next alloc */
 	struct rng rng;
@@ -54,8 +50,6 @@ struct run {
 	uint64_t t0;			/* when the workload's time 0 is */
 	uint64_t end_t;			/* workload time the run ends */
 	bool progress;
-	struct timespec wall0;
-	uint64_t next_progress_ops;
 };
 
 /* ------------------------------------------------------------------ */
@@ -599,7 +593,6 @@ static void post_workload(struct run *r)
 			struct gen_cpu *gc = &r->gens[r->nr_gens++];
 			gc->run = r;
 			gc->g = g;
-			gc->gi = (int)i;
 			gc->cpu = g->cpu_list[k];
 			rng_seed(&gc->rng, wl->seed, 1000 + i * WL_MAX_CPUS +
 				 (uint64_t)gc->cpu);
