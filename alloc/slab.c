@@ -3956,6 +3956,22 @@ bool kmem_addr_owner(const void *addr, struct kmem_cache **cachep,
 	return true;
 }
 
+bool kmem_addr_is_object(const void *addr, struct kmem_cache *cachep)
+{
+	struct kmem_cache *c;
+	struct slab *slabp;
+	const char *objp = (const char *)addr;
+
+	if (!kmem_addr_owner(addr, &c, NULL) || c != cachep)
+		return false;
+	slabp = page_get_slab(virt_to_page(addr));
+	objp -= obj_offset(c);
+	if (objp < (const char *)__va(slabp->s_mem))
+		return false;
+	unsigned long off = (unsigned long)(objp - (const char *)__va(slabp->s_mem));
+	return off % c->buffer_size == 0 && off / c->buffer_size < c->num;
+}
+
 /* ------------------------------------------------------------------ */
 /* Validators                                                           */
 /* ------------------------------------------------------------------ */

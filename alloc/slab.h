@@ -155,6 +155,12 @@ void kmem_cache_get_info(struct kmem_cache *cachep,
  */
 bool kmem_addr_owner(const void *addr, struct kmem_cache **cachep,
 		     unsigned int *colour);
+/*
+ * True when addr is the start of an object slot (allocated or free) of
+ * cachep in one of its slabs as they are now: what a stale pointer must be
+ * before a user's write through it can only hit object bytes.
+ */
+bool kmem_addr_is_object(const void *addr, struct kmem_cache *cachep);
 
 /*
  * Validators: do the counts add up (free-list length == num - inuse, list

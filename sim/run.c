@@ -235,8 +235,8 @@ static void create_cache(struct run *r, int wi)
  * A touch writes (or reads) a user's object. Bytes are written only where
  * a user could write without destroying the simulator itself: within the
  * object (and, for non-kmalloc caches, on into its red zone and user word,
- * which debug checking is there to catch); a freed object only if its page
- * still belongs to that (non-kmalloc) cache.
+ * which debug checking is there to catch); a freed object only if it is
+ * still an object slot of that (non-kmalloc) cache.
  */
 static void touch_live(struct run *r, struct live *l, uint64_t bytes,
 		       bool write)
@@ -255,13 +255,13 @@ static void touch_live(struct run *r, struct live *l, uint64_t bytes,
 	mem_touch(obj, bytes, write);
 	if (!write)
 		return;
-	if (!l->live) {
-		struct kmem_cache *owner;
-		unsigned int colour;
-		if (sc->kmalloc || !kmem_addr_owner(obj, &owner, &colour) ||
-		    owner != sc->cachep)
-			return;
-	}
+	/*
+	 * Through a stale pointer only if it still points at an object slot
+	 * of that cache: its page may since hold another slab, whose
+	 * management a write would corrupt.
+	 */
+	if (!l->live && (sc->kmalloc || !kmem_addr_is_object(obj, sc->cachep)))
+		return;
 	memset(obj, 0x5c, bytes);
 }
 

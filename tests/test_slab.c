@@ -107,6 +107,40 @@ static void test_alloc_free_round_trip(void **state)
 	done();
 }
 
+/*
+ * kmem_addr_is_object: object slots (allocated or free) of the cache, at
+ * their user address, and nothing else. "rt" objects are 104 bytes
+ * (100 word-rounded), so p + 104 is the next slot and p + 8 is inside p;
+ * on a debug kernel the user address is the slot start + obj_offset.
+ */
+static void test_addr_is_object(void **state)
+{
+	struct kmem_cache *c = boot_rt(2, 1, false);
+	struct kmem_cache *other = kmem_cache_create("other", 100, 0, 0,
+						     NULL, NULL);
+	char *p = kmem_cache_alloc(c, GFP_KERNEL);
+
+	assert_true(kmem_addr_is_object(p, c));
+	assert_true(kmem_addr_is_object(p + 104, c));
+	assert_false(kmem_addr_is_object(p + 8, c));
+	assert_false(kmem_addr_is_object(p, other));
+	/* the slab's own management, before s_mem, is not an object */
+	assert_false(kmem_addr_is_object(__va(slab_of(p)->s_mem) - 8, c));
+	assert_false(kmem_addr_is_object(NULL, c));
+	kmem_cache_free(c, p);
+	assert_true(kmem_addr_is_object(p, c));
+	ok(c);
+	done();
+
+	c = boot_rt(1, 1, true);
+	p = kmem_cache_alloc(c, GFP_KERNEL);
+	assert_true(kmem_addr_is_object(p, c));
+	assert_false(kmem_addr_is_object(p - BYTES_PER_WORD, c));
+	kmem_cache_free(c, p);
+	ok(c);
+	done();
+}
+
 /* The per-cpu array is a stack: the last object freed is the next out. */
 static void test_lifo_reuse(void **state)
 {
@@ -1157,6 +1191,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_alloc_free_round_trip),
+		cmocka_unit_test(test_addr_is_object),
 		cmocka_unit_test(test_lifo_reuse),
 		cmocka_unit_test(test_refill_batch),
 		cmocka_unit_test(test_flusharray_shared_first),
