@@ -1,13 +1,20 @@
 /*
- * The engine: simulated CPUs as coroutines in virtual time.
+ * The engine: simulated CPUs in virtual time.
  *
- * Every simulated CPU owns a coroutine and a clock. Exactly one context
- * runs at a time: the scheduler (engine_run's own stack, which also runs
- * globals) or one CPU. A CPU runs until a sync point finds some other
- * piece of work that is earlier in (time, CPU) order; then it switches
- * straight to that CPU, or to the scheduler for a global. Nothing but the
- * (time, CPU, sequence) keys decides who runs, so a run is a pure
- * function of its inputs.
+ * Every simulated CPU has a clock. Exactly one context runs at a time:
+ * the scheduler (engine_run's own stack, which also runs globals) or one
+ * CPU. A CPU runs until a sync point finds some other piece of work that
+ * is earlier in (time, CPU) order; then that work runs, or the scheduler
+ * for a global. Nothing but the (time, CPU, sequence) keys decides who
+ * runs, so a run is a pure function of its inputs.
+ *
+ * Stacks are not tied to CPUs. Most operations never wait: they run as
+ * plain calls on whatever stack is at its top level (the one whose
+ * operation just ended), one after the other, with no switch at all. A
+ * CPU holds a stack only while it is inside work, and the stack matters
+ * only when the CPU is suspended mid-way (it gave way at a sync point or
+ * waits); then the next work runs on a stack from the pool, and the
+ * suspended CPU is resumed on its own one later.
  *
  * Words used below (see engine.h for the public ones):
  *   ready     a CPU that could run now: an idle CPU with a queued operation
@@ -17,6 +24,8 @@
  *             or blocked); its key is when that work started.
  *   waiter    a record on a blocked CPU's own stack saying what it waits
  *             for; whoever completes the wait fills it in.
+ *   worker    a pooled stack; at its top level it runs the work handed
+ *             to it, then picks what comes next.
  *
  * Speed matters here: a run asks "who is next" at every sync point,
  * millions of times. The structures below are chosen for that (see each
@@ -265,6 +274,18 @@ struct ipi_call {
 
 struct engine;
 
+/*
+ * A worker stack. While a CPU is inside work it holds the stack that work
+ * runs on; otherwise the stack sits in the engine's pool, parked at its
+ * top level until someone hands it a CPU.
+ */
+struct stack {
+	struct coro co;
+	struct engine *e;
+	struct cpu *handoff;	/* the prepared CPU to run when resumed */
+	struct stack *next;	/* pool link */
+};
+
 struct cpu {
 	struct engine_cpu_hot hot;	/* clock, irqs_off: first, see engine_inline.h */
 	struct engine *e;
@@ -273,7 +294,7 @@ struct cpu {
 	bool busy;		/* inside work that started at busy_since */
 	enum cpu_state state;
 	vtime_t busy_since;
-	struct coro co;
+	struct stack *stk;	/* held while inside work, else NULL */
 	struct qheap ops, ipis;
 	enum work_kind work;
 	struct qent cur;	/* the operation or IPI being run */
@@ -322,7 +343,11 @@ struct engine {
 	size_t stack_size;
 	struct cpu *cpus;
 	struct coro sched;
-	struct cpu *cur;	/* CPU whose coroutine runs; NULL: scheduler */
+	struct cpu *cur;	/* CPU whose work runs; NULL: scheduler */
+	struct stack *stk_now;	/* stack executing now; NULL: scheduler's */
+	struct stack *pool;	/* worker stacks at their top level */
+	struct stack **stacks;	/* every worker stack, to free them */
+	size_t nr_stacks, cap_stacks;
 	uint64_t seq;
 	struct qheap globals;
 	struct rtree ready;
@@ -395,11 +420,14 @@ void engine_abort(struct engine *e, int code)
 
 	e->dead = true;
 	e->code = code;
-	if (c) {
+	if (c && e->stk_now) {
+		struct stack *s = e->stk_now;
+
 		/* Never resumed: its stack is simply dropped with the engine. */
 		set_running(e, NULL);
+		e->stk_now = NULL;
 		e->stats.switches++;
-		coro_switch(&c->co, &e->sched);
+		coro_switch(&s->co, &e->sched);
 	} else if (e->in_run) {
 		/* A global runs on engine_run's own stack: plain unwinding. */
 		longjmp(e->unwind, 1);
@@ -537,20 +565,72 @@ static void cpu_prepare(struct engine *e, struct cpu *t)
 	t->state = CPU_RUNNING;
 }
 
-static void switch_to_cpu(struct engine *e, struct coro *from, struct cpu *t)
+static void worker_main(void *arg);
+
+/*
+ * A parked worker stack, or a new one; it runs t's work once switched
+ * to. Running out of memory for a stack is an engine BUG (the run
+ * cannot go on without one); the pool is left as it was.
+ */
+static struct stack *stack_get(struct engine *e, struct cpu *t)
 {
-	set_running(e, t);
-	e->stats.switches++;
-	coro_switch(from, &t->co);
+	struct stack *s = e->pool;
+
+	if (s) {
+		e->pool = s->next;
+	} else {
+		if (e->nr_stacks == e->cap_stacks) {
+			size_t cap = e->cap_stacks ? e->cap_stacks * 2 : 8;
+			struct stack **v = realloc(e->stacks, cap * sizeof(*v));
+
+			if (!v)
+				engine_bug(e, "out of memory for stacks");
+			e->stacks = v;
+			e->cap_stacks = cap;
+		}
+		s = calloc(1, sizeof(*s));
+		if (!s || coro_create(&s->co, e->stack_size, worker_main, s) != 0) {
+			free(s);
+			engine_bug(e, "out of memory for stacks");
+		}
+		s->e = e;
+		e->stacks[e->nr_stacks++] = s;
+	}
+	s->handoff = t;
+	return s;
 }
 
 /*
- * Called by the running CPU me once its own state says what it is now
- * (runnable, idle or blocked). Runs whatever is earliest: me again
- * without a switch (the fast path), another CPU directly, or the
- * scheduler for a global, a stop or the end. Returns when me is resumed.
- * me enters the ready set only when someone else runs: when it goes on
- * itself the set is never touched.
+ * Leave the context 'from' for CPU t, which cpu_prepare just made the
+ * running CPU: back onto its own stack if it was suspended inside work,
+ * else onto a worker from the pool that starts t's new work.
+ */
+static void switch_to_cpu(struct engine *e, struct coro *from, struct cpu *t)
+{
+	struct stack *s = t->stk ? t->stk : stack_get(e, t);
+
+	set_running(e, t);
+	e->stk_now = s;
+	e->stats.switches++;
+	coro_switch(from, &s->co);
+}
+
+/* Leave the context 'from' for the scheduler (a global, a stop, the end). */
+static void switch_to_sched(struct engine *e, struct coro *from)
+{
+	set_running(e, NULL);
+	e->stk_now = NULL;
+	e->stats.switches++;
+	coro_switch(from, &e->sched);
+}
+
+/*
+ * Called by the running CPU me, suspended inside work on its own stack,
+ * once its state says what it is now (runnable or blocked). Runs
+ * whatever is earliest: me again without a switch (the fast path),
+ * another CPU, or the scheduler for a global, a stop or the end.
+ * Returns when me is resumed. me enters the ready set only when someone
+ * else runs: when it goes on itself the set is never touched.
  */
 static void cpu_schedule(struct engine *e, struct cpu *me)
 {
@@ -577,15 +657,60 @@ static void cpu_schedule(struct engine *e, struct cpu *me)
 			if (mine)
 				rt_set(&e->ready, me->id, mk);
 			cpu_prepare(e, next);
-			switch_to_cpu(e, &me->co, next);
+			switch_to_cpu(e, &me->stk->co, next);
 			return;
 		}
 	}
 	if (mine)
 		rt_set(&e->ready, me->id, mk);
-	set_running(e, NULL);
-	e->stats.switches++;
-	coro_switch(&me->co, &e->sched);
+	switch_to_sched(e, &me->stk->co);
+}
+
+/*
+ * The same choice for worker s at its top level, after me's work ended
+ * on it. Work of an idle CPU (me's next operation, or another CPU's)
+ * runs right here: s->handoff names it on return. A CPU suspended
+ * inside work is resumed on its own stack, and the scheduler on its
+ * own; s waits in the pool meanwhile and returns when handed a CPU.
+ */
+static void worker_next(struct engine *e, struct stack *s, struct cpu *me)
+{
+	vtime_t mk, tk;
+	bool mine = cpu_ready_key(me, &mk);
+	int t;
+
+	rt_del(&e->ready, me->id);
+	t = rt_top(&e->ready, &tk);
+
+	if (!e->stop) {
+		if (mine && rt_pack(mk, me->id) < e->ready.node[1]) {
+			if (!global_first(e, mk)) {
+				cpu_prepare(e, me);
+				s->handoff = me;
+				return;
+			}
+		} else if (t >= 0 && !global_first(e, tk)) {
+			struct cpu *next = &e->cpus[t];
+
+			if (mine)
+				rt_set(&e->ready, me->id, mk);
+			cpu_prepare(e, next);
+			if (!next->stk) {
+				set_running(e, next);
+				s->handoff = next;
+				return;
+			}
+			s->next = e->pool;
+			e->pool = s;
+			switch_to_cpu(e, &s->co, next);
+			return;
+		}
+	}
+	if (mine)
+		rt_set(&e->ready, me->id, mk);
+	s->next = e->pool;
+	e->pool = s;
+	switch_to_sched(e, &s->co);
 }
 
 /* ------------------------------------------------------------------ */
@@ -696,37 +821,55 @@ static void deliver_ipis(struct engine *e, struct cpu *c, bool force)
 	}
 }
 
-/* Each CPU's coroutine: run the work cpu_prepare handed over, forever. */
-static void cpu_main(void *arg)
+/*
+ * Run the work cpu_prepare handed to c (an operation or an IPI) on the
+ * current stack, then leave c idle. BUG checks at the end of an
+ * operation abandon the run from here, as from anywhere inside it.
+ */
+static void run_work(struct engine *e, struct cpu *c)
 {
-	struct cpu *c = arg;
-	struct engine *e = c->e;
+	if (c->work == WORK_OP) {
+		c->hot.clock += e->costs.op;
+		e->stats.operations++;
+		c->cur.fn(c->cur.arg);
+		if (c->locks_held)
+			engine_bug(e, "operation ended holding %d lock(s)",
+				   c->locks_held);
+		if (c->hot.irqs_off)
+			engine_bug(e, "operation ended with interrupts disabled");
+	} else {
+		struct qent ent = c->cur;
+
+		run_ipi(e, c, &ent);
+	}
+	c->busy = false;
+	e->nr_busy--;
+	c->state = CPU_IDLE;
+	if (c->work == WORK_OP) {
+		/* Idle first: a grace period starting now skips c. */
+		c->work = WORK_NONE;
+		rcu_quiescent(e, c);
+	}
+	c->work = WORK_NONE;
+}
+
+/*
+ * Every worker stack: run the CPU it was handed, then whatever comes
+ * next, forever. It never returns; a stack is freed only with the engine.
+ */
+static void worker_main(void *arg)
+{
+	struct stack *s = arg;
+	struct engine *e = s->e;
 
 	for (;;) {
-		if (c->work == WORK_OP) {
-			c->hot.clock += e->costs.op;
-			e->stats.operations++;
-			c->cur.fn(c->cur.arg);
-			if (c->locks_held)
-				engine_bug(e, "operation ended holding %d lock(s)",
-					   c->locks_held);
-			if (c->hot.irqs_off)
-				engine_bug(e, "operation ended with interrupts disabled");
-		} else {
-			struct qent ent = c->cur;
+		struct cpu *c = s->handoff;
 
-			run_ipi(e, c, &ent);
-		}
-		c->busy = false;
-		e->nr_busy--;
-		c->state = CPU_IDLE;
-		if (c->work == WORK_OP) {
-			/* Idle first: a grace period starting now skips c. */
-			c->work = WORK_NONE;
-			rcu_quiescent(e, c);
-		}
-		c->work = WORK_NONE;
-		cpu_schedule(e, c);
+		s->handoff = NULL;
+		c->stk = s;
+		run_work(e, c);
+		c->stk = NULL;
+		worker_next(e, s, c);
 	}
 }
 
@@ -758,8 +901,6 @@ struct engine *engine_create(const struct engine_config *cfg)
 		c->id = i;
 		c->node = cfg->cpu_node ? cfg->cpu_node[i] : 0;
 		c->online = true;
-		if (coro_create(&c->co, e->stack_size, cpu_main, c) != 0)
-			goto fail;
 	}
 	return e;
 fail:
@@ -771,8 +912,12 @@ void engine_destroy(struct engine *e)
 {
 	if (!e)
 		return;
+	for (size_t i = 0; i < e->nr_stacks; i++) {
+		coro_free(&e->stacks[i]->co);
+		free(e->stacks[i]);
+	}
+	free(e->stacks);
 	for (int i = 0; e->cpus && i < e->nr_cpus; i++) {
-		coro_free(&e->cpus[i].co);
 		free(e->cpus[i].ops.v);
 		free(e->cpus[i].ipis.v);
 	}
