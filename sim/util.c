@@ -125,32 +125,15 @@ static uint64_t splitmix64(uint64_t *x)
 	return z ^ (z >> 31);
 }
 
+static void zig_init(void);
+
 void rng_seed(struct rng *r, uint64_t seed, uint64_t stream)
 {
 	uint64_t x = seed ^ (stream * 0xd1342543de82ef95ULL);
 
 	for (int i = 0; i < 4; i++)
 		r->s[i] = splitmix64(&x);
-}
-
-static inline uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-uint64_t rng_next(struct rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t result = rotl(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return result;
+	zig_init();
 }
 
 uint64_t rng_below(struct rng *r, uint64_t n)
@@ -167,11 +150,6 @@ uint64_t rng_below(struct rng *r, uint64_t n)
 		}
 	}
 	return (uint64_t)(m >> 64);
-}
-
-double rng_unit(struct rng *r)
-{
-	return (double)(rng_next(r) >> 11) * 0x1.0p-53;
 }
 
 /*
@@ -203,10 +181,72 @@ static double det_log(double x)
 	return (double)e * 0.69314718055994530942 + 2.0 * s * p;
 }
 
-double rng_exp(struct rng *r)
+/*
+ * exp(-x) for x >= 0, as det_log: plain IEEE arithmetic. x = k ln 2 + t
+ * with |t| <= ln 2 / 2, exp(-t) by its Taylor series to t^16 (Horner),
+ * then the exact scaling by 2^-k.
+ */
+static double det_exp_neg(double x)
 {
-	/* 1 - u is in (0, 1]: the logarithm is always finite. */
-	return -det_log(1.0 - rng_unit(r));
+	double k = (double)(long)(x * 1.44269504088896340736 + 0.5);
+	double t = x - k * 0.69314718055994530942;
+	double p = 1.0;
+
+	for (int n = 16; n >= 1; n--)
+		p = 1.0 - t * p / (double)n;
+	return ldexp(p, -(int)k);
+}
+
+/*
+ * The ziggurat for exp(-x): 256 strips of area V each. Strip 0 is the
+ * base, [0, V / f(R)) by f(R), whose part beyond R stands for the tail;
+ * strip i >= 1 lies between heights f(x[i]) and f(x[i + 1]), where
+ * x[i + 1] = -ln(V / x[i] + f(x[i])). R and V are Marsaglia and Tsang's
+ * constants for 256 strips.
+ */
+#define ZIG_R	7.69711747013104972
+#define ZIG_V	3.949659822581572e-3
+
+double rng_zig_x[257];
+static double zig_f[257];	/* exp(-x[i]) */
+
+static void zig_init(void)
+{
+	if (rng_zig_x[0] != 0.0)
+		return;
+	zig_f[1] = det_exp_neg(ZIG_R);
+	rng_zig_x[1] = ZIG_R;
+	for (int i = 1; i < 255; i++) {
+		rng_zig_x[i + 1] = -det_log(ZIG_V / rng_zig_x[i] + zig_f[i]);
+		zig_f[i + 1] = det_exp_neg(rng_zig_x[i + 1]);
+	}
+	rng_zig_x[256] = 0.0;
+	zig_f[256] = 1.0;
+	zig_f[0] = zig_f[1];
+	/* Written last: a non-zero x[0] says the table is complete. */
+	rng_zig_x[0] = ZIG_V / zig_f[1];
+}
+
+/*
+ * The point x of strip i was not surely under the curve: in the base
+ * strip it is in the tail (R plus a fresh exponential, as the tail of an
+ * exponential is itself one); otherwise a uniform height decides, and a
+ * miss starts over with a new strip.
+ */
+double rng_exp_slow(struct rng *r, unsigned int i, double x)
+{
+	for (;;) {
+		if (i == 0)
+			return ZIG_R - det_log(1.0 - rng_unit(r));
+		double y = zig_f[i] + rng_unit(r) * (zig_f[i + 1] - zig_f[i]);
+		if (y < det_exp_neg(x))
+			return x;
+		uint64_t u = rng_next(r);
+		i = (unsigned int)(u & 0xff);
+		x = (double)(u >> 11) * 0x1.0p-53 * rng_zig_x[i];
+		if (x < rng_zig_x[i + 1])
+			return x;
+	}
 }
 
 /* ---- errors and files ---- */

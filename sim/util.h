@@ -38,19 +38,63 @@ char *xstrdup(const char *s);
 /*
  * xoshiro256** seeded through splitmix64: one stream per purpose, derived
  * from the run seed and a stream number, so adding a stream never shifts
- * another one's numbers.
+ * another one's numbers. The draws are inline: generators take two per
+ * allocation, and a call costs as much as the draw.
  */
 struct rng {
 	uint64_t s[4];
 };
 void rng_seed(struct rng *r, uint64_t seed, uint64_t stream);
-uint64_t rng_next(struct rng *r);
 /* Uniform in [0, n). n > 0. */
 uint64_t rng_below(struct rng *r, uint64_t n);
+
+static inline uint64_t rng_rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+static inline uint64_t rng_next(struct rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t result = rng_rotl(s[1] * 5, 7) * 9;
+	uint64_t t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rng_rotl(s[3], 45);
+	return result;
+}
+
 /* Uniform double in [0, 1). */
-double rng_unit(struct rng *r);
-/* Exponential with mean 1, the same bits on every host. */
-double rng_exp(struct rng *r);
+static inline double rng_unit(struct rng *r)
+{
+	return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+/*
+ * Exponential with mean 1, the same bits on every host: Marsaglia and
+ * Tsang's ziggurat over 256 strips of equal area. One draw picks a strip
+ * (low 8 bits) and a point in it (top 53 bits); nearly always the point
+ * lies under the curve and is the answer. The rare rest (a wedge, the
+ * tail) is out of line. The table is built by rng_seed, in plain IEEE
+ * arithmetic, so it too has the same bits everywhere.
+ */
+extern double rng_zig_x[257];	/* strip i spans [0, x[i]); x[256] = 0 */
+double rng_exp_slow(struct rng *r, unsigned int i, double x);
+
+static inline double rng_exp(struct rng *r)
+{
+	uint64_t u = rng_next(r);
+	unsigned int i = (unsigned int)(u & 0xff);
+	double x = (double)(u >> 11) * 0x1.0p-53 * rng_zig_x[i];
+
+	if (x < rng_zig_x[i + 1])
+		return x;
+	return rng_exp_slow(r, i, x);
+}
 
 /*
  * A user's mistake (bad workload, bad option): one line on stderr,
