@@ -440,16 +440,16 @@ static void df_global(void *arg)
 
 static void df_one(uint64_t seed)
 {
-	static const int cpus[] = { 1, 2, 3, 4, 5, 8, 13 };
+	static const int cpus[] = { 1, 2, 3, 4, 5, 8, 13, 16, 17, 24 };
 	struct engine_config cfg = { 0 };
-	int node[16];
+	int node[24];
 	const struct lock_class_stat *st;
 	size_t n;
 	int rc;
 
 	df_s = seed * 0x9e3779b97f4a7c15ull + 12345;
 	df_rand();
-	df_cpus = cpus[df_rand() % 7];
+	df_cpus = cpus[df_rand() % 10];
 	for (int i = 0; i < df_cpus; i++)
 		node[i] = i / 4;
 	cfg.nr_cpus = df_cpus;
