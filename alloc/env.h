@@ -433,6 +433,24 @@ __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...)
 /* The cache the core is working on, for BUG reports (may be NULL). */
 void env_set_context(const char *cache_name);
 
+/*
+ * Soft lockup watchdog (kernel/softlockup.c). Lists corrupted by a double
+ * free can make the core loop for ever, as the kernel would; the core
+ * ticks this on every list step, the environment re-arms the budget at
+ * every operation, and an operation that spends it is stopped the way the
+ * kernel's detector reports a stuck CPU. A link of 0 in a list in use
+ * (an entry deleted twice) stops the run as list corruption.
+ */
+extern unsigned long env_lockup_budget;
+__attribute__((noreturn)) void env_soft_lockup(void);
+__attribute__((noreturn)) void env_list_corruption(const void *entry);
+
+static inline void lockup_tick(void)
+{
+	if (unlikely(--env_lockup_budget == 0))
+		env_soft_lockup();
+}
+
 /* ------------------------------------------------------------------ */
 /* seq_file (/proc output)                                              */
 /* ------------------------------------------------------------------ */

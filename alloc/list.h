@@ -18,13 +18,22 @@ struct list_head {
 	pa_t next, prev;
 };
 
+/*
+ * Every step along a list ticks the soft lockup watchdog, and a cleared
+ * link (an entry unlinked twice) is list corruption, not a host crash.
+ */
 static inline struct list_head *list_next(const struct list_head *head)
 {
+	if (unlikely(!head->next))
+		env_list_corruption(head);
+	lockup_tick();
 	return __va(head->next);
 }
 
 static inline struct list_head *list_prev(const struct list_head *head)
 {
+	if (unlikely(!head->prev))
+		env_list_corruption(head);
 	return __va(head->prev);
 }
 
@@ -58,7 +67,7 @@ static inline void list_add_tail(struct list_head *new, struct list_head *head)
 
 /*
  * Unlink entry. Its links are cleared (the kernel poisons them), so a
- * second list_del of the same entry dereferences NULL and is caught.
+ * second list_del of the same entry is caught as list corruption.
  */
 static inline void list_del(struct list_head *entry)
 {

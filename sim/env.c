@@ -15,6 +15,7 @@
 
 unsigned char *env_mem_base;
 const struct arch_profile *env_arch;
+unsigned long env_lockup_budget = LOCKUP_STEPS;
 
 /* Set by machine.c when a machine becomes active. */
 struct machine *env_machine;
@@ -323,6 +324,10 @@ void spin_lock(spinlock_t *lock)
 	BUG_ON(lock->handle == 0);
 	if (!on_cpu())
 		return;
+	/* a CPU that has been in one operation for 10 s is stuck */
+	if (unlikely(engine_now(m->eng) - m->op_start[engine_cpu(m->eng)] >
+		     LOCKUP_NS))
+		env_soft_lockup();
 	mem_touch(lock, sizeof(*lock), true);
 	engine_lock(m->eng, lock->handle);
 }
@@ -609,7 +614,11 @@ static void klog_append(struct machine *m, const char *text)
 {
 	for (const char *p = text; *p; p++) {
 		if (m->klog_bol) {
+			/* an observer after the run prints at the run's last time */
 			vtime_t now = engine_now(m->eng);
+			if (now < m->klog_last)
+				now = m->klog_last;
+			m->klog_last = now;
 			sb_printf(&m->klog, "[%5llu.%06llu] ",
 				  (unsigned long long)(now / 1000000000ULL),
 				  (unsigned long long)(now % 1000000000ULL / 1000));
@@ -677,6 +686,21 @@ void env_set_context(const char *cache_name)
  * operation for good. engine_abort unwinds to engine_run; outside any
  * operation (which the runner never lets the core be) we exit.
  */
+/*
+ * After BUG or panic: an operation is abandoned for good (the engine
+ * unwinds to engine_run); the observer (a snapshot, the final report) goes
+ * back to the guard the runner set; with neither, the process ends.
+ */
+static __attribute__((noreturn)) void leave_after_bug(struct machine *m)
+{
+	if (engine_cpu(m->eng) >= 0)
+		engine_abort(m->eng, RUN_KERNEL_BUG);
+	if (m->guard)
+		longjmp(*m->guard, 1);
+	fprintf(stderr, "slabsim: %s\n", m->bug_report.buf);
+	exit(RUN_KERNEL_BUG);
+}
+
 void env_bug(const char *file, int line, const char *cond)
 {
 	struct machine *m = M();
@@ -692,10 +716,23 @@ void env_bug(const char *file, int line, const char *cond)
 		  (unsigned long long)(now / 1000000000ULL),
 		  (unsigned long long)(now % 1000000000ULL),
 		  m->context_cache ? m->context_cache : "-");
-	if (engine_cpu(m->eng) >= 0)
-		engine_abort(m->eng, RUN_KERNEL_BUG);
-	fprintf(stderr, "slabsim: %s\n", m->bug_report.buf);
-	exit(RUN_KERNEL_BUG);
+	leave_after_bug(m);
+}
+
+void env_soft_lockup(void)
+{
+	printk(KERN_EMERG "BUG: soft lockup detected on CPU#%d!\n",
+	       smp_processor_id());
+	dump_stack();
+	env_bug(__FILE__, __LINE__,
+		"soft lockup: the operation made no progress (corrupted slab lists?)");
+}
+
+void env_list_corruption(const void *entry)
+{
+	printk(KERN_ERR "list corruption: entry %lx has a cleared link "
+	       "(deleted twice?)\n", kaddr(entry));
+	env_bug(__FILE__, __LINE__, "list corruption");
 }
 
 bool env_warn(const char *file, int line, const char *cond)
@@ -721,10 +758,7 @@ void panic(const char *fmt, ...)
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);
 	m->bugged = true;
 	sb_printf(&m->bug_report, "Kernel panic - not syncing: %s", buf);
-	if (engine_cpu(m->eng) >= 0)
-		engine_abort(m->eng, RUN_KERNEL_BUG);
-	fprintf(stderr, "slabsim: %s\n", m->bug_report.buf);
-	exit(RUN_KERNEL_BUG);
+	leave_after_bug(m);
 }
 
 /* ------------------------------------------------------------------ */

@@ -191,6 +191,22 @@ void machine_ctor(void *obj, struct kmem_cache *cachep, unsigned long flags)
 		engine_charge(m->eng, m->caches[i]->ctor_ns);
 }
 
+bool machine_guarded(struct machine *m, void (*fn)(void *arg), void *arg)
+{
+	jmp_buf here;
+	jmp_buf *outer = m->guard;
+
+	if (setjmp(here)) {
+		m->guard = outer;
+		return false;
+	}
+	m->guard = &here;
+	env_lockup_budget = LOCKUP_STEPS;
+	fn(arg);
+	m->guard = outer;
+	return true;
+}
+
 void machine_op_end_slow(struct machine *m)
 {
 	m->checks++;

@@ -12,6 +12,7 @@
  * is active at a time in a process: the environment functions have no
  * context argument, as in the kernel.
  */
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -24,6 +25,13 @@
 #include "sim/workload.h"
 
 #define BOOTMEM_PAGES	256	/* 1 MiB after pfn 0 for the core's static data */
+/*
+ * Soft lockup: list steps one operation may take (no sane one comes near:
+ * walking a million slabs is a million steps), and virtual time one may
+ * last (the kernel's detector fires after 10 s).
+ */
+#define LOCKUP_STEPS	(1UL << 26)
+#define LOCKUP_NS	(10ULL * 1000000000ULL)
 #define ARENA_RESERVE	(1ULL << 32)	/* every pa_t maps to host memory */
 
 /* Exit codes of a run. */
@@ -93,13 +101,16 @@ struct machine {
 	/* The kernel log and what went wrong. */
 	struct strbuf klog;
 	bool klog_bol;
+	vtime_t klog_last;	/* stamps never go back in time */
 	unsigned long warnings, errors_logged, page_alloc_failures;
 	const char *context_cache;
 	bool bugged;
 	struct strbuf bug_report;
+	jmp_buf *guard;		/* where a BUG outside any operation returns */
 
 	unsigned long call_site;	/* of the operation being run */
 	int ops_running;	/* operations begun and not ended, all CPUs */
+	vtime_t op_start[WL_MAX_CPUS];	/* when each CPU's operation began */
 	bool check;		/* validate the slab after quiescent operations */
 	uint64_t checks;	/* validations run */
 	uint64_t ns_per_tick;
@@ -143,7 +154,12 @@ struct machine *machine_current(void);
  */
 static inline void machine_op_begin(struct machine *m)
 {
+	int cpu = engine_cpu(m->eng);
+
 	m->ops_running++;
+	env_lockup_budget = LOCKUP_STEPS;
+	if (cpu >= 0)
+		m->op_start[cpu] = engine_now(m->eng);
 }
 void machine_op_end_slow(struct machine *m);
 static inline void machine_op_end(struct machine *m)
@@ -151,6 +167,14 @@ static inline void machine_op_end(struct machine *m)
 	if (--m->ops_running == 0 && m->check)
 		machine_op_end_slow(m);
 }
+
+/*
+ * Run fn(arg) as an observer of the machine (engine_run with its globals,
+ * the final slabinfo walk): a BUG hit there, outside any operation (lists
+ * a double free corrupted, say), returns false instead of ending the
+ * process, so the run directory can still be written.
+ */
+bool machine_guarded(struct machine *m, void (*fn)(void *arg), void *arg);
 
 /* A constructor that costs the cache's ctor_ns and writes nothing. */
 void machine_ctor(void *obj, struct kmem_cache *cachep, unsigned long flags);

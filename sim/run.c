@@ -49,6 +49,7 @@ struct run {
 	struct gen_obj *pool;
 	uint64_t t0;			/* when the workload's time 0 is */
 	uint64_t end_t;			/* workload time the run ends */
+	int engine_rc;
 	bool progress;
 };
 
@@ -627,6 +628,33 @@ static void free_run(struct run *r)
 	machine_destroy(r->m);
 }
 
+static void run_engine(void *arg)
+{
+	struct run *r = arg;
+
+	r->engine_rc = engine_run(r->m->eng);
+}
+
+/* engine_run, with a BUG in a snapshot or sample counted as the run's. */
+static bool run_guarded(struct run *r)
+{
+	return machine_guarded(r->m, run_engine, r) && r->engine_rc == 0;
+}
+
+/* The final state, from a quiescent observer. */
+static void final_state(void *arg)
+{
+	struct run *r = arg;
+	struct seq_file s;
+
+	sb_init(&s.sb);
+	slabinfo_show(&s);
+	r->res.final_slabinfo = s.sb;
+	r->res.consistent = r->res.status == RUN_OK && slab_core_is_consistent();
+	if (r->wl->sample && r->res.status == RUN_OK)
+		report_sample(&r->res, r->res.end_t);
+}
+
 int run_workload(const struct workload *wl, const struct run_options *opt)
 {
 	struct run run = { 0 };
@@ -653,7 +681,7 @@ int run_workload(const struct workload *wl, const struct run_options *opt)
 	int status = machine_boot(r->m);
 	if (status == RUN_OK) {
 		engine_post(r->m->eng, 0, 0, create_boot_caches, r);
-		if (engine_run(r->m->eng) != 0)
+		if (!run_guarded(r))
 			status = RUN_KERNEL_BUG;
 	}
 	if (status == RUN_OK) {
@@ -669,7 +697,7 @@ int run_workload(const struct workload *wl, const struct run_options *opt)
 		post_workload(r);
 		r->progress = opt->progress;
 		progress_run_start(r->progress, r->end_t);
-		if (engine_run(r->m->eng) != 0)
+		if (!run_guarded(r))
 			status = RUN_KERNEL_BUG;
 		progress_end();
 	}
@@ -678,14 +706,14 @@ int run_workload(const struct workload *wl, const struct run_options *opt)
 	r->res.end_t = engine_now(r->m->eng) > r->t0 ?
 		       engine_now(r->m->eng) - r->t0 : 0;
 
-	/* The final state, from a quiescent observer. */
-	struct seq_file s;
-	sb_init(&s.sb);
-	slabinfo_show(&s);
-	r->res.final_slabinfo = s.sb;
-	r->res.consistent = status == RUN_OK ? slab_core_is_consistent() : false;
-	if (wl->sample && status == RUN_OK)
-		report_sample(&r->res, r->res.end_t);
+	/*
+	 * After a BUG the lists may be past walking: a second BUG in the
+	 * final walk keeps what it had printed and the report goes on.
+	 */
+	if (!machine_guarded(r->m, final_state, r)) {
+		r->res.status = status = RUN_KERNEL_BUG;
+		r->res.consistent = false;
+	}
 
 	report_write_run_dir(&r->res, opt);
 	if (!opt->quiet)

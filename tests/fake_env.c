@@ -219,6 +219,23 @@ void env_bug(const char *file, int line, const char *cond)
 	bug_out(buf);
 }
 
+/*
+ * The soft lockup watchdog: the budget is far beyond any unit test's list
+ * walks, so a test that trips it has made the core loop for ever.
+ */
+unsigned long env_lockup_budget = 1UL << 40;
+
+void env_soft_lockup(void)
+{
+	bug_out("soft lockup");
+}
+
+void env_list_corruption(const void *entry)
+{
+	(void)entry;
+	bug_out("list corruption");
+}
+
 void panic(const char *fmt, ...)
 {
 	char buf[256];

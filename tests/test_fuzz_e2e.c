@@ -1,0 +1,227 @@
+/*
+ * Robustness of the whole tool against what users write: random traces
+ * (from a fixed-seed xorshift, so a failure reproduces) that misuse the
+ * simulated kernel every way a workload can: double frees, frees of
+ * reused names, writes past objects and through stale names, destroying
+ * busy caches, tuning at random, CPUs going down and up, on debug and
+ * non-debug kernels of both architectures. Every run must end with exit
+ * status 0 (a result), 2 (refused input) or 3 (the simulated kernel hit
+ * BUG and said so): never a signal, never a hang.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "e2e_util.h"
+
+static uint64_t xs = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t next(void)
+{
+	xs ^= xs << 13;
+	xs ^= xs >> 7;
+	xs ^= xs << 17;
+	return xs;
+}
+
+static unsigned below(unsigned n)
+{
+	return (unsigned)(next() % n);
+}
+
+struct text {
+	char buf[65536];
+	size_t len;
+};
+
+static void add(struct text *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(t->buf + t->len, sizeof(t->buf) - t->len, fmt, ap);
+	va_end(ap);
+	if (n > 0 && t->len + (size_t)n < sizeof(t->buf))
+		t->len += (size_t)n;
+}
+
+/* One random workload: 2 caches, up to 12 names, 60 events. */
+static void make_workload(struct text *t, int k)
+{
+	static const char *const sizes[] = { "24", "100", "700", "3000", "5000" };
+	static const char *const gfps[] = { "GFP_KERNEL", "GFP_ATOMIC",
+					    "[GFP_KERNEL, __GFP_THISNODE]" };
+	int cpus = 1 + (int)below(4), nodes = cpus > 1 ? 1 + (int)below(2) : 1;
+	bool live[12] = { false }, used[12] = { false };
+	bool kmal[12] = { false };
+	int down = -1;
+
+	t->len = 0;
+	add(t, "name: fuzz%d\nseed: %d\n", k, k);
+	add(t, "machine: {arch: %s, cpus: %d, nodes: %d, memory: 16MiB%s}\n",
+	    below(2) ? "i386" : "x86_64", cpus, nodes,
+	    below(3) ? "" : ", bufctl: 2");
+	add(t, "slab: {debug: %s}\n", below(2) ? "true" : "false");
+	add(t, "caches:\n");
+	add(t, "  - {name: c0, size: %s, flags: [HWCACHE_ALIGN]}\n",
+	    sizes[below(5)]);
+	add(t, "  - {name: c1, size: %s%s}\n", sizes[below(5)],
+	    below(2) ? ", flags: [DESTROY_BY_RCU]" : "");
+	add(t, "events:\n");
+	bool destroyed[2] = { false, false };
+	for (int i = 0; i < 60; i++) {
+		int cpu = (int)below((unsigned)cpus);
+		int n = (int)below(12);
+		unsigned t_us = (unsigned)i * 7;
+
+		if (cpu == down)
+			cpu = (cpu + 1) % cpus;
+		switch (below(10)) {
+		case 0: case 1: case 2:
+			if (live[n])
+				break;
+			if (below(2)) {
+				int c = (int)below(2);
+				if (destroyed[c])
+					break;
+				add(t, "  - {t: %uus, cpu: %d, alloc: c%d, as: n%d, gfp: %s}\n",
+				    t_us, cpu, c, n, gfps[below(3)]);
+				kmal[n] = false;
+			} else {
+				add(t, "  - {t: %uus, cpu: %d, kmalloc: %u, as: n%d}\n",
+				    t_us, cpu, 1 + below(20000), n);
+				kmal[n] = true;
+			}
+			live[n] = used[n] = true;
+			break;
+		case 3: case 4:
+			/* frees, and double frees of names freed before */
+			if (!used[n])
+				break;
+			add(t, "  - {t: %uus, cpu: %d, %s: n%d}\n", t_us, cpu,
+			    kmal[n] ? "kfree" : "free", n);
+			live[n] = false;
+			break;
+		case 5:
+			/* writes, past the end and through stale names too */
+			if (!used[n])
+				break;
+			add(t, "  - {t: %uus, cpu: %d, touch: n%d, bytes: %u}\n",
+			    t_us, cpu, n, 1 + below(9000));
+			break;
+		case 6:
+			add(t, "  - {t: %uus, tune: {cache: c%u, limit: %u, batchcount: 1, shared: %u}}\n",
+			    t_us, below(2), 1 + below(200), below(9));
+			break;
+		case 7:
+			add(t, "  - {t: %uus, cpu: %d, shrink: c%u}\n", t_us, cpu,
+			    below(2));
+			break;
+		case 8: {
+			/* destroy, busy or not; events after it skip the cache */
+			int c = (int)below(2);
+			if (below(4) || destroyed[c])
+				break;
+			add(t, "  - {t: %uus, cpu: %d, destroy: c%d}\n", t_us, cpu, c);
+			destroyed[c] = true;
+			break;
+		}
+		case 9:
+			if (cpus < 2)
+				break;
+			if (down < 0) {
+				down = cpus - 1;
+				add(t, "  - {t: %uus, cpu_down: %d}\n", t_us, down);
+			} else {
+				add(t, "  - {t: %uus, cpu_up: %d}\n", t_us, down);
+				down = -1;
+			}
+			break;
+		}
+	}
+	add(t, "  - {t: 500us, slabinfo: true}\n");
+}
+
+/* Run with a 20 s alarm: a hang is a failure too. */
+static int run_bounded(const char *w, const char *out)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		alarm(20);
+		freopen("/dev/null", "w", stdout);
+		freopen(tmp_path("err.txt"), "w", stderr);
+		execl(e2e_bin, e2e_bin, "run", w, "-o", out, "-q", (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+static void test_random_misuse_never_crashes(void **state)
+{
+	struct text *t = malloc(sizeof(*t));
+	int counts[4] = { 0 };
+
+	(void)state;
+	for (int k = 0; k < 150; k++) {
+		char w[64], out[64];
+
+		make_workload(t, k);
+		snprintf(w, sizeof(w), "fuzz%d.yaml", k);
+		snprintf(out, sizeof(out), "fuzz%d", k);
+		spit(tmp_path(w), t->buf);
+		int rc = run_bounded(tmp_path(w), tmp_path(out));
+		if (rc != 0 && rc != 2 && rc != 3) {
+			char *err = stderr_text();
+			fail_msg("workload %d (kept in %s) ended with %d: %s", k,
+				 tmp_path(w), rc, err ? err : "");
+		}
+		counts[rc == 0 ? 0 : rc == 2 ? 1 : 2]++;
+		if (rc == 2) {
+			/* refused input: one line, nothing written */
+			char *err = stderr_text();
+			assert_one_line(err);
+			free(err);
+			assert_false(exists(tmp_path(out)));
+		} else {
+			/* a result: a complete run directory */
+			assert_true(exists(tmp_path(out)));
+			char p[96];
+			snprintf(p, sizeof(p), "%s/summary.json", out);
+			assert_true(exists(tmp_path(p)));
+		}
+	}
+	/* the generator must exercise more than one outcome */
+	print_message("fuzz: %d results, %d refused, %d kernel BUGs\n",
+		      counts[0], counts[1], counts[2]);
+	assert_true(counts[0] > 0);
+	free(t);
+}
+
+int main(void)
+{
+	if (e2e_setup("fuzz"))
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_random_misuse_never_crashes),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	e2e_teardown(rc);
+	return rc;
+}
