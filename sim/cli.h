@@ -9,4 +9,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 
+/* gnuplot's path on $PATH (malloc'd), or NULL when it is not installed. */
+char *find_gnuplot(void);
+
 #endif /* SLABSIM_SIM_CLI_H */

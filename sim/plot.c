@@ -79,7 +79,7 @@ static char *plots_dir(void)
  * gnuplot's full path by a walk over $PATH, as execvp would do it, so a
  * missing gnuplot is known before anything is drawn. NULL when absent.
  */
-static char *find_gnuplot(void)
+char *find_gnuplot(void)
 {
 	const char *path = getenv("PATH");
 	char cand[4200];

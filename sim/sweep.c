@@ -28,7 +28,8 @@ static const char usage_sweep[] =
 	"Runs WORKLOAD once for every combination of the --vary values, each as\n"
 	"its own `slabsim run WORKLOAD -o DIR/POINT --set KEY=V ...`, where POINT\n"
 	"is named by the values (e.g. limit=16,cpus=4). Then writes\n"
-	"DIR/compare.txt, compare.csv and compare.json (as slabsim compare) and\n"
+	"DIR/compare.txt, compare.csv and compare.json (as slabsim compare),\n"
+	"DIR/compare.png (the comparison drawn, when gnuplot is installed) and\n"
 	"DIR/points.txt: each point's name and the command that reruns it alone\n"
 	"(giving the same bytes). Keys are those of --set (see slabsim run --help);\n"
 	"every value is checked before anything runs.\n"
@@ -477,7 +478,8 @@ static int run_points(struct sweep *s)
 
 /*
  * DIR/compare.{txt,csv,json} by the compare command itself, over the
- * points that left a run directory. Returns false when it failed.
+ * points that left a run directory, and with gnuplot installed the
+ * comparison drawn as DIR/compare.png. Returns false when it failed.
  */
 static bool compare_points(const struct sweep *s)
 {
@@ -485,9 +487,13 @@ static bool compare_points(const struct sweep *s)
 	static const char *const files[] = { "compare.txt", "compare.csv",
 					     "compare.json" };
 	char **argv = xcalloc((size_t)s->npts + 8, sizeof(char *));
-	char out[4200], sum[4400];
+	char out[4200], sum[4400], png[4200];
+	char *gnuplot = find_gnuplot();
 	bool ok = true;
 	int n = 0;
+
+	snprintf(png, sizeof(png), "%s/compare.png", s->out);
+	unlink(png);
 
 	for (int f = 0; f < 3 && ok; f++) {
 		snprintf(out, sizeof(out), "%s/%s", s->out, files[f]);
@@ -499,6 +505,10 @@ static bool compare_points(const struct sweep *s)
 		argv[argc++] = (char *)formats[f];
 		argv[argc++] = (char *)"-o";
 		argv[argc++] = out;
+		if (f == 0 && gnuplot) {
+			argv[argc++] = (char *)"--plot";
+			argv[argc++] = png;
+		}
 		argv[argc++] = (char *)"--";
 		n = 0;
 		for (int p = 0; p < s->npts; p++) {
@@ -519,6 +529,7 @@ static bool compare_points(const struct sweep *s)
 		ok = exit_code(status) == 0;
 	}
 	free(argv);
+	free(gnuplot);
 	if (!n) {
 		fputs("slabsim: sweep: no point left a run directory; "
 		      "nothing to compare\n", stderr);
