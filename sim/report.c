@@ -304,8 +304,23 @@ static void summary_json(const struct run_result *res, struct strbuf *sb)
 		  (unsigned long long)tot.bytes_held);
 	frag_summary_json(res, sb);
 	sb_printf(sb, "  \"locks\": {\"acquisitions\": %llu, \"contentions\": %llu, "
-		  "\"wait_ns\": %llu},\n", (unsigned long long)acq,
+		  "\"wait_ns\": %llu, \"classes\": {", (unsigned long long)acq,
 		  (unsigned long long)contentions, (unsigned long long)wait);
+	/* per lock class, as lock_stat names them, in order of creation */
+	bool first_class = true;
+	for (size_t i = 0; i < ncls; i++) {
+		if (!cls[i].acquisitions)
+			continue;
+		sb_puts(sb, first_class ? "" : ", ");
+		json_str(sb, cls[i].name);
+		sb_printf(sb, ": {\"acquisitions\": %llu, \"contentions\": %llu, "
+			  "\"wait_ns\": %llu}",
+			  (unsigned long long)cls[i].acquisitions,
+			  (unsigned long long)cls[i].contentions,
+			  (unsigned long long)cls[i].wait_total);
+		first_class = false;
+	}
+	sb_puts(sb, "}},\n");
 	if (m->cm) {
 		struct cm_stats st;
 
