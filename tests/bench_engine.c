@@ -3,9 +3,8 @@
  * cheap the no-switch fast path is. Wall-clock time is read here only to
  * report speed; nothing it measures feeds back into a simulation.
  *
- * Build by hand (it is not a test):
- *   cc -std=gnu11 -O2 -I. tests/bench_engine.c sim/coro.c sim/engine.c \
- *      -o bench_engine
+ * Not a test: built on demand, `ninja -C build tests/bench_engine`, then
+ * `build/tests/bench_engine`.
  *
  * "bench_engine diff FIRST COUNT" prints, instead, the full trace of
  * COUNT random workloads (seeds FIRST, FIRST + 1, ...): every step of
