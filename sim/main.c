@@ -10,6 +10,7 @@
 
 #include "sim/cli.h"
 #include "sim/machine.h"
+#include "sim/report.h"
 #include "sim/run.h"
 #include "sim/workload.h"
 
@@ -114,6 +115,15 @@ static int cmd_run(int argc, char **argv)
 		user_error("run: expected one WORKLOAD file (see slabsim run --help)");
 	if (!ro.out_dir)
 		user_error("run: -o DIR is required (see slabsim run --help)");
+	/* Known before simulating: a user's directory is never replaced. */
+	char sib[4200];
+	snprintf(sib, sizeof(sib), "%s.partial", ro.out_dir);
+	bool usable = report_dir_replaceable(ro.out_dir) &&
+		      report_dir_replaceable(sib);
+	snprintf(sib, sizeof(sib), "%s.old", ro.out_dir);
+	if (!usable || !report_dir_replaceable(sib))
+		user_error("run: %s exists and is not a slabsim run directory; "
+			   "not replacing it", ro.out_dir);
 
 	struct workload wl;
 	char err[512];

@@ -397,22 +397,87 @@ static void summary_json(const struct run_result *res, struct strbuf *sb)
 /* The run directory, atomically                                        */
 /* ------------------------------------------------------------------ */
 
-/* Remove a flat directory of regular files (ours). */
-static void remove_dir(const char *path)
+/* What a run directory holds, besides slabinfo.<t>us and plots/. */
+static const char *const run_files[] = {
+	"slabinfo", "kernel.log", "timeseries.csv", "fragmentation.csv",
+	"buddyinfo", "unusable_index", "extfrag_index", "lock_stat",
+	"lock_stat.csv", "cache.csv", "l1sets.csv", "summary.json",
+};
+
+static bool run_file_name(const char *name)
 {
-	DIR *d = opendir(path);
+	for (size_t i = 0; i < sizeof(run_files) / sizeof(run_files[0]); i++)
+		if (!strcmp(name, run_files[i]))
+			return true;
+	return !strncmp(name, "slabinfo.", 9);
+}
+
+/*
+ * Calls fn on every entry of dir but . and ..; stops at the first that
+ * returns false and returns false then (true for a missing directory).
+ */
+static bool each_entry(const char *dir, bool (*fn)(const char *dir,
+						    const char *name))
+{
+	DIR *d = opendir(dir);
 	struct dirent *e;
-	char p[4096];
+	bool ok = true;
 
 	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", path, e->d_name);
+		return true;
+	while (ok && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			ok = fn(dir, e->d_name);
+	closedir(d);
+	return ok;
+}
+
+static bool entry_is_ours(const char *dir, const char *name)
+{
+	char p[4200];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	if (lstat(p, &st) != 0)
+		return false;
+	size_t n = strlen(dir);
+	bool in_plots = n >= 6 && !strcmp(dir + n - 6, "/plots");
+
+	if (S_ISDIR(st.st_mode))
+		return !in_plots && !strcmp(name, "plots") &&
+		       each_entry(p, entry_is_ours);
+	return S_ISREG(st.st_mode) && (in_plots || run_file_name(name));
+}
+
+bool report_dir_replaceable(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return true;
+	return S_ISDIR(st.st_mode) && each_entry(path, entry_is_ours);
+}
+
+static bool remove_entry(const char *dir, const char *name)
+{
+	char p[4200];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	if (!strcmp(name, "plots")) {
+		each_entry(p, remove_entry);
+		rmdir(p);
+	} else {
 		unlink(p);
 	}
-	closedir(d);
+	return true;
+}
+
+/* Remove a run directory (only ever one report_dir_replaceable allows). */
+static void remove_dir(const char *path)
+{
+	if (!report_dir_replaceable(path))
+		return;
+	each_entry(path, remove_entry);
 	rmdir(path);
 }
 
@@ -459,6 +524,10 @@ void report_write_run_dir(const struct run_result *res,
 
 	snprintf(tmp, sizeof(tmp), "%s.partial", opt->out_dir);
 	snprintf(old, sizeof(old), "%s.old", opt->out_dir);
+	if (!report_dir_replaceable(opt->out_dir) ||
+	    !report_dir_replaceable(tmp) || !report_dir_replaceable(old))
+		user_error("%s: exists and is not a slabsim run directory; "
+			   "not replacing it", opt->out_dir);
 	remove_dir(tmp);
 	if (mkdir(tmp, 0777) != 0)
 		user_error("%s: cannot create: %s", tmp, strerror(errno));

@@ -45,6 +45,12 @@ const char *milli_str(char *buf, int v);
  */
 void report_write_run_dir(const struct run_result *res,
 			  const struct run_options *opt);
+/*
+ * Whether a run may be written at path (and its .partial and .old
+ * siblings): absent, or a directory holding only what slabsim run and
+ * slabsim plot write. Anything else is never replaced.
+ */
+bool report_dir_replaceable(const char *path);
 
 /* The short summary a run prints; dir is where it was written. */
 void report_print_summary(const struct run_result *res, const char *dir,

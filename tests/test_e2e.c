@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -177,6 +178,29 @@ static void test_bad_input_leaves_no_output(void **state)
 
 	assert_int_equal(run("run", tmp_path("missing.yaml"), "-o",
 			     tmp_path("bad"), NULL), 2);
+
+	/* a directory that is not a run is never replaced */
+	spit(tmp_path("small.yaml"), small_yaml);
+	mkdir(tmp_path("mine"), 0777);
+	spit(tmp_path("mine/notes.txt"), "precious\n");
+	assert_int_equal(run("run", tmp_path("small.yaml"), "-o",
+			     tmp_path("mine"), NULL), 2);
+	err = stderr_text();
+	assert_one_line(err);
+	assert_non_null(strstr(err, "not a slabsim run directory"));
+	free(err);
+	char *kept = slurp(tmp_path("mine/notes.txt"), NULL);
+	assert_string_equal(kept, "precious\n");
+	free(kept);
+	/* while a run directory (plots and all) is replaced as a whole */
+	assert_int_equal(run("run", tmp_path("small.yaml"), "-o",
+			     tmp_path("again"), "-q", NULL), 0);
+	mkdir(tmp_path("again/plots"), 0777);
+	spit(tmp_path("again/plots/x.png"), "png");
+	assert_int_equal(run("run", tmp_path("small.yaml"), "-o",
+			     tmp_path("again"), "-q", NULL), 0);
+	assert_false(exists(tmp_path("again/plots")));
+	assert_false(exists(tmp_path("again.old")));
 	assert_int_equal(run("frobnicate", NULL), 2);
 }
 
