@@ -391,7 +391,7 @@ static void test_sweep_failed_point_is_named(void **state)
 	char *err = stderr_text();
 	assert_one_line(err);
 	assert_non_null(strstr(err, "point limit=16 failed (exit 2)"));
-	assert_non_null(strstr(err, "not a directory"));
+	assert_non_null(strstr(err, "not a slabsim run directory"));
 	free(err);
 	assert_true(exists(tmp_path("fp/limit=32/summary.json")));
 	/* The comparison holds the point that ran, and only it. */
