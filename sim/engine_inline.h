@@ -32,6 +32,12 @@ static inline const struct engine_hot *engine_hot_view(const struct engine *e)
 	return (const struct engine_hot *)(const void *)e;
 }
 
+/* The running CPU's clock and irq state, or NULL outside operations. */
+static inline struct engine_cpu_hot *engine_running_fast(struct engine *e)
+{
+	return ((struct engine_hot *)(void *)e)->cur;
+}
+
 /* engine_cpu(), inline. */
 static inline int engine_cpu_fast(const struct engine *e)
 {

@@ -582,12 +582,14 @@ static __attribute__((noinline)) void mem_touch_model(struct machine *m,
 void mem_touch(const void *addr, size_t len, bool write)
 {
 	struct machine *m = M();
+	struct engine_cpu_hot *c = engine_running_fast(m->eng);
 
-	if (engine_cpu_fast(m->eng) < 0 || !addr)
+	/* A CPU runs exactly when engine_cpu() is not -1. */
+	if (!c || !addr)
 		return;
 	m->mem_touches++;
 	if (!m->cm) {
-		engine_charge_fast(m->eng, m->wl->machine.cost_l1);
+		c->clock += m->wl->machine.cost_l1;
 		return;
 	}
 	mem_touch_model(m, addr, len, write);
