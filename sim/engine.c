@@ -171,17 +171,22 @@ static inline rkey_t rt_pack(vtime_t key, int cpu)
 	return (rkey_t)key << 64 | (uint64_t)cpu;
 }
 
+/*
+ * Replay the matches above a leaf that just changed. The winner coming
+ * up is already known, so each match reads only the sibling.
+ */
 static void rt_fix(struct rtree *t, int leaf)
 {
 	rkey_t *node = t->node;
+	rkey_t w = node[leaf];
 
-	for (unsigned int i = (unsigned int)leaf >> 1; i >= 1; i >>= 1) {
-		rkey_t l = node[2 * i], r = node[2 * i + 1];
-		rkey_t w = l < r ? l : r;
+	for (unsigned int i = (unsigned int)leaf; i > 1; i >>= 1) {
+		rkey_t s = node[i ^ 1];
 
-		if (node[i] == w)
+		w = w < s ? w : s;
+		if (node[i >> 1] == w)
 			break;
-		node[i] = w;
+		node[i >> 1] = w;
 	}
 }
 
@@ -204,6 +209,42 @@ static inline void rt_del(struct rtree *t, int cpu)
 		return;
 	t->node[leaf] = RT_NONE;
 	rt_fix(t, leaf);
+}
+
+/*
+ * rt_set(t, a, key) and rt_del(t, b) together, a != b, b in the set: a
+ * CPU that steps out while the winner steps in. Below the match where
+ * the two paths meet each is replayed alone; from there up, once.
+ */
+static void rt_set_del(struct rtree *t, int a, vtime_t key, int b)
+{
+	rkey_t *node = t->node;
+	unsigned int i = (unsigned int)(t->leaves + a);
+	unsigned int j = (unsigned int)(t->leaves + b);
+	rkey_t wi = rt_pack(key, a), wj = RT_NONE, w;
+
+	node[i] = wi;
+	node[j] = wj;
+	while (i >> 1 != j >> 1) {
+		rkey_t si = node[i ^ 1], sj = node[j ^ 1];
+
+		wi = wi < si ? wi : si;
+		wj = wj < sj ? wj : sj;
+		i >>= 1;
+		j >>= 1;
+		node[i] = wi;
+		node[j] = wj;
+	}
+	w = wi < wj ? wi : wj;
+	for (i >>= 1; node[i] != w; i >>= 1) {
+		rkey_t s;
+
+		node[i] = w;
+		if (i == 1)
+			break;
+		s = node[i ^ 1];
+		w = w < s ? w : s;
+	}
 }
 
 /* The earliest ready CPU and its key, or -1. */
@@ -538,12 +579,11 @@ static enum pick pick_next(const struct engine *e, int *cpu)
 }
 
 /*
- * Make t the running CPU: take it out of the ready set and, if it was
- * idle, hand it its next operation or IPI (IPIs first at equal times).
+ * Make t, already out of the ready set, the running CPU: if it was idle,
+ * hand it its next operation or IPI (IPIs first at equal times).
  */
-static void cpu_prepare(struct engine *e, struct cpu *t)
+static void cpu_take(struct engine *e, struct cpu *t)
 {
-	rt_del(&e->ready, t->id);
 	if (t->state == CPU_IDLE) {
 		bool irq = t->ipis.n != 0;
 
@@ -563,6 +603,13 @@ static void cpu_prepare(struct engine *e, struct cpu *t)
 		e->nr_busy++;
 	}
 	t->state = CPU_RUNNING;
+}
+
+/* cpu_take for a CPU that may still be in the ready set. */
+static void cpu_prepare(struct engine *e, struct cpu *t)
+{
+	rt_del(&e->ready, t->id);
+	cpu_take(e, t);
 }
 
 static void worker_main(void *arg);
@@ -648,15 +695,17 @@ static void cpu_schedule(struct engine *e, struct cpu *me)
 	if (!e->stop) {
 		if (mine && rt_pack(mk, me->id) < e->ready.node[1]) {
 			if (!global_first(e, mk)) {
-				cpu_prepare(e, me);
+				cpu_take(e, me);
 				return;
 			}
 		} else if (t >= 0 && !global_first(e, tk)) {
 			struct cpu *next = &e->cpus[t];
 
 			if (mine)
-				rt_set(&e->ready, me->id, mk);
-			cpu_prepare(e, next);
+				rt_set_del(&e->ready, me->id, mk, t);
+			else
+				rt_del(&e->ready, t);
+			cpu_take(e, next);
 			switch_to_cpu(e, &me->stk->co, next);
 			return;
 		}
@@ -685,7 +734,7 @@ static void worker_next(struct engine *e, struct stack *s, struct cpu *me)
 	if (!e->stop) {
 		if (mine && rt_pack(mk, me->id) < e->ready.node[1]) {
 			if (!global_first(e, mk)) {
-				cpu_prepare(e, me);
+				cpu_take(e, me);
 				s->handoff = me;
 				return;
 			}
@@ -693,8 +742,10 @@ static void worker_next(struct engine *e, struct stack *s, struct cpu *me)
 			struct cpu *next = &e->cpus[t];
 
 			if (mine)
-				rt_set(&e->ready, me->id, mk);
-			cpu_prepare(e, next);
+				rt_set_del(&e->ready, me->id, mk, t);
+			else
+				rt_del(&e->ready, t);
+			cpu_take(e, next);
 			if (!next->stk) {
 				set_running(e, next);
 				s->handoff = next;
@@ -955,7 +1006,12 @@ void engine_post(struct engine *e, vtime_t t, int cpu, engine_fn fn, void *arg)
 		engine_bug(e, "operation posted to offline CPU %d", cpu);
 	if (!qheap_push(&c->ops, &ent))
 		engine_bug(e, "out of memory for the event queue");
-	cpu_update(e, c);
+	/*
+	 * A running CPU is never in the ready set (nothing puts it there
+	 * while it runs), and its new work changes nothing until it ends.
+	 */
+	if (c->state != CPU_RUNNING)
+		cpu_update(e, c);
 }
 
 void engine_post_global(struct engine *e, vtime_t t, engine_fn fn, void *arg)

@@ -27,7 +27,7 @@ static inline struct machine *M(void)
 
 static inline bool on_cpu(void)
 {
-	return engine_cpu_fast(M()->eng) >= 0;
+	return engine_running_fast(M()->eng) != NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -325,7 +325,7 @@ void spin_lock(spinlock_t *lock)
 	if (!on_cpu())
 		return;
 	/* a CPU that has been in one operation for 10 s is stuck */
-	if (unlikely(engine_now(m->eng) - m->op_start[engine_cpu(m->eng)] >
+	if (unlikely(engine_now_fast(m->eng) - m->op_start[engine_cpu_fast(m->eng)] >
 		     LOCKUP_NS))
 		env_soft_lockup();
 	mem_touch(lock, sizeof(*lock), true);
@@ -372,8 +372,11 @@ int spin_trylock_irq(spinlock_t *lock)
 
 void local_irq_disable(void)
 {
-	if (on_cpu())
-		engine_irq_disable(M()->eng);
+	struct engine_cpu_hot *c = engine_running_fast(M()->eng);
+
+	/* engine_irq_disable() of the running CPU, without the call */
+	if (c)
+		c->irqs_off = true;
 }
 
 void local_irq_enable(void)
@@ -384,14 +387,20 @@ void local_irq_enable(void)
 
 bool irqs_disabled(void)
 {
-	return on_cpu() && engine_irqs_disabled_fast(M()->eng);
+	const struct engine_cpu_hot *c = engine_running_fast(M()->eng);
+
+	return c && c->irqs_off;
 }
 
 unsigned long __local_irq_save(void)
 {
-	unsigned long flags = irqs_disabled();
+	struct engine_cpu_hot *c = engine_running_fast(M()->eng);
+	unsigned long flags;
 
-	local_irq_disable();
+	if (!c)
+		return 0;
+	flags = c->irqs_off;
+	c->irqs_off = true;
 	return flags;
 }
 

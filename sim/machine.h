@@ -21,6 +21,7 @@
 #include "models/cache_model.h"
 #include "models/page_alloc.h"
 #include "sim/engine.h"
+#include "sim/engine_inline.h"
 #include "sim/util.h"
 #include "sim/workload.h"
 
@@ -154,12 +155,12 @@ struct machine *machine_current(void);
  */
 static inline void machine_op_begin(struct machine *m)
 {
-	int cpu = engine_cpu(m->eng);
+	int cpu = engine_cpu_fast(m->eng);
 
 	m->ops_running++;
 	env_lockup_budget = LOCKUP_STEPS;
 	if (cpu >= 0)
-		m->op_start[cpu] = engine_now(m->eng);
+		m->op_start[cpu] = engine_now_fast(m->eng);
 }
 void machine_op_end_slow(struct machine *m);
 static inline void machine_op_end(struct machine *m)

@@ -57,15 +57,21 @@ struct run {
 /* Bookkeeping helpers                                                  */
 /* ------------------------------------------------------------------ */
 
-static struct user_stats *users_of(struct run *r, int cache)
+/* Growing the table is rare: out of line, so users_of inlines. */
+static __attribute__((noinline)) void users_grow(struct run *r)
 {
-	if ((size_t)cache >= r->res.nr_users) {
-		size_t n = r->m->nr_caches + 16;
-		r->res.users = xrealloc(r->res.users, n * sizeof(*r->res.users));
-		memset(r->res.users + r->res.nr_users, 0,
-		       (n - r->res.nr_users) * sizeof(*r->res.users));
-		r->res.nr_users = n;
-	}
+	size_t n = r->m->nr_caches + 16;
+
+	r->res.users = xrealloc(r->res.users, n * sizeof(*r->res.users));
+	memset(r->res.users + r->res.nr_users, 0,
+	       (n - r->res.nr_users) * sizeof(*r->res.users));
+	r->res.nr_users = n;
+}
+
+static inline struct user_stats *users_of(struct run *r, int cache)
+{
+	if (__builtin_expect((size_t)cache >= r->res.nr_users, 0))
+		users_grow(r);
 	return &r->res.users[cache];
 }
 
@@ -473,7 +479,7 @@ static void gen_alloc(void *arg)
 		 */
 		uint64_t life = draw_lifetime(gc);
 		gap = draw_gap(gc);
-		uint64_t t = engine_now(r->m->eng) + life;
+		uint64_t t = engine_now_fast(r->m->eng) + life;
 		if (t < r->t0 + r->end_t && engine_online(r->m->eng, free_cpu))
 			engine_post(r->m->eng, t, free_cpu, gen_free, o);
 	} else {
