@@ -26,12 +26,11 @@ static const struct user_stats *users_at(const struct run_result *res,
 }
 
 void slab_waste_of(const struct run_result *res, size_t i,
-		   struct kmem_cache_info *info, struct slab_waste *w)
+		   const struct kmem_cache_info *info, struct slab_waste *w)
 {
 	const struct user_stats *u = users_at(res, i);
 	uint64_t bs, slabs, parked;
 
-	kmem_cache_get_info(res->m->caches[i]->cachep, info);
 	memset(w, 0, sizeof(*w));
 	bs = info->buffer_size;
 	slabs = info->full_slabs + info->partial_slabs + info->free_slabs;
@@ -188,7 +187,8 @@ static void sample_zones(struct run_result *res, uint64_t t)
 	}
 }
 
-static void sample_slabs(struct run_result *res, uint64_t t)
+static void sample_slabs(struct run_result *res, uint64_t t,
+			 const struct kmem_cache_info *infos)
 {
 	struct machine *m = res->m;
 	struct strbuf *sb = &res->fragmentation;
@@ -196,19 +196,19 @@ static void sample_slabs(struct run_result *res, uint64_t t)
 
 	memset(&total, 0, sizeof(total));
 	for (size_t i = 0; i < m->nr_caches; i++) {
-		struct kmem_cache_info info;
+		const struct kmem_cache_info *info = &infos[i];
 		struct slab_waste w;
 
 		if (!m->caches[i]->cachep)
 			continue;
-		slab_waste_of(res, i, &info, &w);
+		slab_waste_of(res, i, info, &w);
 		waste_add(&total, &w);
-		if (!cache_in_use(res, i, &info))
+		if (!cache_in_use(res, i, info))
 			continue;
 		put_t(sb, t);
 		sb_printf(sb, ",slab,,,,,,,,,,,,,%s,%u,%u,%u,%lu,%lu,%llu,",
-			  m->caches[i]->name, info.buffer_size, info.num,
-			  1u << info.gfporder, info.active_objs, info.num_objs,
+			  m->caches[i]->name, info->buffer_size, info->num,
+			  1u << info->gfporder, info->active_objs, info->num_objs,
 			  (unsigned long long)users_at(res, i)->live_objs);
 		put_waste(sb, &w);
 	}
@@ -217,10 +217,11 @@ static void sample_slabs(struct run_result *res, uint64_t t)
 	put_waste(sb, &total);
 }
 
-void report_frag_sample(struct run_result *res, uint64_t t)
+void report_frag_sample(struct run_result *res, uint64_t t,
+			const struct kmem_cache_info *infos)
 {
 	sample_zones(res, t);
-	sample_slabs(res, t);
+	sample_slabs(res, t, infos);
 }
 
 /* ------------------------------------------------------------------ */
@@ -438,6 +439,7 @@ void frag_summary_json(const struct run_result *res, struct strbuf *sb)
 
 		if (!m->caches[i]->cachep)
 			continue;
+		kmem_cache_get_info(m->caches[i]->cachep, &info);
 		slab_waste_of(res, i, &info, &w);
 		waste_add(&t, &w);
 	}

@@ -35,11 +35,11 @@ struct slab_waste {
 };
 
 /*
- * The waste of machine cache i (which must exist: cachep != NULL), with
- * the users' bookkeeping of res. Fills info as a side effect.
+ * The waste of machine cache i, as info (kmem_cache_get_info of it) shows
+ * it, with the users' bookkeeping of res.
  */
 void slab_waste_of(const struct run_result *res, size_t i,
-		   struct kmem_cache_info *info, struct slab_waste *w);
+		   const struct kmem_cache_info *info, struct slab_waste *w);
 
 /*
  * A page allocation failed (called by alloc_pages_node, on the CPU that

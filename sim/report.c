@@ -46,28 +46,32 @@ void report_sample(struct run_result *res, uint64_t t)
 {
 	struct machine *m = res->m;
 	uint64_t t_us = t / 1000;
+	/* Each cache is read once (its lists walked under their locks) and
+	 * the same snapshot feeds both files. */
+	struct kmem_cache_info *infos = xcalloc(m->nr_caches, sizeof(*infos));
 
 	for (size_t i = 0; i < m->nr_caches; i++) {
 		struct sim_cache *sc = m->caches[i];
-		struct kmem_cache_info info;
 
 		if (!sc->cachep)
 			continue;
-		kmem_cache_get_info(sc->cachep, &info);
-		unsigned long slabs = info.full_slabs + info.partial_slabs +
-				      info.free_slabs;
+		kmem_cache_get_info(sc->cachep, &infos[i]);
+		const struct kmem_cache_info *info = &infos[i];
+		unsigned long slabs = info->full_slabs + info->partial_slabs +
+				      info->free_slabs;
 		sb_printf(&res->timeseries,
 			  "%llu.%03llu,%s,%lu,%lu,%lu,%lu,%lu,%lu,%llu,%llu,%llu\n",
 			  (unsigned long long)(t_us / 1000),
 			  (unsigned long long)(t_us % 1000), sc->name,
-			  info.active_objs, info.num_objs, info.full_slabs,
-			  info.partial_slabs, info.free_slabs,
-			  slabs << info.gfporder,
+			  info->active_objs, info->num_objs, info->full_slabs,
+			  info->partial_slabs, info->free_slabs,
+			  slabs << info->gfporder,
 			  (unsigned long long)user_of(res, i)->live_bytes,
-			  (unsigned long long)info.active_objs * info.buffer_size,
-			  (unsigned long long)(slabs << info.gfporder) * PAGE_SIZE);
+			  (unsigned long long)info->active_objs * info->buffer_size,
+			  (unsigned long long)(slabs << info->gfporder) * PAGE_SIZE);
 	}
-	report_frag_sample(res, t);
+	report_frag_sample(res, t, infos);
+	free(infos);
 }
 
 /* ------------------------------------------------------------------ */

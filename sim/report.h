@@ -13,10 +13,12 @@ void report_sample(struct run_result *res, uint64_t t);
 
 /*
  * Fragmentation (sim/frag_report.c): the header line of fragmentation.csv,
- * and the rows of one sample appended to res->fragmentation.
+ * and the rows of one sample appended to res->fragmentation; infos[i] is
+ * machine cache i as this sample read it (ignored where cachep is NULL).
  */
 void report_frag_header(struct strbuf *sb);
-void report_frag_sample(struct run_result *res, uint64_t t);
+void report_frag_sample(struct run_result *res, uint64_t t,
+			const struct kmem_cache_info *infos);
 
 /* Shared formatting: zone names; thousandths as "0.865" / "-1.000". */
 extern const char *const zone_names[PA_NR_ZONES];
