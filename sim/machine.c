@@ -167,6 +167,7 @@ void machine_cache_created(struct sim_cache *c, struct kmem_cache *cachep)
 	kmem_cache_get_info(cachep, &info);
 	c->obj_size = info.obj_size;
 	c->obj_room = info.buffer_size - info.obj_offset;
+	c->reclaimable = info.flags & SLAB_RECLAIM_ACCOUNT;
 }
 
 int machine_find_cache(const struct machine *m, const struct kmem_cache *c)
@@ -230,13 +231,8 @@ unsigned long machine_reclaim(struct machine *m)
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < m->nr_caches; i++) {
 			struct sim_cache *c = m->caches[i];
-			struct kmem_cache_info info;
 
-			if (!c->cachep)
-				continue;
-			kmem_cache_get_info(c->cachep, &info);
-			bool reclaimable = info.flags & SLAB_RECLAIM_ACCOUNT;
-			if (reclaimable == (pass == 0))
+			if (c->cachep && c->reclaimable == (pass == 0))
 				kmem_cache_shrink(c->cachep);
 		}
 	}

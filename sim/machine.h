@@ -65,6 +65,7 @@ struct sim_cache {
 	/* Fixed at creation: what a user may write of one object. */
 	unsigned int obj_size;	/* the object proper */
 	unsigned int obj_room;	/* to the end of its buffer (red zone, user word) */
+	bool reclaimable;	/* SLAB_RECLAIM_ACCOUNT: shrunk first in reclaim */
 };
 
 struct machine {
