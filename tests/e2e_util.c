@@ -195,6 +195,29 @@ int list_files(const char *dir, char **names, int max)
 	return n;
 }
 
+/* The first differing line of two texts, for a failure message. */
+static void first_difference(const char *a, const char *b, char *msg,
+			     size_t len)
+{
+	int line = 1;
+	const char *la = a, *lb = b;
+
+	while (*a && *a == *b) {
+		if (*a == '\n') {
+			line++;
+			la = a + 1;
+			lb = b + 1;
+		}
+		a++;
+		b++;
+	}
+	snprintf(msg, len, "line %d:\n  expected: %.160s\n  got:      %.160s",
+		 line, lb, la);
+	for (char *p = msg; *p; p++)
+		if (p > msg + 20 && *p == '\n' && p[-1] != ':')
+			*p = ' ';
+}
+
 void assert_dirs_identical(const char *a, const char *b)
 {
 	char *na[256], *nb[256];
@@ -203,7 +226,7 @@ void assert_dirs_identical(const char *a, const char *b)
 	assert_true(n >= 10);
 	assert_int_equal(n, m);
 	for (int i = 0; i < n; i++) {
-		char pa[600], pb[600];
+		char pa[600], pb[600], msg[600];
 		size_t la, lb;
 
 		assert_string_equal(na[i], nb[i]);
@@ -211,8 +234,13 @@ void assert_dirs_identical(const char *a, const char *b)
 		snprintf(pb, sizeof(pb), "%s/%s", b, nb[i]);
 		char *ca = slurp(pa, &la), *cb = slurp(pb, &lb);
 		assert_non_null(ca);
-		if (!cb || la != lb || memcmp(ca, cb, la) != 0)
-			fail_msg("%s differs between %s and %s", na[i], a, b);
+		if (!cb)
+			fail_msg("%s/%s cannot be read", b, nb[i]);
+		if (la != lb || memcmp(ca, cb, la) != 0) {
+			first_difference(cb, ca, msg, sizeof(msg));
+			fail_msg("%s differs between %s and %s, %s", na[i], a, b,
+				 msg);
+		}
 		free(ca);
 		free(cb);
 		free(na[i]);

@@ -40,7 +40,10 @@ void assert_one_line(const char *text);
 
 /* Regular file names of dir, sorted, strdup'd; returns the count. */
 int list_files(const char *dir, char **names, int max);
-/* Both directories hold the same file names with the same bytes. */
+/*
+ * Both directories hold the same file names with the same bytes; a
+ * difference is reported at its first line (a as expected, b as got).
+ */
 void assert_dirs_identical(const char *a, const char *b);
 
 #endif /* SLABSIM_TESTS_E2E_UTIL_H */
