@@ -5,6 +5,7 @@
  * runs made by another build, or copied from another machine).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -1086,26 +1087,19 @@ static int run_gnuplot_script(const struct strbuf *script)
 	pid_t pid;
 	int status;
 
+	char *gnuplot = find_gnuplot();
+	if (!gnuplot) {
+		fputs("slabsim: compare: gnuplot not found; install it "
+		      "with: apt-get install gnuplot-nox\n", stderr);
+		return 2;
+	}
 	if (pipe(fd) != 0)
 		user_error("compare: pipe: %s", strerror(errno));
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		user_error("compare: fork: %s", strerror(errno));
-	if (pid == 0) {
-		close(fd[1]);
-		dup2(fd[0], STDIN_FILENO);
-		close(fd[0]);
-		char *const argv[] = { (char *)"gnuplot", NULL };
-		execvp(argv[0], argv);
-		if (errno == ENOENT)
-			fputs("slabsim: compare: gnuplot not found; install it "
-			      "with: apt-get install gnuplot-nox\n", stderr);
-		else
-			fprintf(stderr, "slabsim: compare: gnuplot: %s\n",
-				strerror(errno));
-		_exit(127);
-	}
+	/* gnuplot must not hold the write end, or it never sees the end */
+	fcntl(fd[0], F_SETFD, FD_CLOEXEC);
+	fcntl(fd[1], F_SETFD, FD_CLOEXEC);
+	char *const argv[] = { gnuplot, NULL };
+	pid = spawn(argv, fd[0], NULL);
 	close(fd[0]);
 	/* gnuplot may die before reading it all; that shows in its status. */
 	signal(SIGPIPE, SIG_IGN);
@@ -1118,9 +1112,8 @@ static int run_gnuplot_script(const struct strbuf *script)
 		off += (size_t)w;
 	}
 	close(fd[1]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			user_error("compare: waitpid: %s", strerror(errno));
+	free(gnuplot);
+	status = wait_child(pid);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)

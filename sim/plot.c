@@ -269,26 +269,9 @@ static bool draw(const char *gnuplot, const char *name, const char *script,
 	FILE *err = tmpfile();
 	if (!err)
 		user_error("plot: tmpfile: %s", strerror(errno));
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		user_error("plot: fork: %s", strerror(errno));
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, STDIN_FILENO);
-			dup2(null, STDOUT_FILENO);
-		}
-		dup2(fileno(err), STDERR_FILENO);
-		char *const argv[] = { (char *)"gnuplot", (char *)"-e", e.buf,
-				       (char *)script, NULL };
-		execv(gnuplot, argv);
-		fprintf(stderr, "cannot run %s: %s\n", gnuplot, strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			user_error("plot: waitpid: %s", strerror(errno));
+	char *const argv[] = { (char *)gnuplot, (char *)"-e", e.buf,
+			       (char *)script, NULL };
+	status = wait_child(spawn(argv, -1, err));
 	sb_free(&e);
 
 	struct stat st;

@@ -382,32 +382,6 @@ static void emit(const struct sweep *s)
 /* Running the points                                                   */
 /* ------------------------------------------------------------------ */
 
-/*
- * Start argv as a child: stdin and stdout on /dev/null, stderr into err
- * (NULL: inherited). Returns its pid; a user error when fork fails.
- */
-static pid_t spawn(char *const *argv, FILE *err)
-{
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		user_error("sweep: fork: %s", strerror(errno));
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, STDIN_FILENO);
-			dup2(null, STDOUT_FILENO);
-		}
-		if (err)
-			dup2(fileno(err), STDERR_FILENO);
-		execv(argv[0], argv);
-		fprintf(stderr, "slabsim: sweep: cannot run %s: %s\n", argv[0],
-			strerror(errno));
-		_exit(127);
-	}
-	return pid;
-}
-
 static int exit_code(int status)
 {
 	if (WIFEXITED(status))
@@ -440,7 +414,7 @@ static int run_points(struct sweep *s)
 			pt->err = tmpfile();
 			if (!pt->err)
 				user_error("sweep: tmpfile: %s", strerror(errno));
-			pt->pid = spawn(pt->argv, pt->err);
+			pt->pid = spawn(pt->argv, -1, pt->err);
 			running++;
 		}
 		progress_sweep(tty, (unsigned)done, (unsigned)s->npts,
@@ -521,12 +495,7 @@ static bool compare_points(const struct sweep *s)
 		argv[argc] = NULL;
 		if (!n)
 			break;
-		int status;
-		pid_t pid = spawn(argv, NULL);
-		while (waitpid(pid, &status, 0) < 0)
-			if (errno != EINTR)
-				user_error("sweep: waitpid: %s", strerror(errno));
-		ok = exit_code(status) == 0;
+		ok = exit_code(wait_child(spawn(argv, -1, NULL))) == 0;
 	}
 	free(argv);
 	free(gnuplot);

@@ -1,10 +1,13 @@
 #include "sim/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* ---- growable text ---- */
 
@@ -261,6 +264,38 @@ void user_error(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(2);
+}
+
+pid_t spawn(char *const *argv, int in_fd, FILE *err)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		user_error("fork: %s", strerror(errno));
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(in_fd >= 0 ? in_fd : null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+		}
+		if (err)
+			dup2(fileno(err), STDERR_FILENO);
+		execv(argv[0], argv);
+		fprintf(stderr, "slabsim: cannot run %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+int wait_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			user_error("waitpid: %s", strerror(errno));
+	return status;
 }
 
 bool write_file(const char *path, const char *data, size_t len)

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 /* A growable, NUL-terminated byte buffer. Aborts the process on OOM. */
 struct strbuf {
@@ -102,6 +104,16 @@ static inline double rng_exp(struct rng *r)
  * left behind by the caller before it calls this.
  */
 __attribute__((noreturn, format(printf, 1, 2))) void user_error(const char *fmt, ...);
+
+/*
+ * Start argv (argv[0] a path, no shell) as a child: stdin from in_fd (-1:
+ * /dev/null), stdout to /dev/null, stderr into err (NULL: inherited). A
+ * child that cannot run argv[0] says so on its stderr and exits 127.
+ * Returns the pid; a failed fork is reported as a user error.
+ */
+pid_t spawn(char *const *argv, int in_fd, FILE *err);
+/* waitpid(pid) through EINTR; the raw wait status. */
+int wait_child(pid_t pid);
 
 /* Write a whole file; false (errno set) on failure. */
 bool write_file(const char *path, const char *data, size_t len);
