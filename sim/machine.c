@@ -134,10 +134,44 @@ void machine_destroy(struct machine *m)
 		free(m->caches[i]);
 	free(m->caches);
 	free(m->tags);
+	free(m->cache_by_pa);
 	free(m->tag_index);
 	sb_free(&m->klog);
 	sb_free(&m->bug_report);
 	free(m);
+}
+
+static size_t pa_slot(pa_t pa, size_t cap)
+{
+	return ((uint64_t)pa * 0x9e3779b97f4a7c15ULL >> 32) & (cap - 1);
+}
+
+/*
+ * Rebuild the address index after a cache came or went (rare): every
+ * lookup on the memory-touch path is then one or two probes instead of a
+ * scan that found the workload's caches, created last, last.
+ */
+static void index_caches(struct machine *m)
+{
+	size_t cap = 64;
+
+	while (cap <= 2 * m->nr_caches)
+		cap *= 2;
+	if (cap != m->cache_by_pa_cap) {
+		free(m->cache_by_pa);
+		m->cache_by_pa = xcalloc(cap, sizeof(uint32_t));
+		m->cache_by_pa_cap = cap;
+	} else {
+		memset(m->cache_by_pa, 0, cap * sizeof(uint32_t));
+	}
+	for (size_t i = 0; i < m->nr_caches; i++) {
+		if (!m->caches[i]->cachep)
+			continue;
+		size_t j = pa_slot(m->caches[i]->pa, cap);
+		while (m->cache_by_pa[j])
+			j = (j + 1) & (cap - 1);
+		m->cache_by_pa[j] = (uint32_t)(i + 1);
+	}
 }
 
 int machine_add_cache(struct machine *m, const char *name,
@@ -151,17 +185,19 @@ int machine_add_cache(struct machine *m, const char *name,
 	struct sim_cache *c = xcalloc(1, sizeof(*c));
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	c->kmalloc = kmalloc;
-	machine_cache_created(c, cachep);
-	m->caches[m->nr_caches] = c;
-	return (int)m->nr_caches++;
+	m->caches[m->nr_caches++] = c;
+	machine_cache_created(m, c, cachep);
+	return (int)m->nr_caches - 1;
 }
 
-void machine_cache_created(struct sim_cache *c, struct kmem_cache *cachep)
+void machine_cache_created(struct machine *m, struct sim_cache *c,
+			   struct kmem_cache *cachep)
 {
 	struct kmem_cache_info info;
 
 	c->cachep = cachep;
 	c->pa = __pa(cachep);
+	index_caches(m);
 	if (!cachep)
 		return;
 	kmem_cache_get_info(cachep, &info);
@@ -173,11 +209,16 @@ void machine_cache_created(struct sim_cache *c, struct kmem_cache *cachep)
 int machine_find_cache(const struct machine *m, const struct kmem_cache *c)
 {
 	pa_t pa = __pa(c);
+	size_t mask = m->cache_by_pa_cap - 1;
 
-	/* Few caches, and the hot ones are found early: a scan is enough. */
-	for (size_t i = 0; i < m->nr_caches; i++)
-		if (m->caches[i]->cachep && m->caches[i]->pa == pa)
-			return (int)i;
+	if (!m->cache_by_pa_cap)
+		return -1;
+	for (size_t j = pa_slot(pa, m->cache_by_pa_cap); m->cache_by_pa[j];
+	     j = (j + 1) & mask) {
+		const struct sim_cache *sc = m->caches[m->cache_by_pa[j] - 1];
+		if (sc->pa == pa)
+			return (int)(m->cache_by_pa[j] - 1);
+	}
 	return -1;
 }
 
@@ -293,5 +334,6 @@ int machine_boot(struct machine *m)
 		m->caches[i] = m->caches[j];
 		m->caches[j] = t;
 	}
+	index_caches(m);
 	return RUN_OK;
 }

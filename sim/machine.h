@@ -93,6 +93,9 @@ struct machine {
 	/* Caches by index; grows (pointer stability: array of pointers). */
 	struct sim_cache **caches;
 	size_t nr_caches, caches_cap;
+	/* cache index by the kmem_cache's address: open addressing, index+1 */
+	uint32_t *cache_by_pa;
+	size_t cache_by_pa_cap;		/* a power of two, > 2 * nr_caches */
 
 	/* Cache-model attribution: dense tags in first-touch order. */
 	struct cm_tag *tags;
@@ -139,8 +142,10 @@ int machine_boot(struct machine *m);
 int machine_add_cache(struct machine *m, const char *name,
 		      struct kmem_cache *cachep, bool kmalloc);
 int machine_find_cache(const struct machine *m, const struct kmem_cache *c);
-/* Record that c now stands for cachep (NULL: destroyed or failed). */
-void machine_cache_created(struct sim_cache *c, struct kmem_cache *cachep);
+/* Record that c, one of m's caches, now stands for cachep (NULL:
+ * destroyed or failed). */
+void machine_cache_created(struct machine *m, struct sim_cache *c,
+			   struct kmem_cache *cachep);
 
 /* Shrink every cache, reclaimable ones first; returns pages freed. */
 unsigned long machine_reclaim(struct machine *m);

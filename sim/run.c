@@ -212,7 +212,7 @@ static void create_cache(struct run *r, int wi)
 	struct kmem_cache *c = kmem_cache_create(sc->name, wc->size, wc->align,
 		wc->flags, wc->has_ctor ? machine_ctor : NULL,
 		wc->has_dtor ? machine_ctor : NULL);
-	machine_cache_created(sc, c);
+	machine_cache_created(r->m, sc, c);
 	if (!c)
 		return;
 	if (wc->tune.limit > 0 || wc->tune.batchcount > 0 ||
@@ -334,7 +334,8 @@ static void run_event(void *arg)
 	case WL_DESTROY:
 		c = event_cache(r, ev);
 		if (c && kmem_cache_destroy(c) == 0)
-			machine_cache_created(r->m->caches[r->wl_cache[ev->cache]],
+			machine_cache_created(r->m,
+					      r->m->caches[r->wl_cache[ev->cache]],
 					      NULL);
 		break;
 	case WL_CREATE:
