@@ -596,7 +596,6 @@ void mem_touch(const void *addr, size_t len, bool write)
 	/* A CPU runs exactly when engine_cpu() is not -1. */
 	if (!c || !addr)
 		return;
-	m->mem_touches++;
 	if (!m->cm) {
 		c->clock += m->wl->machine.cost_l1;
 		return;

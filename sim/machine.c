@@ -251,7 +251,6 @@ bool machine_guarded(struct machine *m, void (*fn)(void *arg), void *arg)
 
 void machine_op_end_slow(struct machine *m)
 {
-	m->checks++;
 	if (!slab_core_is_consistent())
 		env_bug(__FILE__, __LINE__,
 			"slab_core_is_consistent() after this operation");
@@ -267,7 +266,6 @@ unsigned long machine_reclaim(struct machine *m)
 	if (m->in_reclaim)
 		return 0;
 	m->in_reclaim = true;
-	m->reclaim_runs++;
 	long before = m->nr_slab;
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < m->nr_caches; i++) {
@@ -279,7 +277,6 @@ unsigned long machine_reclaim(struct machine *m)
 	}
 	unsigned long freed = before > m->nr_slab ?
 			      (unsigned long)(before - m->nr_slab) : 0;
-	m->reclaim_pages += freed;
 	m->in_reclaim = false;
 	return freed;
 }

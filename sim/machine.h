@@ -87,7 +87,6 @@ struct machine {
 	uint64_t bootmem_next, bootmem_end;	/* byte offsets in the arena */
 	long nr_slab;		/* pages held by slab (nr_slab page state) */
 	bool in_reclaim;
-	uint64_t reclaim_runs, reclaim_pages;
 	struct mutex hotplug_lock;
 
 	/* Caches by index; grows (pointer stability: array of pointers). */
@@ -117,9 +116,7 @@ struct machine {
 	int ops_running;	/* operations begun and not ended, all CPUs */
 	vtime_t op_start[WL_MAX_CPUS];	/* when each CPU's operation began */
 	bool check;		/* validate the slab after quiescent operations */
-	uint64_t checks;	/* validations run */
 	uint64_t ns_per_tick;
-	uint64_t mem_touches;
 };
 
 /*
