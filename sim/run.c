@@ -1,8 +1,10 @@
 /*
  * The runner. Workload events become operations on the CPU they name;
  * generators become self-rescheduling operations drawn from the run's
- * seed; snapshots and samples are globals, taken when the machine is
- * quiescent. All bookkeeping here is about what the *users* of the slab
+ * seed; snapshots and samples are globals, taken once every operation
+ * that began before their time has ended (one that began later may be
+ * caught half done, reading through its locks; see sim/engine.h). All
+ * bookkeeping here is about what the *users* of the slab
  * hold; what the slab itself holds is read back through slab.h.
  */
 #include <stdio.h>
