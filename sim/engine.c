@@ -153,13 +153,21 @@ static void qheap_pop(struct qheap *h, struct qent *top)
  * every sync point. A tournament tree answers it from its root, and
  * changing one CPU replays only its path to the root, stopping as soon
  * as a match keeps its old result. Each node holds its winner as one
- * 128-bit number, key above CPU, so a match is a single wide compare
- * with no branch to mispredict and no indirection; an absent CPU is all
- * ones, after every real (key, CPU) pair, even one keyed VTIME_NEVER.
+ * 64-bit number, key above a 12-bit CPU number, so a match is a single
+ * compare with no branch to mispredict and no indirection; an absent CPU
+ * is all ones, after every real (key, CPU) pair.
+ *
+ * Keys are exact below 2^52 - 2 ns and saturate above: the engine never
+ * sees a time past ENGINE_HORIZON (engine_post refuses it), and a clock
+ * would need weeks of simulated work beyond that to reach the limit.
  */
-typedef unsigned __int128 rkey_t;
+typedef uint64_t rkey_t;
 
-#define RT_NONE	(~(rkey_t)0)
+#define RT_CPU_BITS	12		/* MAX_CPUS */
+#define RT_KEY_MAX	(((vtime_t)1 << (64 - RT_CPU_BITS)) - 2)
+#define RT_NONE		(~(rkey_t)0)
+_Static_assert(MAX_CPUS <= 1 << RT_CPU_BITS, "a CPU number must fit its field");
+_Static_assert(ENGINE_HORIZON < RT_KEY_MAX, "keys must be exact up to the horizon");
 
 struct rtree {
 	int leaves;		/* a power of two >= the number of CPUs */
@@ -168,7 +176,8 @@ struct rtree {
 
 static inline rkey_t rt_pack(vtime_t key, int cpu)
 {
-	return (rkey_t)key << 64 | (uint64_t)cpu;
+	key = key < RT_KEY_MAX ? key : RT_KEY_MAX;
+	return key << RT_CPU_BITS | (rkey_t)cpu;
 }
 
 /*
@@ -252,8 +261,8 @@ static inline int rt_top(const struct rtree *t, vtime_t *key)
 {
 	rkey_t w = t->node[1];
 
-	*key = (vtime_t)(w >> 64);
-	return w == RT_NONE ? -1 : (int)(uint64_t)w;
+	*key = w >> RT_CPU_BITS;
+	return w == RT_NONE ? -1 : (int)(w & ((1u << RT_CPU_BITS) - 1));
 }
 
 static bool rt_init(struct rtree *t, int nr)
@@ -997,6 +1006,9 @@ void engine_post(struct engine *e, vtime_t t, int cpu, engine_fn fn, void *arg)
 	struct cpu *c = cpu_arg(e, cpu, "engine_post");
 	struct qent ent = { .t = t, .seq = e->seq++, .fn = fn, .arg = arg };
 
+	if (t > ENGINE_HORIZON)
+		engine_bug(e, "operation posted at t=%llu ns, past the horizon",
+			   (unsigned long long)t);
 	/*
 	 * A CPU taken offline while inside an operation may still re-arm
 	 * its own timer on the way out; that stays queued until the CPU
@@ -1007,10 +1019,12 @@ void engine_post(struct engine *e, vtime_t t, int cpu, engine_fn fn, void *arg)
 	if (!qheap_push(&c->ops, &ent))
 		engine_bug(e, "out of memory for the event queue");
 	/*
-	 * A running CPU is never in the ready set (nothing puts it there
-	 * while it runs), and its new work changes nothing until it ends.
+	 * Queued operations make only an idle CPU ready, by the head of the
+	 * queue: unless the new one went to the head of an idle CPU's
+	 * queue, c's place in the ready set stays as it is. (A running CPU
+	 * is never in the set; its new work changes nothing until it ends.)
 	 */
-	if (c->state != CPU_RUNNING)
+	if (c->state == CPU_IDLE && c->ops.v[0].seq == ent.seq)
 		cpu_update(e, c);
 }
 
@@ -1018,6 +1032,9 @@ void engine_post_global(struct engine *e, vtime_t t, engine_fn fn, void *arg)
 {
 	struct qent ent = { .t = t, .seq = e->seq++, .fn = fn, .arg = arg };
 
+	if (t > ENGINE_HORIZON)
+		engine_bug(e, "global posted at t=%llu ns, past the horizon",
+			   (unsigned long long)t);
 	if (!qheap_push(&e->globals, &ent))
 		engine_bug(e, "out of memory for the event queue");
 }

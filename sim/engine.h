@@ -26,6 +26,12 @@
 
 typedef uint64_t vtime_t;
 #define VTIME_NEVER	UINT64_MAX
+/*
+ * The engine orders work exactly up to this time, 2^51 ns (about 26
+ * days); posting work later than that is an engine BUG. Workloads are
+ * limited well below it (sim/workload.h, WL_MAX_TIME).
+ */
+#define ENGINE_HORIZON	((vtime_t)1 << 51)
 
 struct engine;
 

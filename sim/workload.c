@@ -30,6 +30,7 @@
 #include <yaml.h>
 
 #include "alloc/slab.h"		/* SLAB_* and (via env.h) GFP bit values only */
+#include "sim/engine.h"	/* ENGINE_HORIZON, which WL_MAX_TIME must respect */
 
 #define KMALLOC_MAX_SIZE	131072ULL	/* (1 << MAX_OBJ_ORDER) pages */
 #define SIM_PAGE_SIZE		4096ULL
@@ -455,7 +456,8 @@ static enum num parse_units(const char *s, const struct unit *units,
 
 bool parse_duration(const char *s, uint64_t *ns)
 {
-	return s && ns && parse_units(s, dur_units, false, ns) == NUM_OK;
+	return s && ns && parse_units(s, dur_units, false, ns) == NUM_OK &&
+	       *ns <= WL_MAX_TIME;
 }
 
 bool parse_bytes(const char *s, uint64_t *bytes)
@@ -875,6 +877,9 @@ static bool h_bool(struct loader *ld, yaml_node_t *v, void *field,
 	return get_bool(ld, v, row->key, field);
 }
 
+_Static_assert(WL_MAX_TIME < ENGINE_HORIZON / 2,
+	       "a run's timers and waits may go on past its last time");
+
 static bool get_dur(struct loader *ld, yaml_node_t *v, const char *what,
 		    uint64_t *out)
 {
@@ -885,9 +890,13 @@ static bool get_dur(struct loader *ld, yaml_node_t *v, const char *what,
 		return false;
 	switch (parse_units(s, dur_units, false, out)) {
 	case NUM_OK:
-		return true;
+		if (*out <= WL_MAX_TIME)
+			return true;
+		/* fall through */
 	case NUM_BIG:
-		return fail(ld, v, "duration '%s' is too large", quote(q, v));
+		return fail(ld, v, "duration '%s' is too large (at most %llus)",
+			    quote(q, v),
+			    (unsigned long long)(WL_MAX_TIME / 1000000000));
 	case NUM_FINE:
 		return fail(ld, v, "duration '%s' is finer than 1ns",
 			    quote(q, v));

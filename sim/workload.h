@@ -12,6 +12,11 @@
 
 #define WL_MAX_CPUS	256
 #define WL_MAX_NODES	64
+/*
+ * Every time and duration a workload gives is at most 10^6 s (11.6
+ * days), well inside the engine's horizon (sim/engine.h).
+ */
+#define WL_MAX_TIME	(1000000ULL * 1000000000ULL)
 
 struct wl_level {			/* one cache level of the cache model */
 	uint64_t size;			/* bytes */
