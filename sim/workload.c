@@ -456,8 +456,7 @@ static enum num parse_units(const char *s, const struct unit *units,
 
 bool parse_duration(const char *s, uint64_t *ns)
 {
-	return s && ns && parse_units(s, dur_units, false, ns) == NUM_OK &&
-	       *ns <= WL_MAX_TIME;
+	return s && ns && parse_units(s, dur_units, false, ns) == NUM_OK;
 }
 
 bool parse_bytes(const char *s, uint64_t *bytes)

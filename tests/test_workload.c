@@ -540,7 +540,17 @@ static void test_unit_messages(void **state)
 	refuse("sample: 1.5ns\n",
 	       "w.yaml:1:9: duration '1.5ns' is finer than 1ns");
 	refuse("sample: 99999999999s\n",
-	       "w.yaml:1:9: duration '99999999999s' is too large");
+	       "w.yaml:1:9: duration '99999999999s' is too large (at most 1000000s)");
+	/* WL_MAX_TIME keeps runs inside the engine's horizon; it is allowed */
+	refuse("sample: 1000000.000000001s\n",
+	       "w.yaml:1:9: duration '1000000.000000001s' is too large (at most 1000000s)");
+	{
+		struct workload wl;
+
+		assert_true(load("sample: 1000000s\n", &wl));
+		assert_int_equal(wl.sample, WL_MAX_TIME);
+		workload_free(&wl);
+	}
 	refuse("sample: 10\n",
 	       "w.yaml:1:9: bad duration '10' (use ns, us, ms or s)");
 	/* "machine: {memory: " is 18 characters */
