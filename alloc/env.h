@@ -63,6 +63,59 @@ static inline int fls(unsigned int x)
 }
 
 /* ------------------------------------------------------------------ */
+/* Diagnostics                                                          */
+/* ------------------------------------------------------------------ */
+
+/* First, because the inline functions below stop the run with BUG_ON. */
+
+#define KERN_EMERG	"<0>"
+#define KERN_ALERT	"<1>"
+#define KERN_CRIT	"<2>"
+#define KERN_ERR	"<3>"
+#define KERN_WARNING	"<4>"
+#define KERN_NOTICE	"<5>"
+#define KERN_INFO	"<6>"
+#define KERN_DEBUG	"<7>"
+
+/* Into the run's kernel log, stamped with virtual time. Refuses "%p". */
+int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void dump_stack(void);
+
+/*
+ * BUG stops the run: the environment reports file, line, the condition, the
+ * simulated time and CPU and the cache being worked on, and never returns.
+ */
+__attribute__((noreturn)) void env_bug(const char *file, int line,
+				       const char *cond);
+#define BUG()		env_bug(__FILE__, __LINE__, "BUG()")
+#define BUG_ON(c)	do { if (unlikely(c)) env_bug(__FILE__, __LINE__, #c); } while (0)
+/* WARN_ON is counted and logged; it evaluates to its condition. */
+bool env_warn(const char *file, int line, const char *cond);
+#define WARN_ON(c)	((c) ? env_warn(__FILE__, __LINE__, #c) : false)
+__attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
+
+/* The cache the core is working on, for BUG reports (may be NULL). */
+void env_set_context(const char *cache_name);
+
+/*
+ * Soft lockup watchdog (kernel/softlockup.c). Lists corrupted by a double
+ * free can make the core loop for ever, as the kernel would; the core
+ * ticks this on every list step, the environment re-arms the budget at
+ * every operation, and an operation that spends it is stopped the way the
+ * kernel's detector reports a stuck CPU. A link of 0 in a list in use
+ * (an entry deleted twice) stops the run as list corruption.
+ */
+extern unsigned long env_lockup_budget;
+__attribute__((noreturn)) void env_soft_lockup(void);
+__attribute__((noreturn)) void env_list_corruption(const void *entry);
+
+static inline void lockup_tick(void)
+{
+	if (unlikely(--env_lockup_budget == 0))
+		env_soft_lockup();
+}
+
+/* ------------------------------------------------------------------ */
 /* Simulated architecture                                               */
 /* ------------------------------------------------------------------ */
 
@@ -125,6 +178,44 @@ static inline unsigned long kaddr(const void *p)
 {
 	return p ? env_arch->page_offset + __pa(p) : 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* The environment's view, for the inline fast paths                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The core asks which CPU and node it runs on, touches memory, and turns
+ * interrupts off several times per operation. Each answer is a load or
+ * an addition; a call into the environment for it cost more than the
+ * work. So the environment exports this view and the hottest functions
+ * (smp_processor_id, numa_node_id, current, virt_to_page, mem_touch,
+ * local_irq_disable, ...) are inline reads of it. The environment fills
+ * it in when a machine is set up; cur and cpu point at where it keeps the
+ * running context current. The core writes nothing here but the running
+ * CPU's clock and irq state, through cur, as the environment would.
+ * Anything with more to do (enabling interrupts delivers pending IPIs,
+ * the cache-line model) stays a call.
+ */
+struct env_cpu_fast {
+	uint64_t clock;		/* the CPU's virtual time, ns */
+	bool irqs_off;
+};
+
+struct task_struct;
+
+struct env_fast {
+	struct env_cpu_fast *const *cur; /* the running CPU; NULL outside operations */
+	const int *cpu;		/* the running CPU's number, -1 outside operations */
+	const int *cpu_node;	/* cpu_to_node() of every CPU */
+	struct task_struct *tasks;	/* current of every CPU */
+	struct page *mem_map;
+	uint64_t nr_pages;	/* of simulated memory: mem_map's length */
+	uint64_t touch_cost;	/* ns a touch costs when touch_model is off */
+	bool touch_model;	/* every touch goes to mem_touch_model() */
+	int nr_cpus;		/* nr_cpu_ids */
+};
+
+extern struct env_fast env_fast;
 
 /* ------------------------------------------------------------------ */
 /* Pages                                                                */
@@ -212,10 +303,26 @@ typedef unsigned int gfp_t;
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order);
 void free_pages(void *addr, unsigned int order);
 void *page_address(const struct page *page);
-struct page *virt_to_page(const void *addr);
 int page_to_nid(const struct page *page);
+
+static inline struct page *virt_to_page(const void *addr)
+{
+	uint64_t pfn = (uint64_t)((const unsigned char *)addr - env_mem_base) >>
+		       PAGE_SHIFT;
+
+	/* A bogus pointer would index past mem_map: stop the run instead. */
+	BUG_ON(pfn >= env_fast.nr_pages);
+	return &env_fast.mem_map[pfn];
+}
+
 /* True when addr lies inside simulated memory (kfree_debugcheck). */
-bool virt_addr_valid(const void *addr);
+static inline bool virt_addr_valid(const void *addr)
+{
+	const unsigned char *p = addr;
+
+	return p >= env_mem_base + PAGE_SIZE &&
+	       p < env_mem_base + (env_fast.nr_pages << PAGE_SHIFT);
+}
 /* Pages of simulated memory in all (num_physpages). */
 unsigned long env_num_physpages(void);
 #define num_physpages	env_num_physpages()
@@ -236,15 +343,33 @@ void drain_node_pages(int node);
 /* CPUs, nodes and the current task                                     */
 /* ------------------------------------------------------------------ */
 
-int smp_processor_id(void);
-int numa_node_id(void);
-int cpu_to_node(int cpu);
+static inline int smp_processor_id(void)
+{
+	int cpu = *env_fast.cpu;
+
+	/* Outside operations (snapshots) the observer reads as CPU 0. */
+	return cpu < 0 ? 0 : cpu;
+}
+
+static inline int cpu_to_node(int cpu)
+{
+	return env_fast.cpu_node[cpu];
+}
+
+static inline int numa_node_id(void)
+{
+	return cpu_to_node(smp_processor_id());
+}
+
 int nr_cpus_node(int node);
 bool cpu_online(int cpu);
 bool node_online(int node);
 int num_online_cpus(void);
 /* Simulated NR_CPUS and MAX_NUMNODES: the machine's CPUs and nodes. */
-int env_nr_cpu_ids(void);
+static inline int env_nr_cpu_ids(void)
+{
+	return env_fast.nr_cpus;
+}
 int env_nr_node_ids(void);
 #define nr_cpu_ids	env_nr_cpu_ids()
 #define nr_node_ids	env_nr_node_ids()
@@ -275,7 +400,10 @@ struct task_struct {
 	struct mempolicy *mempolicy;
 	struct reclaim_state *reclaim_state;
 };
-struct task_struct *env_current(void);
+static inline struct task_struct *env_current(void)
+{
+	return &env_fast.tasks[smp_processor_id()];
+}
 #define current		env_current()
 int slab_node(struct mempolicy *policy);
 bool cpuset_do_slab_mem_spread(void);
@@ -310,10 +438,40 @@ bool spin_is_locked(spinlock_t *lock);
 /* BUG unless the lock is held by the current CPU. */
 void assert_spin_locked(spinlock_t *lock);
 
-void local_irq_disable(void);
+/*
+ * Outside operations there is no CPU to turn interrupts off on: these do
+ * nothing there. Enabling them is a call: it delivers the IPIs that
+ * waited.
+ */
+static inline void local_irq_disable(void)
+{
+	struct env_cpu_fast *c = *env_fast.cur;
+
+	if (c)
+		c->irqs_off = true;
+}
+
 void local_irq_enable(void);
-bool irqs_disabled(void);
-unsigned long __local_irq_save(void);
+
+static inline bool irqs_disabled(void)
+{
+	const struct env_cpu_fast *c = *env_fast.cur;
+
+	return c && c->irqs_off;
+}
+
+static inline unsigned long __local_irq_save(void)
+{
+	struct env_cpu_fast *c = *env_fast.cur;
+	unsigned long flags;
+
+	if (!c)
+		return 0;
+	flags = c->irqs_off;
+	c->irqs_off = true;
+	return flags;
+}
+
 void local_irq_restore(unsigned long flags);
 #define local_irq_save(flags)	((flags) = __local_irq_save())
 
@@ -381,8 +539,23 @@ void synchronize_rcu(void);
  * The core calls these where the real allocator touches memory or does
  * work, so the cache-line and cost models see what the kernel would do.
  * They never change simulated memory.
+ *
+ * mem_touch runs for nearly every word the core touches. With the model
+ * off a touch costs the running CPU a fixed time, inline; a NULL address
+ * and a touch outside operations cost nothing. With it on, every touch
+ * goes to mem_touch_model(), which decides all of that itself.
  */
-void mem_touch(const void *addr, size_t len, bool write);
+void mem_touch_model(const void *addr, size_t len, bool write);
+
+static inline void mem_touch(const void *addr, size_t len, bool write)
+{
+	struct env_cpu_fast *c = *env_fast.cur;
+
+	if (unlikely(env_fast.touch_model))
+		mem_touch_model(addr, len, write);
+	else if (c && addr)
+		c->clock += env_fast.touch_cost;
+}
 #define touch_read(addr, len)	mem_touch((addr), (len), false)
 #define touch_write(addr, len)	mem_touch((addr), (len), true)
 
@@ -399,57 +572,6 @@ void cpu_work(enum env_work kind, unsigned long n);
  * address derived from the workload event, never a host address.
  */
 unsigned long env_call_site(void);
-
-/* ------------------------------------------------------------------ */
-/* Diagnostics                                                          */
-/* ------------------------------------------------------------------ */
-
-#define KERN_EMERG	"<0>"
-#define KERN_ALERT	"<1>"
-#define KERN_CRIT	"<2>"
-#define KERN_ERR	"<3>"
-#define KERN_WARNING	"<4>"
-#define KERN_NOTICE	"<5>"
-#define KERN_INFO	"<6>"
-#define KERN_DEBUG	"<7>"
-
-/* Into the run's kernel log, stamped with virtual time. Refuses "%p". */
-int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void dump_stack(void);
-
-/*
- * BUG stops the run: the environment reports file, line, the condition, the
- * simulated time and CPU and the cache being worked on, and never returns.
- */
-__attribute__((noreturn)) void env_bug(const char *file, int line,
-				       const char *cond);
-#define BUG()		env_bug(__FILE__, __LINE__, "BUG()")
-#define BUG_ON(c)	do { if (unlikely(c)) env_bug(__FILE__, __LINE__, #c); } while (0)
-/* WARN_ON is counted and logged; it evaluates to its condition. */
-bool env_warn(const char *file, int line, const char *cond);
-#define WARN_ON(c)	((c) ? env_warn(__FILE__, __LINE__, #c) : false)
-__attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
-
-/* The cache the core is working on, for BUG reports (may be NULL). */
-void env_set_context(const char *cache_name);
-
-/*
- * Soft lockup watchdog (kernel/softlockup.c). Lists corrupted by a double
- * free can make the core loop for ever, as the kernel would; the core
- * ticks this on every list step, the environment re-arms the budget at
- * every operation, and an operation that spends it is stopped the way the
- * kernel's detector reports a stuck CPU. A link of 0 in a list in use
- * (an entry deleted twice) stops the run as list corruption.
- */
-extern unsigned long env_lockup_budget;
-__attribute__((noreturn)) void env_soft_lockup(void);
-__attribute__((noreturn)) void env_list_corruption(const void *entry);
-
-static inline void lockup_tick(void)
-{
-	if (unlikely(--env_lockup_budget == 0))
-		env_soft_lockup();
-}
 
 /* ------------------------------------------------------------------ */
 /* seq_file (/proc output)                                              */

@@ -16,6 +16,7 @@
 unsigned char *env_mem_base;
 const struct arch_profile *env_arch;
 unsigned long env_lockup_budget = LOCKUP_STEPS;
+struct env_fast env_fast;
 
 /* Set by machine.c when a machine becomes active. */
 struct machine *env_machine;
@@ -27,7 +28,7 @@ static inline struct machine *M(void)
 
 static inline bool on_cpu(void)
 {
-	return engine_running_fast(M()->eng) != NULL;
+	return *env_fast.cur != NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -87,28 +88,9 @@ void *page_address(const struct page *page)
 	return env_mem_base + ((uint64_t)(page - M()->mem_map) << PAGE_SHIFT);
 }
 
-struct page *virt_to_page(const void *addr)
-{
-	struct machine *m = M();
-	uint64_t pfn = (uint64_t)((const unsigned char *)addr - env_mem_base) >>
-		       PAGE_SHIFT;
-
-	/* A bogus pointer would index past mem_map: stop the run instead. */
-	BUG_ON(pfn >= m->nr_pages);
-	return &m->mem_map[pfn];
-}
-
 int page_to_nid(const struct page *page)
 {
 	return pa_pfn_to_nid(M()->pa, (uint64_t)(page - M()->mem_map));
-}
-
-bool virt_addr_valid(const void *addr)
-{
-	const unsigned char *p = addr;
-
-	return p >= env_mem_base + PAGE_SIZE &&
-	       p < env_mem_base + (M()->nr_pages << PAGE_SHIFT);
 }
 
 unsigned long env_num_physpages(void)
@@ -143,24 +125,6 @@ void drain_node_pages(int node)
 /* CPUs, nodes, tasks                                                   */
 /* ------------------------------------------------------------------ */
 
-int smp_processor_id(void)
-{
-	int cpu = engine_cpu_fast(M()->eng);
-
-	/* Outside operations (snapshots) the observer reads as CPU 0. */
-	return cpu < 0 ? 0 : cpu;
-}
-
-int numa_node_id(void)
-{
-	return M()->cpu_node[smp_processor_id()];
-}
-
-int cpu_to_node(int cpu)
-{
-	return M()->cpu_node[cpu];
-}
-
 /*
  * x86_64 2.6.17 counts node_to_cpumask(node), set up at boot from every
  * CPU of the node, online or not: free_limit does not move with hotplug.
@@ -194,11 +158,6 @@ int num_online_cpus(void)
 	return n;
 }
 
-int env_nr_cpu_ids(void)
-{
-	return M()->nr_cpus;
-}
-
 int env_nr_node_ids(void)
 {
 	return M()->nr_nodes;
@@ -230,11 +189,6 @@ void on_each_cpu(void (*func)(void *info), void *info, int retry, int wait)
 bool in_interrupt(void)
 {
 	return on_cpu() && engine_in_irq(M()->eng);
-}
-
-struct task_struct *env_current(void)
-{
-	return &M()->tasks[smp_processor_id()];
 }
 
 int slab_node(struct mempolicy *policy)
@@ -320,13 +274,13 @@ void __spin_lock_init(spinlock_t *lock, const char *class_name)
 void spin_lock(spinlock_t *lock)
 {
 	struct machine *m = M();
+	const struct env_cpu_fast *c = *env_fast.cur;
 
 	BUG_ON(lock->handle == 0);
-	if (!on_cpu())
+	if (!c)
 		return;
 	/* a CPU that has been in one operation for 10 s is stuck */
-	if (unlikely(engine_now_fast(m->eng) - m->op_start[engine_cpu_fast(m->eng)] >
-		     LOCKUP_NS))
+	if (unlikely(c->clock - m->op_start[*env_fast.cpu] > LOCKUP_NS))
 		env_soft_lockup();
 	mem_touch(lock, sizeof(*lock), true);
 	engine_lock(m->eng, lock->handle);
@@ -370,38 +324,10 @@ int spin_trylock_irq(spinlock_t *lock)
 	return 0;
 }
 
-void local_irq_disable(void)
-{
-	struct engine_cpu_hot *c = engine_running_fast(M()->eng);
-
-	/* engine_irq_disable() of the running CPU, without the call */
-	if (c)
-		c->irqs_off = true;
-}
-
 void local_irq_enable(void)
 {
 	if (on_cpu())
 		engine_irq_enable(M()->eng);
-}
-
-bool irqs_disabled(void)
-{
-	const struct engine_cpu_hot *c = engine_running_fast(M()->eng);
-
-	return c && c->irqs_off;
-}
-
-unsigned long __local_irq_save(void)
-{
-	struct engine_cpu_hot *c = engine_running_fast(M()->eng);
-	unsigned long flags;
-
-	if (!c)
-		return 0;
-	flags = c->irqs_off;
-	c->irqs_off = true;
-	return flags;
 }
 
 void local_irq_restore(unsigned long flags)
@@ -564,10 +490,17 @@ static uint32_t cm_tag_of(struct machine *m, int cache, unsigned int colour)
 	return (uint32_t)(m->nr_tags - 1);
 }
 
-/* mem_touch through the cache-line model, kept out of the fast path. */
-static __attribute__((noinline)) void mem_touch_model(struct machine *m,
-		const void *addr, size_t len, bool write)
+/*
+ * mem_touch through the cache-line model, kept out of the fast path. As
+ * with the model off, NULL and touches outside operations cost nothing.
+ */
+__attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
+					       bool write)
 {
+	struct machine *m = M();
+
+	if (!on_cpu() || !addr)
+		return;
 	int cpu = engine_cpu_fast(m->eng);
 	uint64_t pa = (uint64_t)((const unsigned char *)addr - env_mem_base);
 	uint64_t pfn = pa >> PAGE_SHIFT;
@@ -585,22 +518,6 @@ static __attribute__((noinline)) void mem_touch_model(struct machine *m,
 	uint64_t cost = cache_model_access(m->cm, cpu, m->cpu_node[cpu], pa,
 					   len ? len : 1, write, home, tag);
 	engine_charge_fast(m->eng, cost);
-}
-
-/* Called for every word the core touches: the model-off path is inline. */
-void mem_touch(const void *addr, size_t len, bool write)
-{
-	struct machine *m = M();
-	struct engine_cpu_hot *c = engine_running_fast(m->eng);
-
-	/* A CPU runs exactly when engine_cpu() is not -1. */
-	if (!c || !addr)
-		return;
-	if (!m->cm) {
-		c->clock += m->wl->machine.cost_l1;
-		return;
-	}
-	mem_touch_model(m, addr, len, write);
 }
 
 void cpu_work(enum env_work kind, unsigned long n)

@@ -306,11 +306,35 @@ static void boot_cpu0(void *arg)
 	engine_stop(m->eng, 0);
 }
 
+/*
+ * The environment's view (alloc/env.h) reads the running context where the
+ * engine keeps it: a CPU's hot part must be laid out as struct env_cpu_fast.
+ */
+_Static_assert(sizeof(struct engine_cpu_hot) == sizeof(struct env_cpu_fast) &&
+	       offsetof(struct engine_cpu_hot, clock) ==
+	       offsetof(struct env_cpu_fast, clock) &&
+	       offsetof(struct engine_cpu_hot, irqs_off) ==
+	       offsetof(struct env_cpu_fast, irqs_off),
+	       "struct engine_cpu_hot is not struct env_cpu_fast");
+
 int machine_boot(struct machine *m)
 {
+	const struct engine_hot *hot = engine_hot_view(m->eng);
+
 	env_machine = m;
 	env_mem_base = m->mem;
 	env_arch = &m->arch;
+	env_fast = (struct env_fast){
+		.cur = (struct env_cpu_fast *const *)&hot->cur,
+		.cpu = &hot->cpu,
+		.cpu_node = m->cpu_node,
+		.tasks = m->tasks,
+		.mem_map = m->mem_map,
+		.nr_pages = m->nr_pages,
+		.touch_cost = m->wl->machine.cost_l1,
+		.touch_model = m->cm != NULL,
+		.nr_cpus = m->nr_cpus,
+	};
 	/* lock_cpu_hotplug() is the kernel's cpucontrol mutex. */
 	__mutex_init(&m->hotplug_lock, "cpucontrol");
 	for (int cpu = 1; cpu < m->nr_cpus; cpu++)

@@ -45,8 +45,10 @@ unsigned char *env_mem_base;
 static struct {
 	int cpus, nodes;
 	int cur;
+	struct env_cpu_fast *running;	/* &cpu[cur]: the view's cur */
+	struct env_cpu_fast cpu[NR_CPUS];	/* irq state (no clock here) */
+	int cpu_node[NR_CPUS];
 	bool online[NR_CPUS];
-	bool irq_off[NR_CPUS];
 	struct task_struct tasks[NR_CPUS];
 	unsigned int hz;
 	unsigned long jiffies_now;
@@ -95,6 +97,24 @@ jmp_buf *fake_bug_jmp;
 char fake_bug_what[256];
 static int mempolicy_node = -1;
 
+/*
+ * The view alloc/env.h's inline functions read. Every touch goes to
+ * mem_touch_model() below, which checks and counts it.
+ */
+struct env_fast env_fast = {
+	.cur = &F.running,
+	.cpu = &F.cur,
+	.cpu_node = F.cpu_node,
+	.tasks = F.tasks,
+	.touch_model = true,
+};
+
+static void set_cur(int cpu)
+{
+	F.cur = cpu;
+	F.running = &F.cpu[cpu];
+}
+
 static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
@@ -129,6 +149,18 @@ void fake_machine(const struct fake_config *cfg)
 	/* pfn 0 is never handed out, then the bootmem area */
 	for (i = 0; i < 1 + BOOTMEM_PAGES; i++)
 		F.used[i] = true;
+	env_fast.mem_map = F.mem_map;
+	env_fast.nr_pages = F.npages;
+	env_fast.nr_cpus = F.cpus;
+	/* CPUs are numbered node by node, the rest on the last node. */
+	for (i = 0; i < NR_CPUS; i++) {
+		int per = F.cpus / F.nodes;
+
+		if (per < 1)
+			per = 1;
+		F.cpu_node[i] = min(i / per, F.nodes - 1);
+	}
+	set_cur(0);
 	F.online[0] = true;
 	F.jiffies_now = 0;
 }
@@ -186,7 +218,7 @@ static void reset_cpu_state(void)
 	for (i = 0; i < F.nlocks; i++)
 		F.locks[i].holder = -1;
 	for (cpu = 0; cpu < NR_CPUS; cpu++)
-		F.irq_off[cpu] = false;
+		F.cpu[cpu].irqs_off = false;
 }
 
 static __attribute__((noreturn)) void stop(const char *prefix,
@@ -395,14 +427,6 @@ void *page_address(const struct page *page)
 	return env_mem_base + (size_t)(page - F.mem_map) * PAGE_SIZE;
 }
 
-struct page *virt_to_page(const void *addr)
-{
-	const unsigned char *p = addr;
-
-	BUG_ON(p < env_mem_base || p >= env_mem_base + F.npages * PAGE_SIZE);
-	return &F.mem_map[(size_t)(p - env_mem_base) / PAGE_SIZE];
-}
-
 int page_to_nid(const struct page *page)
 {
 	size_t pfn = (size_t)(page - F.mem_map);
@@ -412,14 +436,6 @@ int page_to_nid(const struct page *page)
 		if (pfn < node_end_pfn(node))
 			return node;
 	return F.nodes - 1;
-}
-
-bool virt_addr_valid(const void *addr)
-{
-	const unsigned char *p = addr;
-
-	return p >= env_mem_base + PAGE_SIZE &&
-		p < env_mem_base + F.npages * PAGE_SIZE;
 }
 
 unsigned long env_num_physpages(void)
@@ -492,7 +508,7 @@ void fake_fail_page_alloc(unsigned long nth)
 
 void fake_set_cpu(int cpu)
 {
-	F.cur = cpu;
+	set_cur(cpu);
 }
 
 int fake_cpu(void)
@@ -503,25 +519,6 @@ int fake_cpu(void)
 void fake_set_cpu_online(int cpu, bool online)
 {
 	F.online[cpu] = online;
-}
-
-int smp_processor_id(void)
-{
-	return F.cur;
-}
-
-int cpu_to_node(int cpu)
-{
-	int per = F.cpus / F.nodes;
-
-	if (per < 1)
-		per = 1;
-	return min(cpu / per, F.nodes - 1);
-}
-
-int numa_node_id(void)
-{
-	return cpu_to_node(F.cur);
 }
 
 /*
@@ -557,11 +554,6 @@ int num_online_cpus(void)
 	return n;
 }
 
-int env_nr_cpu_ids(void)
-{
-	return F.cpus;
-}
-
 int env_nr_node_ids(void)
 {
 	return F.nodes;
@@ -588,23 +580,18 @@ void on_each_cpu(void (*func)(void *info), void *info, int retry, int wait)
 
 		if (!F.online[cpu])
 			continue;
-		F.cur = cpu;
-		irq = F.irq_off[cpu];
-		F.irq_off[cpu] = true;
+		set_cur(cpu);
+		irq = F.cpu[cpu].irqs_off;
+		F.cpu[cpu].irqs_off = true;
 		func(info);
-		F.irq_off[cpu] = irq;
+		F.cpu[cpu].irqs_off = irq;
 	}
-	F.cur = saved;
+	set_cur(saved);
 }
 
 bool in_interrupt(void)
 {
 	return false;
-}
-
-struct task_struct *env_current(void)
-{
-	return &F.tasks[F.cur];
 }
 
 void fake_set_mempolicy_node(int node)
@@ -766,32 +753,14 @@ int fake_locks_held(void)
 	return n;
 }
 
-void local_irq_disable(void)
-{
-	F.irq_off[F.cur] = true;
-}
-
 void local_irq_enable(void)
 {
-	F.irq_off[F.cur] = false;
-}
-
-bool irqs_disabled(void)
-{
-	return F.irq_off[F.cur];
-}
-
-unsigned long __local_irq_save(void)
-{
-	unsigned long flags = F.irq_off[F.cur];
-
-	F.irq_off[F.cur] = true;
-	return flags;
+	F.running->irqs_off = false;
 }
 
 void local_irq_restore(unsigned long flags)
 {
-	F.irq_off[F.cur] = flags != 0;
+	F.running->irqs_off = flags != 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -871,9 +840,9 @@ void fake_run_timers_until(unsigned long j)
 		F.timers[best] = F.timers[--F.ntimers];
 		w->pending = false;
 		saved = F.cur;
-		F.cur = w->cpu;
+		set_cur(w->cpu);
 		w->func(w->data);
-		F.cur = saved;
+		set_cur(saved);
 	}
 	if (j > F.jiffies_now)
 		F.jiffies_now = j;
@@ -923,7 +892,7 @@ int fake_rcu_pending(void)
 /* Memory traffic                                                       */
 /* ------------------------------------------------------------------ */
 
-void mem_touch(const void *addr, size_t len, bool write)
+void mem_touch_model(const void *addr, size_t len, bool write)
 {
 	(void)write;
 	if (!virt_addr_valid(addr) ||
