@@ -23,7 +23,13 @@ struct live {
 	bool live, freed, kmalloced;
 };
 
-/* One generator on one allocating CPU. */
+/*
+ * One generator on one allocating CPU. Besides its stream, it keeps what
+ * every one of its allocations would otherwise look up again through the
+ * workload and the machine: all of it fixed for the run, except sc and mi,
+ * found once the workload cache has a machine cache (that one never moves;
+ * only its cachep comes and goes with destroy and create).
+ */
 struct gen_cpu {
 	struct run *run;
 	const struct wl_generator *g;
@@ -31,6 +37,14 @@ struct gen_cpu {
 	uint64_t next_t;	/* nominal arrival time of the next alloc */
 	struct rng rng;
 	unsigned int free_rr;	/* round robin over free_on */
+	unsigned int free_i;	/* free_rr % nr_free_on, without dividing */
+	unsigned long call_site;
+	double mean_gap_ns;	/* 1e9 / rate, once: the same double every time */
+	double lifetime_ns;	/* lifetime_a as a double, for exp lifetimes */
+	struct sim_cache *sc;	/* NULL: kmalloc, or cache not yet created */
+	int mi;			/* sc's machine cache index */
+	uint64_t size;		/* the workload cache's object size */
+	uint64_t stop_t;	/* no arrival from here: until, or the end */
 };
 
 /* A generator object on its way to being freed. */
@@ -51,6 +65,8 @@ struct run {
 	struct gen_obj *pool;
 	uint64_t t0;			/* when the workload's time 0 is */
 	uint64_t end_t;			/* workload time the run ends */
+	uint64_t end_abs;		/* t0 + end_t, engine time */
+	unsigned long free_site;	/* call site of a generator's free */
 	int engine_rc;
 	bool progress;
 };
@@ -99,25 +115,43 @@ static unsigned long call_site_of(unsigned int line)
 	return env_arch->kernel_text + (unsigned long)line * 0x40;
 }
 
-static void account_alloc(struct run *r, struct live *l, void *obj,
-			  int cache, uint64_t size, bool kmalloced)
+/* A failed allocation: counted, and l holds nothing. Rare: out of line. */
+static __attribute__((noinline)) void account_failure(struct run *r,
+						       struct live *l, int cache)
+{
+	r->res.alloc_failures++;
+	if (cache >= 0)
+		users_of(r, cache)->failures++;
+	l->obj = 0;
+	l->live = false;
+}
+
+/* The machine cache a kmalloc'd object came from; -1 when none is. */
+static int kmalloc_cache_of(struct run *r, void *obj)
 {
 	struct kmem_cache *owner;
 	unsigned int colour;
 
-	if (!obj) {
-		r->res.alloc_failures++;
-		if (cache >= 0)
-			users_of(r, cache)->failures++;
-		l->obj = 0;
-		l->live = false;
+	if (!kmem_addr_owner(obj, &owner, &colour))
+		return -1;
+	return machine_find_cache(r->m, owner);
+}
+
+/*
+ * Record in l (and in the users' statistics of cache) what an allocation
+ * returned; obj NULL is a failure. Always inline: every caller passes
+ * kmalloced as a constant, so a generator's allocation is a few stores.
+ */
+static inline __attribute__((always_inline)) void
+account_alloc(struct run *r, struct live *l, void *obj, int cache,
+	      uint64_t size, bool kmalloced)
+{
+	if (__builtin_expect(!obj, 0)) {
+		account_failure(r, l, cache);
 		return;
 	}
-	if (kmalloced) {
-		cache = -1;
-		if (kmem_addr_owner(obj, &owner, &colour))
-			cache = machine_find_cache(r->m, owner);
-	}
+	if (kmalloced)
+		cache = kmalloc_cache_of(r, obj);
 	l->obj = __pa(obj);
 	l->cache = cache;
 	l->size = size;
@@ -133,7 +167,7 @@ static void account_alloc(struct run *r, struct live *l, void *obj,
 	}
 }
 
-static void account_free(struct run *r, struct live *l)
+static inline void account_free(struct run *r, struct live *l)
 {
 	r->res.frees++;
 	if (l->live && l->cache >= 0) {
@@ -150,8 +184,10 @@ static void account_free(struct run *r, struct live *l)
  * Free what a name or generator holds. A second free of the same object is
  * handed to the kernel as the double free it is, unless the cache it came
  * from is gone (the kernel would touch freed memory: we refuse that).
+ * Always inline: a generator's free passes as_cache -1, a constant.
  */
-static void free_live(struct run *r, struct live *l, int as_cache)
+static inline __attribute__((always_inline)) void
+free_live(struct run *r, struct live *l, int as_cache)
 {
 	void *obj = __va(l->obj);
 
@@ -246,18 +282,16 @@ static void create_cache(struct run *r, int wi)
  * object (and, for non-kmalloc caches, on into its red zone and user word,
  * which debug checking is there to catch); a freed object only if it is
  * still an object slot of that (non-kmalloc) cache.
+ *
+ * touch_obj is the touch itself, of obj in sc (whose cachep must be set),
+ * held by a user when live; touch_live finds sc for a name or generator.
+ * Always inline: a generator's touch is a write of a live object, and
+ * with those two constants the checks fold away.
  */
-static void touch_live(struct run *r, struct live *l, uint64_t bytes,
-		       bool write)
+static inline __attribute__((always_inline)) void
+touch_obj(struct sim_cache *sc, void *obj, uint64_t bytes, bool write,
+	  bool live)
 {
-	void *obj = __va(l->obj);
-	struct sim_cache *sc;
-
-	if (!obj || l->cache < 0)
-		return;
-	sc = r->m->caches[l->cache];
-	if (!sc->cachep)
-		return;
 	uint64_t max = sc->kmalloc ? sc->obj_size : sc->obj_room;
 	if (bytes == 0 || bytes > max)
 		bytes = bytes == 0 ? sc->obj_size : max;
@@ -269,9 +303,23 @@ static void touch_live(struct run *r, struct live *l, uint64_t bytes,
 	 * of that cache: its page may since hold another slab, whose
 	 * management a write would corrupt.
 	 */
-	if (!l->live && (sc->kmalloc || !kmem_addr_is_object(obj, sc->cachep)))
+	if (!live && (sc->kmalloc || !kmem_addr_is_object(obj, sc->cachep)))
 		return;
 	memset(obj, 0x5c, bytes);
+}
+
+static void touch_live(struct run *r, struct live *l, uint64_t bytes,
+		       bool write)
+{
+	void *obj = __va(l->obj);
+	struct sim_cache *sc;
+
+	if (!obj || l->cache < 0)
+		return;
+	sc = r->m->caches[l->cache];
+	if (!sc->cachep)
+		return;
+	touch_obj(sc, obj, bytes, write, l->live);
 }
 
 static void run_event(void *arg)
@@ -397,13 +445,13 @@ static void run_event(void *arg)
 /* Generators                                                           */
 /* ------------------------------------------------------------------ */
 
-static uint64_t draw_lifetime(struct gen_cpu *gc)
+static inline uint64_t draw_lifetime(struct gen_cpu *gc)
 {
 	const struct wl_generator *g = gc->g;
 
 	switch (g->lifetime) {
 	case WL_DIST_EXP:
-		return (uint64_t)(rng_exp(&gc->rng) * (double)g->lifetime_a);
+		return (uint64_t)(rng_exp(&gc->rng) * gc->lifetime_ns);
 	case WL_DIST_UNIFORM:
 		return g->lifetime_a +
 		       rng_below(&gc->rng, g->lifetime_b - g->lifetime_a + 1);
@@ -412,53 +460,98 @@ static uint64_t draw_lifetime(struct gen_cpu *gc)
 	}
 }
 
-static uint64_t draw_gap(struct gen_cpu *gc)
+static inline uint64_t draw_gap(struct gen_cpu *gc)
 {
 	/* Poisson arrivals: exponential gaps with mean 1/rate. */
-	double mean_ns = 1e9 / gc->g->rate;
-	uint64_t gap = (uint64_t)(rng_exp(&gc->rng) * mean_ns);
+	uint64_t gap = (uint64_t)(rng_exp(&gc->rng) * gc->mean_gap_ns);
 
 	return gap ? gap : 1;
+}
+
+/*
+ * The machine cache of a cache generator's workload cache, found once it
+ * exists (the loader makes a generator start no earlier than its cache's
+ * create event, but at the same time the two may run in either order).
+ * NULL while there is none.
+ */
+static __attribute__((noinline)) struct sim_cache *gen_find_cache(
+	struct gen_cpu *gc)
+{
+	struct run *r = gc->run;
+	int mi = r->wl_cache[gc->g->cache];
+
+	if (mi < 0)
+		return NULL;
+	gc->mi = mi;
+	gc->sc = r->m->caches[mi];
+	return gc->sc;
+}
+
+/* The next CPU of free_on, round robin. */
+static inline int gen_free_cpu(struct gen_cpu *gc)
+{
+	const struct wl_generator *g = gc->g;
+	int cpu;
+
+	if (!g->nr_free_on)
+		return gc->cpu;
+	cpu = g->free_on[gc->free_i];
+	/* free_i stays free_rr % nr_free_on, also when free_rr wraps. */
+	gc->free_rr++;
+	if (++gc->free_i == (unsigned int)g->nr_free_on || gc->free_rr == 0)
+		gc->free_i = 0;
+	return cpu;
 }
 
 static void gen_free(void *arg)
 {
 	struct gen_obj *o = arg;
 	struct run *r = o->run;
+	struct machine *m = r->m;
 
-	machine_op_begin(r->m);
-	r->m->call_site = call_site_of(0);
+	machine_op_begin(m);
+	m->call_site = r->free_site;
 	r->res.ops++;
 	free_live(r, &o->l, -1);
 	o->next_free = r->pool;
 	r->pool = o;
-	machine_op_end(r->m);
+	machine_op_end(m);
 }
 
 static void gen_alloc(void *arg)
 {
 	struct gen_cpu *gc = arg;
 	struct run *r = gc->run;
+	struct machine *m = r->m;
 	const struct wl_generator *g = gc->g;
 	struct gen_obj *o = r->pool;
 	void *obj;
 	uint64_t gap;
 
-	machine_op_begin(r->m);
-	r->m->call_site = call_site_of(g->line);
+	machine_op_begin(m);
+	m->call_site = gc->call_site;
 	r->res.ops++;
 	if (r->progress)
-		progress_run_tick(r->res.ops, engine_now(r->m->eng) - r->t0);
-	if (o)
+		progress_run_tick(r->res.ops, engine_now(m->eng) - r->t0);
+	if (o) {
 		r->pool = o->next_free;
-	else
+	} else {
 		o = xcalloc(1, sizeof(*o));
-	o->run = r;
+		o->run = r;
+	}
 	if (g->cache >= 0) {
-		struct kmem_cache *c = r->m->caches[r->wl_cache[g->cache]]->cachep;
+		struct sim_cache *sc = gc->sc ? gc->sc : gen_find_cache(gc);
+		struct kmem_cache *c = sc ? sc->cachep : NULL;
+
 		obj = c ? kmem_cache_alloc(c, g->gfp) : NULL;
-		account_alloc(r, &o->l, obj, r->wl_cache[g->cache],
-			      r->wl->caches[g->cache].size, false);
+		account_alloc(r, &o->l, obj, gc->mi, gc->size, false);
+		/*
+		 * cachep again: while this CPU waited inside the allocation,
+		 * another may have destroyed the cache.
+		 */
+		if (obj && g->touch && sc->cachep)
+			touch_obj(sc, obj, g->touch, true /* write */,
+				  true /* live */);
 	} else {
 		uint64_t size = g->kmalloc_min;
 		if (g->kmalloc_max > g->kmalloc_min)
@@ -466,15 +559,11 @@ static void gen_alloc(void *arg)
 					  g->kmalloc_max - g->kmalloc_min + 1);
 		obj = __kmalloc(size, g->gfp);
 		account_alloc(r, &o->l, obj, -1, size, true);
+		if (obj && g->touch)
+			touch_live(r, &o->l, g->touch, true);
 	}
 	if (obj) {
-		if (g->touch)
-			touch_live(r, &o->l, g->touch, true);
-		int free_cpu = gc->cpu;
-		if (g->nr_free_on) {
-			free_cpu = g->free_on[gc->free_rr % (unsigned)g->nr_free_on];
-			gc->free_rr++;
-		}
+		int free_cpu = gen_free_cpu(gc);
 		/*
 		 * Both draws back to back, in stream order: the two
 		 * logarithms are long dependency chains that the host
@@ -482,18 +571,18 @@ static void gen_alloc(void *arg)
 		 */
 		uint64_t life = draw_lifetime(gc);
 		gap = draw_gap(gc);
-		uint64_t t = engine_now_fast(r->m->eng) + life;
-		if (t < r->t0 + r->end_t && engine_online(r->m->eng, free_cpu))
-			engine_post(r->m->eng, t, free_cpu, gen_free, o);
+		uint64_t t = engine_now_fast(m->eng) + life;
+		if (t < r->end_abs && engine_online(m->eng, free_cpu))
+			engine_post(m->eng, t, free_cpu, gen_free, o);
 	} else {
 		o->next_free = r->pool;
 		r->pool = o;
 		gap = draw_gap(gc);
 	}
 	gc->next_t += gap;
-	if (gc->next_t < g->until && gc->next_t < r->end_t)
-		engine_post(r->m->eng, r->t0 + gc->next_t, gc->cpu, gen_alloc, gc);
-	machine_op_end(r->m);
+	if (gc->next_t < gc->stop_t)
+		engine_post(m->eng, r->t0 + gc->next_t, gc->cpu, gen_alloc, gc);
+	machine_op_end(m);
 }
 
 /* ------------------------------------------------------------------ */
@@ -593,6 +682,8 @@ static void post_workload(struct run *r)
 		engine_post(e, r->t0 + ev->t, cpu, run_event, (void *)ev);
 	}
 
+	r->end_abs = r->t0 + r->end_t;
+	r->free_site = call_site_of(0);
 	size_t n = 0;
 	for (size_t i = 0; i < wl->nr_generators; i++)
 		n += (size_t)wl->generators[i].nr_cpus;
@@ -604,10 +695,17 @@ static void post_workload(struct run *r)
 			gc->run = r;
 			gc->g = g;
 			gc->cpu = g->cpu_list[k];
+			gc->call_site = call_site_of(g->line);
+			gc->mean_gap_ns = 1e9 / g->rate;
+			gc->lifetime_ns = (double)g->lifetime_a;
+			gc->mi = -1;
+			if (g->cache >= 0)
+				gc->size = wl->caches[g->cache].size;
+			gc->stop_t = g->until < r->end_t ? g->until : r->end_t;
 			rng_seed(&gc->rng, wl->seed, 1000 + i * WL_MAX_CPUS +
 				 (uint64_t)gc->cpu);
 			gc->next_t = g->from + draw_gap(gc);
-			if (gc->next_t < g->until && gc->next_t < r->end_t)
+			if (gc->next_t < gc->stop_t)
 				engine_post(e, r->t0 + gc->next_t, gc->cpu,
 					    gen_alloc, gc);
 		}
