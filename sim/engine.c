@@ -400,6 +400,7 @@ struct engine {
 	size_t nr_stacks, cap_stacks;
 	uint64_t seq;
 	struct qheap globals;
+	vtime_t gtime;		/* time of the first global; VTIME_NEVER: none */
 	struct rtree ready;
 	/*
 	 * Busy CPUs matter only to a global that is due, which is rare: a
@@ -567,8 +568,7 @@ static bool busy_before(const struct engine *e, vtime_t t)
  */
 static inline bool global_first(const struct engine *e, vtime_t key)
 {
-	return e->globals.n && e->globals.v[0].t <= key &&
-	       !busy_before(e, e->globals.v[0].t);
+	return e->gtime <= key && !busy_before(e, e->gtime);
 }
 
 enum pick { PICK_NONE, PICK_GLOBAL, PICK_CPU };
@@ -950,6 +950,7 @@ struct engine *engine_create(const struct engine_config *cfg)
 	e->costs = cfg->costs;
 	e->stack_size = cfg->stack_size ? cfg->stack_size : DEFAULT_STACK;
 	e->hot.cpu = -1;
+	e->gtime = VTIME_NEVER;
 	coro_init_self(&e->sched);
 	e->cpus = calloc((size_t)e->nr_cpus, sizeof(*e->cpus));
 	if (!e->cpus || !rt_init(&e->ready, e->nr_cpus))
@@ -1037,6 +1038,7 @@ void engine_post_global(struct engine *e, vtime_t t, engine_fn fn, void *arg)
 			   (unsigned long long)t);
 	if (!qheap_push(&e->globals, &ent))
 		engine_bug(e, "out of memory for the event queue");
+	e->gtime = e->globals.v[0].t;
 }
 
 /* Nothing can run but some CPU is inside work: say who waits for what. */
@@ -1086,6 +1088,7 @@ int engine_run(struct engine *e)
 		switch (pick_next(e, &t)) {
 		case PICK_GLOBAL:
 			qheap_pop(&e->globals, &g);
+			e->gtime = e->globals.n ? e->globals.v[0].t : VTIME_NEVER;
 			e->hot.gnow = g.t;
 			e->stats.globals++;
 			g.fn(g.arg);
