@@ -498,6 +498,24 @@ static bool ipi_allowed(const struct cpu *c)
 	return !c->hot.irqs_off && c->spin_held == 0;
 }
 
+/* cpu_ready_key of an idle CPU: its first IPI or queued operation. */
+static inline bool idle_key(const struct cpu *c, vtime_t *keyp)
+{
+	vtime_t key = VTIME_NEVER;
+	bool ready = false;
+
+	if (c->ipis.n) {
+		key = c->ipis.v[0].t;
+		ready = true;
+	}
+	if (c->online && c->ops.n && (!ready || c->ops.v[0].t < key)) {
+		key = c->ops.v[0].t;
+		ready = true;
+	}
+	*keyp = vmax(key, c->hot.clock);
+	return ready;
+}
+
 /*
  * c's key in the ready set: the time it would run at. False when c
  * cannot run now (it is running, or idle or blocked with nothing to do).
@@ -521,16 +539,7 @@ static bool cpu_ready_key(const struct cpu *c, vtime_t *keyp)
 		}
 		break;
 	case CPU_IDLE:
-		if (c->ipis.n) {
-			key = c->ipis.v[0].t;
-			ready = true;
-		}
-		if (c->online && c->ops.n && (!ready || c->ops.v[0].t < key)) {
-			key = c->ops.v[0].t;
-			ready = true;
-		}
-		key = vmax(key, c->hot.clock);
-		break;
+		return idle_key(c, keyp);
 	}
 	*keyp = key;
 	return ready;
@@ -734,7 +743,7 @@ static void cpu_schedule(struct engine *e, struct cpu *me)
 static void worker_next(struct engine *e, struct stack *s, struct cpu *me)
 {
 	vtime_t mk, tk;
-	bool mine = cpu_ready_key(me, &mk);
+	bool mine = idle_key(me, &mk);	/* run_work left me idle */
 	int t;
 
 	rt_del(&e->ready, me->id);
