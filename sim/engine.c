@@ -55,12 +55,22 @@ static vtime_t vmax(vtime_t a, vtime_t b)
 /* ------------------------------------------------------------------ */
 
 /*
- * Each CPU has one heap of operations and one of pending IPIs, and the
- * engine one heap of globals. Per-CPU heaps give the same order as the
+ * Each CPU has one queue of operations and one of pending IPIs, and the
+ * engine one queue of globals. Per-CPU queues give the same order as the
  * single (time, CPU, seq) queue of the design, but let the scheduler
  * skip a CPU whose head cannot start yet because the CPU is busy.
- * Sequence numbers are unique, so every heap has exactly one minimum and
- * the shape of the heap never shows in what is popped.
+ * Sequence numbers are unique, so every queue has exactly one minimum
+ * and how a queue is laid out never shows in what is taken from it.
+ *
+ * A queue is a sorted array while it is short, and a binary heap once
+ * it grows long. In a busy run a CPU's queue holds a dozen entries or
+ * so, and popping a heap is a chain of dependent loads down its levels
+ * (the largest single cost of a simulated operation once was exactly
+ * that); taking the last entry of a sorted array is one copy, and an
+ * insertion moves a few entries with no chain at all. A queue that
+ * outgrows QSORTED_MAX becomes a heap, which its order already is once
+ * reversed, and stays one until it is empty: a long backlog never pays
+ * for linear insertion.
  */
 struct ipi_call;
 
@@ -74,7 +84,10 @@ struct qent {
 struct qheap {
 	struct qent *v;
 	size_t n, cap;
+	bool heap;		/* else v is sorted latest first: head v[n - 1] */
 };
+
+#define QSORTED_MAX	32
 
 /* (t, seq) as one 128-bit number: one wide compare, no branches. */
 static inline bool qent_less(const struct qent *a, const struct qent *b)
@@ -85,7 +98,25 @@ static inline bool qent_less(const struct qent *a, const struct qent *b)
 	return ka < kb;
 }
 
-/* Returns false (heap unchanged) when memory runs out. */
+/* The earliest entry of a queue that is not empty. */
+static inline const struct qent *qhead(const struct qheap *h)
+{
+	return h->heap ? &h->v[0] : &h->v[h->n - 1];
+}
+
+/* The sorted array, reversed (earliest first), is a valid heap. */
+static void qheap_make_heap(struct qheap *h)
+{
+	for (size_t a = 0, b = h->n - 1; a < b; a++, b--) {
+		struct qent tmp = h->v[a];
+
+		h->v[a] = h->v[b];
+		h->v[b] = tmp;
+	}
+	h->heap = true;
+}
+
+/* Returns false (queue unchanged) when memory runs out. */
 static bool qheap_push(struct qheap *h, const struct qent *ent)
 {
 	struct qent *v = h->v;
@@ -99,6 +130,19 @@ static bool qheap_push(struct qheap *h, const struct qent *ent)
 			return false;
 		h->v = v;
 		h->cap = cap;
+	}
+	if (!h->heap) {
+		if (h->n < QSORTED_MAX) {
+			/* Earlier entries move up one to make room. */
+			i = h->n++;
+			while (i > 0 && qent_less(&v[i - 1], ent)) {
+				v[i] = v[i - 1];
+				i--;
+			}
+			v[i] = *ent;
+			return true;
+		}
+		qheap_make_heap(h);
 	}
 	i = h->n++;
 	while (i > 0) {
@@ -114,10 +158,11 @@ static bool qheap_push(struct qheap *h, const struct qent *ent)
 }
 
 /*
- * Remove the minimum into *top. The hole it leaves walks down along the
- * smaller children to a leaf (one compare per level), and the last entry
- * then rises from there: it nearly always belongs near the bottom, so
- * this costs about half the compares of the textbook sift-down.
+ * Remove the earliest entry into *top. In a heap, the hole it leaves
+ * walks down along the smaller children to a leaf (one compare per
+ * level), and the last entry then rises from there: it nearly always
+ * belongs near the bottom, so this costs about half the compares of the
+ * textbook sift-down.
  */
 static void qheap_pop(struct qheap *h, struct qent *top)
 {
@@ -125,9 +170,15 @@ static void qheap_pop(struct qheap *h, struct qent *top)
 	size_t n = --h->n;
 	size_t i = 0, child;
 
-	*top = v[0];
-	if (n == 0)
+	if (!h->heap) {
+		*top = v[n];
 		return;
+	}
+	*top = v[0];
+	if (n == 0) {
+		h->heap = false;
+		return;
+	}
 	while ((child = 2 * i + 1) < n) {
 		child += child + 1 < n && qent_less(&v[child + 1], &v[child]);
 		v[i] = v[child];
@@ -505,11 +556,11 @@ static inline bool idle_key(const struct cpu *c, vtime_t *keyp)
 	bool ready = false;
 
 	if (c->ipis.n) {
-		key = c->ipis.v[0].t;
+		key = qhead(&c->ipis)->t;
 		ready = true;
 	}
-	if (c->online && c->ops.n && (!ready || c->ops.v[0].t < key)) {
-		key = c->ops.v[0].t;
+	if (c->online && c->ops.n && (!ready || qhead(&c->ops)->t < key)) {
+		key = qhead(&c->ops)->t;
 		ready = true;
 	}
 	*keyp = vmax(key, c->hot.clock);
@@ -534,7 +585,7 @@ static bool cpu_ready_key(const struct cpu *c, vtime_t *keyp)
 		break;
 	case CPU_BLOCKED:
 		if (c->ipis.n && ipi_allowed(c)) {
-			key = vmax(c->ipis.v[0].t, c->hot.clock);
+			key = vmax(qhead(&c->ipis)->t, c->hot.clock);
 			ready = true;
 		}
 		break;
@@ -606,7 +657,8 @@ static void cpu_take(struct engine *e, struct cpu *t)
 		bool irq = t->ipis.n != 0;
 
 		if (irq && t->online && t->ops.n &&
-		    vmax(t->ops.v[0].t, t->hot.clock) < vmax(t->ipis.v[0].t, t->hot.clock))
+		    vmax(qhead(&t->ops)->t, t->hot.clock) <
+		    vmax(qhead(&t->ipis)->t, t->hot.clock))
 			irq = false;
 		if (irq) {
 			qheap_pop(&t->ipis, &t->cur);
@@ -848,7 +900,7 @@ static void cpu_wait(struct engine *e, struct cpu *c, struct waiter *w,
 		c->blocked_on = NULL;
 		if (!w->done && c->ipis.n) {
 			/* Resumed to take an interrupt, not because w is done. */
-			c->hot.clock = vmax(c->hot.clock, c->ipis.v[0].t);
+			c->hot.clock = vmax(c->hot.clock, qhead(&c->ipis)->t);
 			deliver_ipis(e, c, kind == BLOCK_SLEEP);
 		}
 	}
@@ -881,7 +933,7 @@ static void run_ipi(struct engine *e, struct cpu *c, const struct qent *ent)
 /* Take c's pending IPIs that have arrived by its clock (force: any). */
 static void deliver_ipis(struct engine *e, struct cpu *c, bool force)
 {
-	while (c->ipis.n && c->ipis.v[0].t <= c->hot.clock &&
+	while (c->ipis.n && qhead(&c->ipis)->t <= c->hot.clock &&
 	       (force || (!c->hot.irqs_off && c->spin_held == 0))) {
 		struct qent ent;
 
@@ -1034,7 +1086,7 @@ void engine_post(struct engine *e, vtime_t t, int cpu, engine_fn fn, void *arg)
 	 * queue, c's place in the ready set stays as it is. (A running CPU
 	 * is never in the set; its new work changes nothing until it ends.)
 	 */
-	if (c->state == CPU_IDLE && c->ops.v[0].seq == ent.seq)
+	if (c->state == CPU_IDLE && qhead(&c->ops)->seq == ent.seq)
 		cpu_update(e, c);
 }
 
@@ -1047,7 +1099,7 @@ void engine_post_global(struct engine *e, vtime_t t, engine_fn fn, void *arg)
 			   (unsigned long long)t);
 	if (!qheap_push(&e->globals, &ent))
 		engine_bug(e, "out of memory for the event queue");
-	e->gtime = e->globals.v[0].t;
+	e->gtime = qhead(&e->globals)->t;
 }
 
 /* Nothing can run but some CPU is inside work: say who waits for what. */
@@ -1097,7 +1149,8 @@ int engine_run(struct engine *e)
 		switch (pick_next(e, &t)) {
 		case PICK_GLOBAL:
 			qheap_pop(&e->globals, &g);
-			e->gtime = e->globals.n ? e->globals.v[0].t : VTIME_NEVER;
+			e->gtime = e->globals.n ? qhead(&e->globals)->t :
+						  VTIME_NEVER;
 			e->hot.gnow = g.t;
 			e->stats.globals++;
 			g.fn(g.arg);
