@@ -117,7 +117,8 @@ static void qheap_make_heap(struct qheap *h)
 }
 
 /* Returns false (queue unchanged) when memory runs out. */
-static bool qheap_push(struct qheap *h, const struct qent *ent)
+static inline __attribute__((always_inline)) bool
+qheap_push(struct qheap *h, const struct qent *ent)
 {
 	struct qent *v = h->v;
 	size_t i;
