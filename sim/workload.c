@@ -1671,7 +1671,7 @@ static bool h_nodes(struct loader *ld, yaml_node_t *v, void *field,
 	for (it = v->data.sequence.items.start;
 	     it < v->data.sequence.items.top; it++) {
 		yaml_node_t *n = node_at(ld, *it);
-		int node;
+		int node = 0;	/* get_int sets it when it succeeds */
 
 		if (!get_int(ld, n, "node", 0, WL_MAX_NODES - 1, &node))
 			return false;
