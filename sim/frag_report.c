@@ -135,35 +135,6 @@ static void put_waste(struct strbuf *sb, const struct slab_waste *w)
 		  (unsigned long long)w->mgmt_offslab);
 }
 
-/*
- * Pages with PG_slab in [start, start + n): the page allocator side of
- * "pages held by slab", counted from mem_map so that it is per node and
- * zone (the nr_slab page state is one global count).
- *
- * Every sample walks all of mem_map, so each frame costs a load, a mask
- * and an add: the PG_slab bits are summed where they stand (PageSlab's
- * test without its shift to a bool) and shifted down once at the end.
- * Four counters let the host overlap the adds.
- */
-static uint64_t slab_pages_in(const struct machine *m, uint64_t start,
-			      uint64_t n)
-{
-	const unsigned long pg_slab = 1UL << PG_slab;
-	const struct page *pg = m->mem_map;
-	uint64_t end = start + n < m->nr_pages ? start + n : m->nr_pages;
-	uint64_t c0 = 0, c1 = 0, c2 = 0, c3 = 0, pfn = start;
-
-	for (; pfn + 4 <= end; pfn += 4) {
-		c0 += pg[pfn].flags & pg_slab;
-		c1 += pg[pfn + 1].flags & pg_slab;
-		c2 += pg[pfn + 2].flags & pg_slab;
-		c3 += pg[pfn + 3].flags & pg_slab;
-	}
-	for (; pfn < end; pfn++)
-		c0 += pg[pfn].flags & pg_slab;
-	return (c0 + c1 + c2 + c3) >> PG_slab;
-}
-
 static void sample_zones(struct run_result *res, const char *ts)
 {
 	struct machine *m = res->m;
@@ -187,8 +158,7 @@ static void sample_zones(struct run_result *res, const char *ts)
 			  ZONE_TAIL "\n", nid, zone_names[z],
 			  (unsigned long long)zi.managed,
 			  (unsigned long long)zi.free_pages,
-			  (unsigned long long)slab_pages_in(m, zi.start_pfn,
-							    zi.spanned),
+			  (unsigned long long)m->zone_slab_pages[nid][z],
 			  (unsigned long long)zi.wmark_min,
 			  (unsigned long long)zi.wmark_low,
 			  (unsigned long long)zi.wmark_high);
