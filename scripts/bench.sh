@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Simulation speed: simulated slab operations (allocs + frees) per host
-# second on a workload, median of N runs, cache-line model off by default.
+# Simulation speed: simulated slab operations (allocations + frees) per
+# host second on a workload, median of N runs, cache-line model off by
+# default. Each run is a whole process (start-up, boot of the simulated
+# kernel, the run, the reports). Two rates per run:
+#   wall  operations / elapsed time
+#   cpu   operations / (user + system time): what the simulator itself
+#         costs, without the time a shared host gives to someone else
 # Usage: scripts/bench.sh [WORKLOAD] [RUNS] [extra slabsim run args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,16 +15,20 @@ shift $(( $# > 2 ? 2 : $# )) || true
 [ -x build/slabsim ] || scripts/setup.sh >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-rates=()
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+TIMEFORMAT='%R %U %S'
+walls=() cpus=()
 for i in $(seq 1 "$runs"); do
-	t0=$(date +%s.%N)
-	build/slabsim run "$workload" -o "$out/r$i" -q --set machine.caches.model=false "$@"
-	t1=$(date +%s.%N)
-	ops=$(sed -n 's/.*"allocations": \([0-9]*\).*/\1/p' "$out/r$i/summary.json" | head -1)
+	t=$( { time build/slabsim run "$workload" -o "$out/r$i" -q \
+		--set machine.caches.model=false "$@" ; } 2>&1 )
+	read -r real user sys <<<"$(tail -1 <<<"$t")"
+	allocs=$(sed -n 's/.*"allocations": \([0-9]*\).*/\1/p' "$out/r$i/summary.json" | head -1)
 	frees=$(sed -n 's/.*"frees": \([0-9]*\).*/\1/p' "$out/r$i/summary.json" | head -1)
-	rate=$(awk -v a="$ops" -v f="$frees" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.0f", (a + f) / (t1 - t0) }')
-	echo "run $i: $((ops + frees)) slab operations, $rate ops/s"
-	rates+=("$rate")
+	ops=$((allocs + frees))
+	wall=$(awk -v o="$ops" -v t="$real" 'BEGIN { printf "%.0f", o / t }')
+	cpu=$(awk -v o="$ops" -v u="$user" -v s="$sys" 'BEGIN { printf "%.0f", o / (u + s) }')
+	echo "run $i: $ops slab operations in ${real}s (${user}s user, ${sys}s system): $wall ops/s wall, $cpu ops/s cpu"
+	walls+=("$wall")
+	cpus+=("$cpu")
 done
-median=$(printf '%s\n' "${rates[@]}" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
-echo "median: $median simulated slab operations per second ($runs runs, $workload)"
+echo "median: $(printf '%s\n' "${walls[@]}" | median) simulated slab operations per second wall, $(printf '%s\n' "${cpus[@]}" | median) per cpu second ($runs runs, $workload)"
