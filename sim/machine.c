@@ -61,7 +61,7 @@ struct machine *machine_create(const struct workload *wl, char *err,
 		free(m);
 		return NULL;
 	}
-	m->mem_map = xzalloc_huge(m->nr_pages * sizeof(struct page));
+	m->mem_map = xcalloc(m->nr_pages, sizeof(struct page));
 
 	struct page_alloc_config pc = {
 		.nr_nodes = m->nr_nodes,
@@ -127,7 +127,7 @@ void machine_destroy(struct machine *m)
 		cache_model_destroy(m->cm);
 	if (m->pa)
 		page_alloc_destroy(m->pa);
-	xfree_huge(m->mem_map, m->nr_pages * sizeof(struct page));
+	free(m->mem_map);
 	if (m->mem && m->mem != MAP_FAILED)
 		munmap(m->mem, ARENA_RESERVE);
 	for (size_t i = 0; i < m->nr_caches; i++)

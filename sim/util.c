@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,39 +110,6 @@ void *xcalloc(size_t n, size_t size)
 	if (!p)
 		out_of_memory();
 	return p;
-}
-
-#define HUGE_SIZE	(2UL << 20)
-
-/*
- * Whole huge pages, aligned: each first touch of a 2 MiB stretch is one
- * page fault instead of 512 (a fault costs microseconds on a virtual
- * machine, and a walk of all of mem_map met every one of them). Where
- * the host has no transparent huge pages the advice is simply ignored.
- */
-void *xzalloc_huge(size_t size)
-{
-	size_t len = (size + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1);
-	unsigned char *map = mmap(NULL, len + HUGE_SIZE, PROT_READ | PROT_WRITE,
-				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	unsigned char *p;
-	size_t head;
-
-	if (map == MAP_FAILED)
-		out_of_memory();
-	p = (unsigned char *)(((uintptr_t)map + HUGE_SIZE - 1) & ~(uintptr_t)(HUGE_SIZE - 1));
-	head = (size_t)(p - map);
-	if (head)
-		munmap(map, head);
-	munmap(p + len, HUGE_SIZE - head);
-	madvise(p, len, MADV_HUGEPAGE);
-	return p;
-}
-
-void xfree_huge(void *p, size_t size)
-{
-	if (p)
-		munmap(p, (size + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1));
 }
 
 void *xrealloc(void *p, size_t size)

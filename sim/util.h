@@ -36,9 +36,6 @@ struct seq_file {
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
-/* Zeroed memory in whole 2 MiB huge pages (large tables walked whole). */
-void *xzalloc_huge(size_t size);
-void xfree_huge(void *p, size_t size);
 
 /*
  * xoshiro256** seeded through splitmix64: one stream per purpose, derived
