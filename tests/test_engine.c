@@ -1191,6 +1191,50 @@ static void test_queue_equal_times(void **state)
 }
 
 /*
+ * One CPU, costs 0. A queue is a sorted array up to 32 entries and a heap
+ * beyond, until it drains. 45 operations are posted at t = 37k mod 50
+ * (k = 0..44, so some times repeat): they must run in (t, post order),
+ * computed here by a plain sort. The drained queue then takes 5 more,
+ * posted latest first at 300, 290, ..., 260, which run earliest first.
+ */
+static void test_queue_sorted_and_heap(void **state)
+{
+	int want[45];
+	vtime_t at[45];
+
+	new_engine(1, 0, 0, 0, 0);
+	norder = 0;
+	for (int k = 0; k < 45; k++) {
+		int j = k;
+
+		at[k] = (vtime_t)(37 * k % 50);
+		engine_post(E, at[k], 0, record_arg, (void *)(uintptr_t)k);
+		/* insertion sort by (time, k): an equal time stays after */
+		while (j > 0 && at[want[j - 1]] > at[k]) {
+			want[j] = want[j - 1];
+			j--;
+		}
+		want[j] = k;
+	}
+	assert_int_equal(engine_run(E), 0);
+	assert_int_equal(norder, 45);
+	for (int i = 0; i < 45; i++) {
+		assert_int_equal(order[i], want[i]);
+		assert_int_equal(order_at[i], at[want[i]]);
+	}
+	for (int k = 0; k < 5; k++)
+		engine_post(E, 300 - 10 * (vtime_t)k, 0, record_arg,
+			    (void *)(uintptr_t)(100 + k));
+	assert_int_equal(engine_run(E), 0);
+	assert_int_equal(norder, 50);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(order[45 + i], 104 - i);
+		assert_int_equal(order_at[45 + i], 260 + 10 * (vtime_t)i);
+	}
+	engine_destroy(E);
+}
+
+/*
  * The inline fast paths give the answers of the functions they stand
  * for. costs.op = 3.
  *   cpu2 op @50: starts 50, +3 -> 53; charge_fast 4 -> 57; irqs off
@@ -1491,6 +1535,7 @@ int main(void)
 		cmocka_unit_test(test_one_cpu_no_switch),
 		cmocka_unit_test(test_ready_order_many_cpus),
 		cmocka_unit_test(test_queue_equal_times),
+		cmocka_unit_test(test_queue_sorted_and_heap),
 		cmocka_unit_test(test_fast_paths),
 		cmocka_unit_test(test_random_deterministic),
 	};
