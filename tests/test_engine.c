@@ -911,6 +911,22 @@ static void irqs_left_off(void *arg)
 	engine_irq_disable(E);
 }
 
+static void count_run(void *arg)
+{
+	flags[2]++;
+}
+
+/* Work at the horizon runs; one ns later is a BUG. */
+static void post_at_horizon(void *arg)
+{
+	engine_post(E, ENGINE_HORIZON, 0, count_run, NULL);
+}
+
+static void post_past_horizon(void *arg)
+{
+	engine_post(E, ENGINE_HORIZON + 1, 0, count_run, NULL);
+}
+
 /* Engine BUG checks end the run with ENGINE_EBUG, not a host crash. */
 static void test_bugs(void **state)
 {
@@ -945,6 +961,17 @@ static void test_bugs(void **state)
 	engine_set_online(E, 1, false);
 	engine_post(E, 0, 0, post_to_cpu1, NULL);
 	assert_int_equal(engine_run(E), ENGINE_EBUG);
+	engine_destroy(E);
+
+	new_engine(1, 0, 0, 0, 0);
+	flags[2] = 0;
+	engine_post(E, 0, 0, post_at_horizon, NULL);
+	assert_int_equal(engine_run(E), 0);
+	assert_int_equal(flags[2], 1);
+	assert_int_equal(engine_cpu_clock(E, 0), ENGINE_HORIZON);
+	engine_post(E, ENGINE_HORIZON, 0, post_past_horizon, NULL);
+	assert_int_equal(engine_run(E), ENGINE_EBUG);
+	assert_int_equal(flags[2], 1);
 	engine_destroy(E);
 }
 
