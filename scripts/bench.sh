@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 workload=${1:-workloads/net_producer_consumer.yaml}
 runs=${2:-5}
 shift $(( $# > 2 ? 2 : $# )) || true
-[ -x build/slabsim ] || scripts/setup.sh >/dev/null
+scripts/setup.sh >/dev/null	# builds what changed, so the current source is measured
 # Scratch output on tmpfs when there is one: the run directory is written
 # all the same, but a disk file system's inode work is not the simulator's.
 out=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
