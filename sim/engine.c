@@ -742,18 +742,20 @@ static void switch_to_sched(struct engine *e, struct coro *from)
 	coro_switch(from, &e->sched);
 }
 
+enum next { NEXT_ME, NEXT_CPU, NEXT_SCHED };
+
 /*
- * Called by the running CPU me, suspended inside work on its own stack,
- * once its state says what it is now (runnable or blocked). Runs
- * whatever is earliest: me again without a switch (the fast path),
- * another CPU, or the scheduler for a global, a stop or the end.
- * Returns when me is resumed. me enters the ready set only when someone
- * else runs: when it goes on itself the set is never touched.
+ * What runs after me, a CPU at a sync point or at the end of its work,
+ * ready keyed mk if mine: me again (the fast path: the ready set is left
+ * as it was), the earliest other CPU (*next, out of the set, me in it if
+ * ready), or the scheduler for a global, a stop or the end (me in the set
+ * if ready). The CPU chosen to run has been taken (cpu_take); the caller
+ * only has to get onto the right stack.
  */
-static void cpu_schedule(struct engine *e, struct cpu *me)
+static inline enum next choose_next(struct engine *e, struct cpu *me,
+				    bool mine, vtime_t mk, struct cpu **next)
 {
-	vtime_t mk, tk;
-	bool mine = cpu_ready_key(me, &mk);
+	vtime_t tk;
 	int t;
 
 	/*
@@ -767,23 +769,44 @@ static void cpu_schedule(struct engine *e, struct cpu *me)
 		if (mine && rt_pack(mk, me->id) < e->ready.node[1]) {
 			if (!global_first(e, mk)) {
 				cpu_take(e, me);
-				return;
+				return NEXT_ME;
 			}
 		} else if (t >= 0 && !global_first(e, tk)) {
-			struct cpu *next = &e->cpus[t];
-
+			*next = &e->cpus[t];
 			if (mine)
 				rt_set_del(&e->ready, me->id, mk, t);
 			else
 				rt_del(&e->ready, t);
-			cpu_take(e, next);
-			switch_to_cpu(e, &me->stk->co, next);
-			return;
+			cpu_take(e, *next);
+			return NEXT_CPU;
 		}
 	}
 	if (mine)
 		rt_set(&e->ready, me->id, mk);
-	switch_to_sched(e, &me->stk->co);
+	return NEXT_SCHED;
+}
+
+/*
+ * Called by the running CPU me, suspended inside work on its own stack,
+ * once its state says what it is now (runnable or blocked). Returns when
+ * me is resumed: at once when it goes on itself, without a switch.
+ */
+static void cpu_schedule(struct engine *e, struct cpu *me)
+{
+	vtime_t mk;
+	bool mine = cpu_ready_key(me, &mk);
+	struct cpu *next;
+
+	switch (choose_next(e, me, mine, mk, &next)) {
+	case NEXT_ME:
+		return;
+	case NEXT_CPU:
+		switch_to_cpu(e, &me->stk->co, next);
+		return;
+	case NEXT_SCHED:
+		switch_to_sched(e, &me->stk->co);
+		return;
+	}
 }
 
 /*
@@ -795,44 +818,30 @@ static void cpu_schedule(struct engine *e, struct cpu *me)
  */
 static void worker_next(struct engine *e, struct stack *s, struct cpu *me)
 {
-	vtime_t mk, tk;
+	vtime_t mk;
 	bool mine = idle_key(me, &mk);	/* run_work left me idle */
-	int t;
+	struct cpu *next;
 
-	rt_del(&e->ready, me->id);
-	t = rt_top(&e->ready, &tk);
-
-	if (!e->stop) {
-		if (mine && rt_pack(mk, me->id) < e->ready.node[1]) {
-			if (!global_first(e, mk)) {
-				cpu_take(e, me);
-				s->handoff = me;
-				return;
-			}
-		} else if (t >= 0 && !global_first(e, tk)) {
-			struct cpu *next = &e->cpus[t];
-
-			if (mine)
-				rt_set_del(&e->ready, me->id, mk, t);
-			else
-				rt_del(&e->ready, t);
-			cpu_take(e, next);
-			if (!next->stk) {
-				set_running(e, next);
-				s->handoff = next;
-				return;
-			}
-			s->next = e->pool;
-			e->pool = s;
-			switch_to_cpu(e, &s->co, next);
+	switch (choose_next(e, me, mine, mk, &next)) {
+	case NEXT_ME:
+		s->handoff = me;
+		return;
+	case NEXT_CPU:
+		if (!next->stk) {
+			set_running(e, next);
+			s->handoff = next;
 			return;
 		}
+		s->next = e->pool;
+		e->pool = s;
+		switch_to_cpu(e, &s->co, next);
+		return;
+	case NEXT_SCHED:
+		s->next = e->pool;
+		e->pool = s;
+		switch_to_sched(e, &s->co);
+		return;
 	}
-	if (mine)
-		rt_set(&e->ready, me->id, mk);
-	s->next = e->pool;
-	e->pool = s;
-	switch_to_sched(e, &s->co);
 }
 
 /* ------------------------------------------------------------------ */

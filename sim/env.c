@@ -70,8 +70,6 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 		frag_page_alloc_failed(m, nid, gfp, order, why.reclaimed);
 		return NULL;
 	}
-	m->zone_slab_pages[pa_pfn_to_nid(m->pa, pfn)][pa_pfn_to_zone(m->pa, pfn)] +=
-		1ULL << order;
 	return &m->mem_map[pfn];
 }
 
@@ -82,8 +80,6 @@ void free_pages(void *addr, unsigned int order)
 
 	BUG_ON(pfn >= m->nr_pages);
 	engine_charge(m->eng, m->wl->machine.cost_page);
-	m->zone_slab_pages[pa_pfn_to_nid(m->pa, pfn)][pa_pfn_to_zone(m->pa, pfn)] -=
-		1ULL << order;
 	pa_free(m->pa, pfn, order);
 }
 

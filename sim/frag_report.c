@@ -158,7 +158,13 @@ static void sample_zones(struct run_result *res, const char *ts)
 			  ZONE_TAIL "\n", nid, zone_names[z],
 			  (unsigned long long)zi.managed,
 			  (unsigned long long)zi.free_pages,
-			  (unsigned long long)m->zone_slab_pages[nid][z],
+			  /*
+			   * Slab is the only user of the page allocator
+			   * (kmem_getpages; bootmem is not managed), and sets
+			   * PG_slab on a block with no sync point after getting
+			   * it: the zone's allocated pages are its slab pages.
+			   */
+			  (unsigned long long)(zi.managed - zi.free_pages),
 			  (unsigned long long)zi.wmark_min,
 			  (unsigned long long)zi.wmark_low,
 			  (unsigned long long)zi.wmark_high);

@@ -77,13 +77,6 @@ struct machine {
 	unsigned char *mem;	/* ARENA_RESERVE bytes, sparse */
 	uint64_t nr_pages;
 	struct page *mem_map;
-	/*
-	 * Pages slab holds, per node and zone: what a walk of mem_map for
-	 * PG_slab would count, kept as slab's pages come and go (it gets
-	 * them only through alloc_pages_node and frees them only through
-	 * free_pages, with no sync point between a page and its PG_slab).
-	 */
-	uint64_t zone_slab_pages[MAX_NUMNODES][PA_NR_ZONES];
 	struct page_alloc *pa;
 	struct cache_model *cm;	/* NULL when the cache model is off */
 	struct engine *eng;
