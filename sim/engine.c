@@ -134,9 +134,14 @@ qheap_push(struct qheap *h, const struct qent *ent)
 	}
 	if (!h->heap) {
 		if (h->n < QSORTED_MAX) {
-			/* Earlier entries move up one to make room. */
+			/*
+			 * Earlier entries move up one to make room. ent is
+			 * the latest posted, so its sequence number is above
+			 * every other in the queue: it goes after all entries
+			 * of its time, and comparing times alone is exact.
+			 */
 			i = h->n++;
-			while (i > 0 && qent_less(&v[i - 1], ent)) {
+			while (i > 0 && v[i - 1].t <= ent->t) {
 				v[i] = v[i - 1];
 				i--;
 			}
@@ -1487,28 +1492,23 @@ static void unlock_outside(struct engine *e, struct lock *l, uint32_t id)
 	l->holder = -1;
 }
 
-void engine_lock(struct engine *e, uint32_t id)
+/*
+ * c, at a sync point already, finds l held: wait in arrival order until
+ * the holder hands it over, then account the wait. Out of line: most
+ * takes find the lock free, and this keeps their path short.
+ */
+static __attribute__((noinline)) void lock_contended(struct engine *e,
+						     struct cpu *c,
+						     struct lock *l,
+						     uint32_t id)
 {
-	struct lock *l = lock_get(e, id);
-	struct cpu *c = e->cur;
 	struct lock_class_stat *st;
 	struct waiter w = { 0 }, **pp;
 	vtime_t wait;
 
-	if (!c) {
-		lock_outside(e, l, id);
-		return;
-	}
-	cpu_sync(e, c);
-	/* Other CPUs ran: they may have grown (moved) the lock table. */
-	l = lock_get(e, id);
-	if (l->held && !l->outside && l->holder == c->id)
+	if (!l->outside && l->holder == c->id)
 		engine_bug(e, "recursive locking of lock %u (%s)", id,
 			   e->cls[l->cls].name);
-	if (!l->held) {
-		lock_take_free(e, c, l);
-		return;
-	}
 	st = &e->cls[l->cls];
 	st->contentions++;
 	if (l->last_cpu >= 0 && l->last_cpu != c->id)
@@ -1535,6 +1535,24 @@ void engine_lock(struct engine *e, uint32_t id)
 		st->wait_total += wait;
 	}
 	lock_acquired(e, c, l);
+}
+
+void engine_lock(struct engine *e, uint32_t id)
+{
+	struct lock *l = lock_get(e, id);
+	struct cpu *c = e->cur;
+
+	if (!c) {
+		lock_outside(e, l, id);
+		return;
+	}
+	cpu_sync(e, c);
+	/* Other CPUs ran: they may have grown (moved) the lock table. */
+	l = lock_get(e, id);
+	if (l->held)
+		lock_contended(e, c, l, id);
+	else
+		lock_take_free(e, c, l);
 }
 
 bool engine_trylock(struct engine *e, uint32_t id)
