@@ -231,6 +231,42 @@ struct rtree {
 	rkey_t *node;		/* node[1] is the root, node[leaves + cpu] a leaf */
 };
 
+/*
+ * Up to RT_FLAT_MAX leaves the matches below the root are not kept: every
+ * change computes the root afresh, a fixed pattern of compares with no
+ * branch at all. Replaying a path stops at the first match that keeps its
+ * winner, and that exit is a branch the host mispredicts about as often
+ * as not; on small machines it cost more than the compares it saves.
+ */
+#define RT_FLAT_MIN	8
+#define RT_FLAT_MAX	16
+
+static inline rkey_t rkey_min(rkey_t a, rkey_t b)
+{
+	return a < b ? a : b;
+}
+
+static inline rkey_t rt_min8(const rkey_t *l)
+{
+	return rkey_min(rkey_min(rkey_min(l[0], l[1]), rkey_min(l[2], l[3])),
+			rkey_min(rkey_min(l[4], l[5]), rkey_min(l[6], l[7])));
+}
+
+static inline bool rt_flat(const struct rtree *t)
+{
+	return t->leaves <= RT_FLAT_MAX;
+}
+
+static inline void rt_flat_root(struct rtree *t)
+{
+	const rkey_t *l = t->node + t->leaves;
+	rkey_t w = rt_min8(l);
+
+	if (t->leaves == RT_FLAT_MAX)
+		w = rkey_min(w, rt_min8(l + 8));
+	t->node[1] = w;
+}
+
 static inline rkey_t rt_pack(vtime_t key, int cpu)
 {
 	key = key < RT_KEY_MAX ? key : RT_KEY_MAX;
@@ -246,6 +282,10 @@ static void rt_fix(struct rtree *t, int leaf)
 	rkey_t *node = t->node;
 	rkey_t w = node[leaf];
 
+	if (rt_flat(t)) {
+		rt_flat_root(t);
+		return;
+	}
 	for (unsigned int i = (unsigned int)leaf; i > 1; i >>= 1) {
 		rkey_t s = node[i ^ 1];
 
@@ -291,6 +331,10 @@ static void rt_set_del(struct rtree *t, int a, vtime_t key, int b)
 
 	node[i] = wi;
 	node[j] = wj;
+	if (rt_flat(t)) {
+		rt_flat_root(t);
+		return;
+	}
 	while (i >> 1 != j >> 1) {
 		rkey_t si = node[i ^ 1], sj = node[j ^ 1];
 
@@ -324,7 +368,7 @@ static inline int rt_top(const struct rtree *t, vtime_t *key)
 
 static bool rt_init(struct rtree *t, int nr)
 {
-	t->leaves = 1;
+	t->leaves = RT_FLAT_MIN;	/* flat: absent CPUs pad it to 8 */
 	while (t->leaves < nr)
 		t->leaves *= 2;
 	t->node = malloc(2 * (size_t)t->leaves * sizeof(*t->node));

@@ -213,6 +213,71 @@ static double det_exp_neg(double x)
 }
 
 /*
+ * exp(-x) to within 1e-14 relative of det_exp_neg(x), in a third of its
+ * time: the same reduction (so the same t), then Taylor to t^12 by
+ * Horner with multiplications only. The truncation is below 2e-16 for
+ * |t| <= ln 2 / 2, and each of the two evaluations rounds at most about
+ * 2e-15 away from exp(-t).
+ */
+static double quick_exp_neg(double x)
+{
+	static const double a[13] = {	/* (-1)^n / n!, n = 12 .. 0 */
+		1.0 / 479001600, -1.0 / 39916800, 1.0 / 3628800,
+		-1.0 / 362880, 1.0 / 40320, -1.0 / 5040, 1.0 / 720,
+		-1.0 / 120, 1.0 / 24, -1.0 / 6, 1.0 / 2, -1.0, 1.0,
+	};
+	double k = (double)(long)(x * 1.44269504088896340736 + 0.5);
+	double t = x - k * 0.69314718055994530942;
+	double p = a[0];
+
+	for (int n = 1; n < 13; n++)
+		p = p * t + a[n];
+	return ldexp(p, -(int)k);
+}
+
+/*
+ * y < det_exp_neg(x), deciding by quick_exp_neg unless y lies within
+ * 1e-12 of it, a band a hundred times wider than the two can differ:
+ * the answer is det_exp_neg's either way, and its sixteen divisions are
+ * paid about once in 10^11 calls.
+ */
+static bool under_exp_neg(double y, double x)
+{
+	double q = quick_exp_neg(x);
+
+	if (y < q * (1.0 - 1e-12))
+		return true;
+	if (y > q * (1.0 + 1e-12))
+		return false;
+	return y < det_exp_neg(x);
+}
+
+#ifdef SLABSIM_TEST
+/*
+ * Test-build only (tests/test_rng.c repeats these prototypes): the
+ * exp(-x) pieces behind the ziggurat's wedge test.
+ */
+double rng_test_det_exp_neg(double x);
+double rng_test_quick_exp_neg(double x);
+bool rng_test_under_exp_neg(double y, double x);
+
+double rng_test_det_exp_neg(double x)
+{
+	return det_exp_neg(x);
+}
+
+double rng_test_quick_exp_neg(double x)
+{
+	return quick_exp_neg(x);
+}
+
+bool rng_test_under_exp_neg(double y, double x)
+{
+	return under_exp_neg(y, x);
+}
+#endif /* SLABSIM_TEST */
+
+/*
  * The ziggurat for exp(-x): 256 strips of area V each. Strip 0 is the
  * base, [0, V / f(R)) by f(R), whose part beyond R stands for the tail;
  * strip i >= 1 lies between heights f(x[i]) and f(x[i + 1]), where
@@ -254,7 +319,7 @@ double rng_exp_slow(struct rng *r, unsigned int i, double x)
 		if (i == 0)
 			return ZIG_R - det_log(1.0 - rng_unit(r));
 		double y = zig_f[i] + rng_unit(r) * (zig_f[i + 1] - zig_f[i]);
-		if (y < det_exp_neg(x))
+		if (under_exp_neg(y, x))
 			return x;
 		uint64_t u = rng_next(r);
 		i = (unsigned int)(u & 0xff);
