@@ -237,9 +237,10 @@ static double quick_exp_neg(double x)
 
 /*
  * y < det_exp_neg(x), deciding by quick_exp_neg unless y lies within
- * 1e-12 of it, a band a hundred times wider than the two can differ:
- * the answer is det_exp_neg's either way, and its sixteen divisions are
- * paid about once in 10^11 calls.
+ * 1e-12 of it, a band a hundred times wider than the two can differ
+ * (tests/test_rng.c checks both): the answer is det_exp_neg's either
+ * way, and its sixteen dependent divisions are paid only for a point
+ * that close to the curve, about once in 10^9 wedge tests.
  */
 static bool under_exp_neg(double y, double x)
 {
