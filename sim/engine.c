@@ -209,7 +209,8 @@ static void qheap_pop(struct qheap *h, struct qent *top)
  * "Which ready CPU is earliest, ties to the lowest number" is asked at
  * every sync point. A tournament tree answers it from its root, and
  * changing one CPU replays only its path to the root, stopping as soon
- * as a match keeps its old result. Each node holds its winner as one
+ * as a match keeps its old result; on machines of up to RT_FLAT_MAX
+ * CPUs only the root is kept (see below). Each node holds its winner as one
  * 64-bit number, key above a 12-bit CPU number, so a match is a single
  * compare with no branch to mispredict and no indirection; an absent CPU
  * is all ones, after every real (key, CPU) pair.
@@ -281,12 +282,13 @@ static inline rkey_t rt_pack(vtime_t key, int cpu)
 static void rt_fix(struct rtree *t, int leaf)
 {
 	rkey_t *node = t->node;
-	rkey_t w = node[leaf];
+	rkey_t w;
 
 	if (rt_flat(t)) {
 		rt_flat_root(t);
 		return;
 	}
+	w = node[leaf];
 	for (unsigned int i = (unsigned int)leaf; i > 1; i >>= 1) {
 		rkey_t s = node[i ^ 1];
 
