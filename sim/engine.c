@@ -164,6 +164,35 @@ qheap_push(struct qheap *h, const struct qent *ent)
 }
 
 /*
+ * qheap_push for an entry whose sequence number may be below others in
+ * the queue (work posted ahead of its turn, engine_post_seq): the sorted
+ * array compares (time, sequence) in full. Returns false on OOM.
+ */
+static bool qheap_push_any(struct qheap *h, const struct qent *ent)
+{
+	size_t i;
+
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 16;
+		struct qent *v = realloc(h->v, cap * sizeof(*v));
+
+		if (!v)
+			return false;
+		h->v = v;
+		h->cap = cap;
+	}
+	if (h->heap || h->n >= QSORTED_MAX)
+		return qheap_push(h, ent);	/* the heap compares in full */
+	i = h->n++;
+	while (i > 0 && qent_less(&h->v[i - 1], ent)) {
+		h->v[i] = h->v[i - 1];
+		i--;
+	}
+	h->v[i] = *ent;
+	return true;
+}
+
+/*
  * Remove the earliest entry into *top. In a heap, the hole it leaves
  * walks down along the smaller children to a leaf (one compare per
  * level), and the last entry then rises from there: it nearly always
@@ -503,6 +532,13 @@ struct engine {
 	struct stack **stacks;	/* every worker stack, to free them */
 	size_t nr_stacks, cap_stacks;
 	uint64_t seq;
+	/*
+	 * The feeder (engine_set_feeder) is called before anything at or
+	 * after feed_t runs; VTIME_NEVER: nothing left to feed.
+	 */
+	vtime_t feed_t;
+	engine_fn feeder;
+	void *feed_arg;
 	struct qheap globals;
 	vtime_t gtime;		/* time of the first global; VTIME_NEVER: none */
 	struct rtree ready;
@@ -794,6 +830,38 @@ static void switch_to_sched(struct engine *e, struct coro *from)
 	coro_switch(from, &e->sched);
 }
 
+/*
+ * Feeding. Work the feeder posts carries sequence numbers reserved
+ * before the run, so posting it early orders it exactly as if it had
+ * been posted at the start; posting it late is what must never happen.
+ * So the engine feeds whenever the earliest thing it might run next (the
+ * first global, the earliest ready CPU, or other: a CPU's own key) is
+ * not before feed_t. Being early costs only queue length.
+ */
+static inline bool feed_due(const struct engine *e, vtime_t other)
+{
+	vtime_t top = e->ready.node[1] == RT_NONE ? VTIME_NEVER :
+		      (vtime_t)(e->ready.node[1] >> RT_CPU_BITS);
+
+	return e->feed_t != VTIME_NEVER && e->feed_t <= e->gtime &&
+	       e->feed_t <= top && e->feed_t <= other;
+}
+
+static __attribute__((noinline)) void feed_run(struct engine *e,
+					       vtime_t other)
+{
+	while (feed_due(e, other)) {
+		e->feed_t = VTIME_NEVER;
+		e->feeder(e->feed_arg);
+	}
+}
+
+static inline void feed(struct engine *e, vtime_t other)
+{
+	if (__builtin_expect(feed_due(e, other), 0))
+		feed_run(e, other);
+}
+
 enum next { NEXT_ME, NEXT_CPU, NEXT_SCHED };
 
 /*
@@ -849,6 +917,8 @@ static void cpu_schedule(struct engine *e, struct cpu *me)
 	bool mine = cpu_ready_key(me, &mk);
 	struct cpu *next;
 
+	/* (feeding cannot change the key of a CPU inside work) */
+	feed(e, mine ? mk : VTIME_NEVER);
 	switch (choose_next(e, me, mine, mk, &next)) {
 	case NEXT_ME:
 		return;
@@ -871,9 +941,12 @@ static void cpu_schedule(struct engine *e, struct cpu *me)
 static void worker_next(struct engine *e, struct stack *s, struct cpu *me)
 {
 	vtime_t mk;
-	bool mine = idle_key(me, &mk);	/* run_work left me idle */
+	bool mine;
 	struct cpu *next;
 
+	/* first: feeding may queue work for me, idle now */
+	feed(e, VTIME_NEVER);
+	mine = idle_key(me, &mk);	/* run_work left me idle */
 	switch (choose_next(e, me, mine, mk, &next)) {
 	case NEXT_ME:
 		s->handoff = me;
@@ -907,6 +980,8 @@ static void rcu_quiescent(struct engine *e, struct cpu *c);
 static inline bool must_yield(const struct engine *e, const struct cpu *c)
 {
 	if (e->ready.node[1] < rt_pack(c->hot.clock, c->id))
+		return true;
+	if (e->feed_t <= c->hot.clock)	/* cpu_schedule feeds */
 		return true;
 	return global_first(e, c->hot.clock);
 }
@@ -1074,6 +1149,7 @@ struct engine *engine_create(const struct engine_config *cfg)
 	e->stack_size = cfg->stack_size ? cfg->stack_size : DEFAULT_STACK;
 	e->hot.cpu = -1;
 	e->gtime = VTIME_NEVER;
+	e->feed_t = VTIME_NEVER;
 	coro_init_self(&e->sched);
 	e->cpus = calloc((size_t)e->nr_cpus, sizeof(*e->cpus));
 	if (!e->cpus || !rt_init(&e->ready, e->nr_cpus))
@@ -1164,6 +1240,54 @@ void engine_post_global(struct engine *e, vtime_t t, engine_fn fn, void *arg)
 	e->gtime = qhead(&e->globals)->t;
 }
 
+uint64_t engine_reserve_seq(struct engine *e, uint64_t n)
+{
+	uint64_t base = e->seq;
+
+	e->seq += n;
+	return base;
+}
+
+void engine_post_seq(struct engine *e, vtime_t t, int cpu, engine_fn fn,
+		     void *arg, uint64_t seq)
+{
+	struct cpu *c = cpu_arg(e, cpu, "engine_post_seq");
+	struct qent ent = { .t = t, .seq = seq, .fn = fn, .arg = arg };
+
+	if (t > ENGINE_HORIZON)
+		engine_bug(e, "operation posted at t=%llu ns, past the horizon",
+			   (unsigned long long)t);
+	/* an offline CPU keeps it until it comes back, as its timers */
+	if (!qheap_push_any(&c->ops, &ent))
+		engine_bug(e, "out of memory for the event queue");
+	if (c->state == CPU_IDLE && qhead(&c->ops)->seq == ent.seq)
+		cpu_update(e, c);
+}
+
+void engine_post_global_seq(struct engine *e, vtime_t t, engine_fn fn,
+			    void *arg, uint64_t seq)
+{
+	struct qent ent = { .t = t, .seq = seq, .fn = fn, .arg = arg };
+
+	if (t > ENGINE_HORIZON)
+		engine_bug(e, "global posted at t=%llu ns, past the horizon",
+			   (unsigned long long)t);
+	if (!qheap_push_any(&e->globals, &ent))
+		engine_bug(e, "out of memory for the event queue");
+	e->gtime = qhead(&e->globals)->t;
+}
+
+void engine_set_feeder(struct engine *e, engine_fn fn, void *arg)
+{
+	e->feeder = fn;
+	e->feed_arg = arg;
+}
+
+void engine_feed_at(struct engine *e, vtime_t t)
+{
+	e->feed_t = e->feeder ? t : VTIME_NEVER;
+}
+
 /* Nothing can run but some CPU is inside work: say who waits for what. */
 static void report_deadlock(struct engine *e)
 {
@@ -1208,6 +1332,7 @@ int engine_run(struct engine *e)
 			e->in_run = false;
 			return e->stop_code;
 		}
+		feed(e, VTIME_NEVER);
 		switch (pick_next(e, &t)) {
 		case PICK_GLOBAL:
 			qheap_pop(&e->globals, &g);

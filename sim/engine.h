@@ -70,6 +70,26 @@ void engine_post(struct engine *e, vtime_t t, int cpu, engine_fn fn, void *arg);
  */
 void engine_post_global(struct engine *e, vtime_t t, engine_fn fn, void *arg);
 /*
+ * Work read while the run goes (a streamed workload). The caller reserves
+ * sequence numbers for all of it before the run (engine_reserve_seq: n
+ * numbers from the returned base, after everything posted so far and
+ * before everything posted later), and posts each piece with its own
+ * number: wherever and whenever it is posted, it then orders as if it
+ * had been posted at the moment of the reservation. The feeder fn(arg)
+ * is called, from wherever the engine is, before anything at or after
+ * the time given to engine_feed_at runs; it posts what it has and calls
+ * engine_feed_at again (VTIME_NEVER, or not at all: nothing more).
+ * engine_post_seq may queue work for an offline CPU (it waits there).
+ */
+uint64_t engine_reserve_seq(struct engine *e, uint64_t n);
+void engine_post_seq(struct engine *e, vtime_t t, int cpu, engine_fn fn,
+		     void *arg, uint64_t seq);
+void engine_post_global_seq(struct engine *e, vtime_t t, engine_fn fn,
+			    void *arg, uint64_t seq);
+void engine_set_feeder(struct engine *e, engine_fn fn, void *arg);
+void engine_feed_at(struct engine *e, vtime_t t);
+
+/*
  * Run until the queue is empty and every CPU is idle, or until an
  * operation or global calls engine_stop(). Returns 0, or the code given
  * to engine_stop / engine_abort.

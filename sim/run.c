@@ -15,13 +15,41 @@
 #include "sim/report.h"
 #include "sim/run.h"
 
+struct evrec;
+
 /* A live object handed to a workload name or a generator. */
 struct live {
 	pa_t obj;		/* 0 when never allocated */
 	int cache;		/* machine cache index */
 	uint64_t size;		/* bytes requested */
 	bool live, freed, kmalloced;
+	bool pending;		/* a name: its allocation is posted, not run */
+	int cpu;		/* that allocated it */
+	uint32_t site;		/* call-site statistics row of the allocation */
+	struct evrec *waiters;	/* events that came before their object did */
 };
+
+/*
+ * A workload event read from the file and posted, until it has run. The
+ * unrun ones form a list in file order (so in time order): its head is
+ * the earliest event not yet run, which snapshots and the end wait for.
+ */
+struct evrec {
+	struct wl_event ev;
+	uint64_t seq;			/* the engine's order among events */
+	struct evrec *prev, *next;	/* unrun list; next: pool link too */
+	struct evrec *next_waiter;	/* parked on a pending allocation */
+	uint64_t parked_at;		/* engine time it was parked */
+};
+
+/* A global that waits for every event of its time or earlier (see barrier). */
+struct barrier {
+	uint64_t t;			/* workload time */
+	engine_fn fn;
+	void *arg;
+};
+
+#define LIVE_CHUNK	4096	/* names per chunk: chunks never move */
 
 /*
  * One generator on one allocating CPU. Besides its stream, it keeps what
@@ -45,6 +73,7 @@ struct gen_cpu {
 	int mi;			/* sc's machine cache index */
 	uint64_t size;		/* the workload cache's object size */
 	uint64_t stop_t;	/* no arrival from here: until, or the end */
+	uint32_t site_row;	/* its call-site statistics */
 };
 
 /* A generator object on its way to being freed. */
@@ -55,11 +84,28 @@ struct gen_obj {
 };
 
 struct run {
-	const struct workload *wl;
+	struct workload *wl;
 	struct machine *m;
 	struct run_result res;
 	int *wl_cache;			/* workload cache -> machine cache, -1 */
-	struct live *names;
+	struct live **names;		/* by name slot, in chunks */
+	size_t nr_chunks;
+	/* the event stream */
+	struct wl_event next_ev;	/* read, not yet posted */
+	bool have_next, input_done;
+	uint64_t seq_base, nr_posted;	/* reserved engine order */
+	struct evrec *unrun_head, *unrun_tail, *rec_pool;
+	struct barrier *barriers;	/* waiting, in posting order */
+	size_t nr_barriers, cap_barriers;
+	bool online[WL_MAX_CPUS];	/* hotplug as the events left it */
+	bool end_posted;
+	uint64_t last_t;		/* of the last event read */
+	unsigned int first_not_run_line;
+	uint64_t first_not_run_t;
+	/* call-site statistics rows, by key (see site_row) */
+	uint64_t *site_keys;
+	uint32_t *site_hash;
+	size_t site_hash_cap;
 	struct gen_cpu *gens;
 	size_t nr_gens;
 	struct gen_obj *pool;
@@ -115,15 +161,73 @@ static unsigned long call_site_of(unsigned int line)
 	return env_arch->kernel_text + (unsigned long)line * 0x40;
 }
 
+/*
+ * A named site's kernel text address: past every line's (a workload has
+ * fewer than 2^26 lines) so the two never meet in the core's user word.
+ */
+static unsigned long named_site_addr(int site)
+{
+	return env_arch->kernel_text + (1UL << 32) + (unsigned long)site * 0x40;
+}
+
+static uint64_t site_key(enum site_kind kind, int id)
+{
+	return (uint64_t)kind << 32 | (uint32_t)id;
+}
+
+/* The statistics row of a call site, made on first use. */
+static __attribute__((noinline)) uint32_t site_row(struct run *r,
+						   enum site_kind kind, int id)
+{
+	uint64_t key = site_key(kind, id);
+	size_t i, mask;
+
+	if ((r->res.nr_sites + 1) * 2 > r->site_hash_cap) {
+		size_t cap = r->site_hash_cap ? r->site_hash_cap * 2 : 64;
+
+		free(r->site_hash);
+		r->site_hash = xcalloc(cap, sizeof(*r->site_hash));
+		r->site_hash_cap = cap;
+		for (size_t k = 0; k < r->res.nr_sites; k++) {
+			for (i = (size_t)(r->site_keys[k] * 0x9e3779b97f4a7c15ULL >> 32) & (cap - 1);
+			     r->site_hash[i]; i = (i + 1) & (cap - 1))
+				;
+			r->site_hash[i] = (uint32_t)k + 1;
+		}
+	}
+	mask = r->site_hash_cap - 1;
+	for (i = (size_t)(key * 0x9e3779b97f4a7c15ULL >> 32) & mask;
+	     r->site_hash[i]; i = (i + 1) & mask)
+		if (r->site_keys[r->site_hash[i] - 1] == key)
+			return r->site_hash[i] - 1;
+	size_t n = r->res.nr_sites++;
+	r->res.sites = xrealloc(r->res.sites, r->res.nr_sites * sizeof(*r->res.sites));
+	r->site_keys = xrealloc(r->site_keys, r->res.nr_sites * sizeof(*r->site_keys));
+	memset(&r->res.sites[n], 0, sizeof(r->res.sites[n]));
+	r->res.sites[n].kind = kind;
+	r->res.sites[n].id = id;
+	r->site_keys[n] = key;
+	r->site_hash[i] = (uint32_t)n + 1;
+	return (uint32_t)n;
+}
+
+static uint32_t event_site_row(struct run *r, const struct wl_event *ev)
+{
+	return ev->site >= 0 ? site_row(r, SITE_NAMED, ev->site) :
+	       site_row(r, SITE_LINE, (int)ev->line);
+}
+
 /* A failed allocation: counted, and l holds nothing. Rare: out of line. */
 static __attribute__((noinline)) void account_failure(struct run *r,
 						       struct live *l, int cache)
 {
 	r->res.alloc_failures++;
+	r->res.sites[l->site].failures++;
 	if (cache >= 0)
 		users_of(r, cache)->failures++;
 	l->obj = 0;
 	l->live = false;
+	l->freed = false;
 }
 
 /* The machine cache a kmalloc'd object came from; -1 when none is. */
@@ -144,8 +248,9 @@ static int kmalloc_cache_of(struct run *r, void *obj)
  */
 static inline __attribute__((always_inline)) void
 account_alloc(struct run *r, struct live *l, void *obj, int cache,
-	      uint64_t size, bool kmalloced)
+	      uint64_t size, bool kmalloced, uint32_t site)
 {
+	l->site = site;
 	if (__builtin_expect(!obj, 0)) {
 		account_failure(r, l, cache);
 		return;
@@ -158,18 +263,33 @@ account_alloc(struct run *r, struct live *l, void *obj, int cache,
 	l->live = true;
 	l->freed = false;
 	l->kmalloced = kmalloced;
+	l->cpu = smp_processor_id();
 	r->res.allocs++;
+	struct site_stats *st = &r->res.sites[site];
+	st->allocs++;
+	st->bytes_req += size;
 	if (cache >= 0) {
 		struct user_stats *u = users_of(r, cache);
 		u->allocs++;
 		u->live_objs++;
 		u->live_bytes += size;
+		st->bytes_alloc += r->m->caches[cache]->obj_size;
 	}
 }
 
 static inline void account_free(struct run *r, struct live *l)
 {
 	r->res.frees++;
+	if (l->live) {
+		struct site_stats *st = &r->res.sites[l->site];
+		int cpu = smp_processor_id();
+
+		st->frees++;
+		if (cpu != l->cpu) {
+			st->cross_cpu++;
+			st->cross_node += cpu_to_node(cpu) != cpu_to_node(l->cpu);
+		}
+	}
 	if (l->live && l->cache >= 0) {
 		struct user_stats *u = users_of(r, l->cache);
 		u->frees++;
@@ -192,8 +312,11 @@ free_live(struct run *r, struct live *l, int as_cache)
 	void *obj = __va(l->obj);
 
 	if (!l->live) {
-		if (!l->freed || !obj)
+		if (!l->freed || !obj) {
+			note(r, "free of an object whose allocation failed skipped");
+			r->res.skipped++;
 			return;
+		}
 		r->res.double_frees++;
 	}
 	if (l->kmalloced) {
@@ -314,7 +437,12 @@ static void touch_live(struct run *r, struct live *l, uint64_t bytes,
 	void *obj = __va(l->obj);
 	struct sim_cache *sc;
 
-	if (!obj || l->cache < 0)
+	if (!obj) {
+		note(r, "touch of an object whose allocation failed skipped");
+		r->res.skipped++;
+		return;
+	}
+	if (l->cache < 0)
 		return;
 	sc = r->m->caches[l->cache];
 	if (!sc->cachep)
@@ -322,17 +450,171 @@ static void touch_live(struct run *r, struct live *l, uint64_t bytes,
 	touch_obj(sc, obj, bytes, write, l->live);
 }
 
+/* ------------------------------------------------------------------ */
+/* Names, event records, barriers                                       */
+/* ------------------------------------------------------------------ */
+
+static __attribute__((noinline)) void names_grow(struct run *r, size_t chunk)
+{
+	size_t n = chunk + 1;
+
+	r->names = xrealloc(r->names, n * sizeof(*r->names));
+	for (size_t i = r->nr_chunks; i < n; i++)
+		r->names[i] = xcalloc(LIVE_CHUNK, sizeof(**r->names));
+	r->nr_chunks = n;
+}
+
+/* The object of name slot, in a chunk that never moves. */
+static inline struct live *live_of(struct run *r, int slot)
+{
+	size_t chunk = (size_t)slot / LIVE_CHUNK;
+
+	if (__builtin_expect(chunk >= r->nr_chunks, 0))
+		names_grow(r, chunk);
+	return &r->names[chunk][(size_t)slot % LIVE_CHUNK];
+}
+
+static bool op_allocates(enum wl_op op)
+{
+	return op == WL_ALLOC || op == WL_ZALLOC || op == WL_ALLOC_NODE ||
+	       op == WL_KMALLOC || op == WL_KMALLOC_NODE;
+}
+
+static struct evrec *rec_get(struct run *r)
+{
+	struct evrec *rec = r->rec_pool;
+
+	if (rec)
+		r->rec_pool = rec->next;
+	else
+		rec = xcalloc(1, sizeof(*rec));
+	return rec;
+}
+
+static void rec_put(struct run *r, struct evrec *rec)
+{
+	rec->next = r->rec_pool;
+	r->rec_pool = rec;
+}
+
+/*
+ * A global that must see every event of time t or earlier done (a
+ * snapshot, the end). When its own time comes while some such event is
+ * still queued on a busy CPU, or waiting for its object, it waits for
+ * the last of them (barriers_release).
+ */
+static bool barrier_wait(struct run *r, uint64_t t, engine_fn fn, void *arg)
+{
+	struct barrier *b;
+
+	if (!r->unrun_head || r->unrun_head->ev.t > t)
+		return false;
+	if (r->nr_barriers == r->cap_barriers) {
+		r->cap_barriers = r->cap_barriers ? r->cap_barriers * 2 : 8;
+		r->barriers = xrealloc(r->barriers,
+				       r->cap_barriers * sizeof(*r->barriers));
+	}
+	b = &r->barriers[r->nr_barriers++];
+	b->t = t;
+	b->fn = fn;
+	b->arg = arg;
+	return true;
+}
+
+/* Post the waiting globals whose events are now all done, in order. */
+static void barriers_release(struct run *r)
+{
+	size_t n = 0;
+
+	while (n < r->nr_barriers &&
+	       (!r->unrun_head || r->unrun_head->ev.t > r->barriers[n].t)) {
+		engine_post_global(r->m->eng, engine_now_fast(r->m->eng),
+				   r->barriers[n].fn, r->barriers[n].arg);
+		n++;
+	}
+	if (n) {
+		memmove(r->barriers, r->barriers + n,
+			(r->nr_barriers - n) * sizeof(*r->barriers));
+		r->nr_barriers -= n;
+	}
+}
+
+/* rec has run: out of the unrun list, its name let go. */
+static void event_done(struct run *r, struct evrec *rec)
+{
+	bool was_head = r->unrun_head == rec;
+
+	if (rec->prev)
+		rec->prev->next = rec->next;
+	else
+		r->unrun_head = rec->next;
+	if (rec->next)
+		rec->next->prev = rec->prev;
+	else
+		r->unrun_tail = rec->prev;
+	if (rec->ev.name >= 0)
+		workload_slot_put(r->wl, rec->ev.name);
+	rec_put(r, rec);
+	if (was_head && r->nr_barriers)
+		barriers_release(r);
+}
+
+/*
+ * A free or touch whose object's allocation is posted but has not run
+ * (its CPU is behind in virtual time): it waits for it, and runs on its
+ * own CPU as soon as the allocation is done (wake_waiters).
+ */
+static void park(struct run *r, struct live *l, struct evrec *rec)
+{
+	struct evrec **p = &l->waiters;
+
+	while (*p)
+		p = &(*p)->next_waiter;
+	rec->next_waiter = NULL;
+	rec->parked_at = engine_now_fast(r->m->eng);
+	*p = rec;
+}
+
+static void run_event(void *arg);
+
+static __attribute__((noinline)) void wake_waiters(struct run *r,
+						   struct live *l)
+{
+	struct engine *e = r->m->eng;
+	vtime_t now = engine_now_fast(e);
+
+	while (l->waiters) {
+		struct evrec *w = l->waiters;
+		uint64_t due = r->t0 + w->ev.t;
+		uint64_t delay = now > due ? now - due : 0;
+
+		l->waiters = w->next_waiter;
+		r->res.waits++;
+		r->res.wait_ns += delay;
+		r->res.sites[l->site].waits++;
+		r->res.sites[l->site].wait_ns += delay;
+		engine_post_seq(e, now, w->ev.cpu, run_event, w,
+				engine_reserve_seq(e, 1));
+	}
+}
+
 static void run_event(void *arg)
 {
-	const struct wl_event *ev = arg;
+	struct evrec *rec = arg;
+	const struct wl_event *ev = &rec->ev;
 	struct run *r = R;
 	struct machine *m = r->m;
 	struct kmem_cache *c;
-	struct live *l = ev->name >= 0 ? &r->names[ev->name] : NULL;
+	struct live *l = ev->name >= 0 ? live_of(r, ev->name) : NULL;
 	void *obj;
 
+	if (l && l->pending && !op_allocates(ev->op)) {
+		park(r, l, rec);
+		return;
+	}
 	machine_op_begin(m);
-	m->call_site = call_site_of(ev->line);
+	m->call_site = ev->site >= 0 ? named_site_addr(ev->site) :
+		       call_site_of(ev->line);
 	r->res.ops++;
 	if (r->progress)
 		progress_run_tick(r->res.ops, engine_now(m->eng) - r->t0);
@@ -350,13 +632,15 @@ static void run_event(void *arg)
 		else
 			obj = kmem_cache_alloc_node(c, ev->gfp, ev->node);
 		account_alloc(r, l, obj, r->wl_cache[ev->cache],
-			      r->wl->caches[ev->cache].size, false);
+			      r->wl->caches[ev->cache].size, false,
+			      event_site_row(r, ev));
 		break;
 	case WL_KMALLOC:
 	case WL_KMALLOC_NODE:
 		obj = ev->op == WL_KMALLOC ? __kmalloc(ev->size, ev->gfp) :
 		      kmalloc_node(ev->size, ev->gfp, ev->node);
-		account_alloc(r, l, obj, -1, ev->size, true);
+		account_alloc(r, l, obj, -1, ev->size, true,
+			      event_site_row(r, ev));
 		break;
 	case WL_FREE:
 	case WL_KFREE:
@@ -438,6 +722,12 @@ static void run_event(void *arg)
 	case WL_SLABINFO:
 		break;	/* a global, see take_snapshot */
 	}
+	if (l && op_allocates(ev->op)) {
+		l->pending = false;
+		if (l->waiters)
+			wake_waiters(r, l);
+	}
+	event_done(r, rec);
 	machine_op_end(m);
 }
 
@@ -544,7 +834,8 @@ static void gen_alloc(void *arg)
 		struct kmem_cache *c = sc ? sc->cachep : NULL;
 
 		obj = c ? kmem_cache_alloc(c, g->gfp) : NULL;
-		account_alloc(r, &o->l, obj, gc->mi, gc->size, false);
+		account_alloc(r, &o->l, obj, gc->mi, gc->size, false,
+			      gc->site_row);
 		/*
 		 * cachep again: while this CPU waited inside the allocation,
 		 * another may have destroyed the cache.
@@ -558,7 +849,7 @@ static void gen_alloc(void *arg)
 			size += rng_below(&gc->rng,
 					  g->kmalloc_max - g->kmalloc_min + 1);
 		obj = __kmalloc(size, g->gfp);
-		account_alloc(r, &o->l, obj, -1, size, true);
+		account_alloc(r, &o->l, obj, -1, size, true, gc->site_row);
 		if (obj && g->touch)
 			touch_live(r, &o->l, g->touch, true);
 	}
@@ -591,17 +882,20 @@ static void gen_alloc(void *arg)
 
 static void take_snapshot(void *arg)
 {
-	const struct wl_event *ev = arg;
+	struct evrec *rec = arg;
 	struct run *r = R;
 	struct seq_file s;
 
+	if (barrier_wait(r, rec->ev.t, take_snapshot, rec))
+		return;
 	r->res.snaps = xrealloc(r->res.snaps,
 				(r->res.nr_snaps + 1) * sizeof(*r->res.snaps));
 	sb_init(&s.sb);
 	slabinfo_show(&s);
-	r->res.snaps[r->res.nr_snaps].t = ev->t;
+	r->res.snaps[r->res.nr_snaps].t = rec->ev.t;
 	r->res.snaps[r->res.nr_snaps].text = s.sb;
 	r->res.nr_snaps++;
+	rec_put(r, rec);
 }
 
 static void take_sample(void *arg)
@@ -615,23 +909,145 @@ static void take_sample(void *arg)
 				   (void *)(uintptr_t)(t + r->wl->sample));
 }
 
+/* The end: once every event of its time or earlier has run. */
 static void end_run(void *arg)
 {
-	(void)arg;
-	engine_stop(R->m->eng, 0);
+	struct run *r = R;
+
+	if (barrier_wait(r, r->end_t, end_run, arg))
+		return;
+	engine_stop(r->m->eng, 0);
 }
 
-static uint64_t workload_end(const struct workload *wl)
-{
-	uint64_t end = 0;
+/* ------------------------------------------------------------------ */
+/* Feeding the engine from the file                                     */
+/* ------------------------------------------------------------------ */
 
-	if (wl->duration)
-		return wl->duration;
-	for (size_t i = 0; i < wl->nr_events; i++)
-		end = wl->events[i].t > end ? wl->events[i].t : end;
+/*
+ * Events are read while the run goes, FEED_BATCH at a time, each posted
+ * with its own engine sequence number from a range reserved before the
+ * run: they run exactly as if all had been posted at the start, and
+ * memory holds only what is posted and not yet run.
+ */
+#define FEED_BATCH	64
+#define SEQ_RESERVED	(1ULL << 50)	/* events, then the end */
+
+/* Bad input found late: one line, exit 2, nothing written. */
+static __attribute__((noreturn)) void input_error(const char *err)
+{
+	progress_end();
+	user_error("%s", err);
+}
+
+/* The next event into r->next_ev; false at the end of the file. */
+static bool read_event(struct run *r)
+{
+	char err[512];
+	int rc = workload_next_event(r->wl, &r->next_ev, err, sizeof(err));
+
+	if (rc < 0)
+		input_error(err);
+	if (rc == 0) {
+		r->input_done = true;
+		return false;
+	}
+	r->res.events++;
+	r->last_t = r->next_ev.t;
+	return true;
+}
+
+/* The CPU an event runs on (hotplug notifiers: the lowest one online). */
+static int event_cpu(struct run *r, const struct wl_event *ev)
+{
+	int cpu = ev->cpu < 0 ? 0 : ev->cpu;
+
+	if (ev->op == WL_MEMPOLICY)
+		cpu = ev->node;
+	if (ev->op == WL_CPU_DOWN || ev->op == WL_CPU_UP) {
+		r->online[ev->node] = ev->op == WL_CPU_UP;
+		for (cpu = 0; cpu < r->m->nr_cpus; cpu++)
+			if (r->online[cpu] && cpu != ev->node)
+				break;
+	}
+	return cpu >= r->m->nr_cpus ? 0 : cpu;
+}
+
+static void post_event(struct run *r, const struct wl_event *ev)
+{
+	struct engine *e = r->m->eng;
+	struct evrec *rec = rec_get(r);
+	uint64_t t = r->t0 + ev->t;
+
+	rec->ev = *ev;
+	rec->seq = r->seq_base + r->nr_posted++;
+	if (ev->op == WL_SLABINFO) {
+		engine_post_global_seq(e, t, take_snapshot, rec, rec->seq);
+		return;
+	}
+	if (ev->name >= 0) {
+		struct live *l = live_of(r, ev->name);
+
+		workload_slot_hold(r->wl, ev->name);
+		if (op_allocates(ev->op)) {
+			/* a fresh slot: whatever it held before is gone */
+			memset(l, 0, sizeof(*l));
+			l->pending = true;
+		}
+	}
+	rec->next = NULL;
+	rec->prev = r->unrun_tail;
+	if (r->unrun_tail)
+		r->unrun_tail->next = rec;
+	else
+		r->unrun_head = rec;
+	r->unrun_tail = rec;
+	engine_post_seq(e, t, event_cpu(r, ev), run_event, rec, rec->seq);
+}
+
+/* The end of the run when the workload gives no duration: now known. */
+static void input_end(struct run *r)
+{
+	const struct workload *wl = r->wl;
+	uint64_t end = r->last_t;
+
 	for (size_t i = 0; i < wl->nr_generators; i++)
 		end = wl->generators[i].until > end ? wl->generators[i].until : end;
-	return end + 1;
+	r->end_t = end + 1;
+	r->end_abs = r->t0 + r->end_t;
+	engine_post_global_seq(r->m->eng, r->end_abs, end_run, NULL,
+			       r->seq_base + SEQ_RESERVED - 1);
+	r->end_posted = true;
+}
+
+static void feed_events(void *arg)
+{
+	struct run *r = arg;
+	struct engine *e = r->m->eng;
+
+	for (int n = 0; n < FEED_BATCH && r->have_next; n++) {
+		/* past an explicit end: counted by the drain after the run */
+		if (r->wl->duration_given && r->next_ev.t > r->end_t)
+			return;
+		post_event(r, &r->next_ev);
+		r->have_next = read_event(r);
+	}
+	if (r->have_next)
+		engine_feed_at(e, r->t0 + r->next_ev.t);
+	else if (!r->end_posted)
+		input_end(r);
+}
+
+/* After the run: the rest of the file, read and checked, not run. */
+static void drain_events(struct run *r)
+{
+	while (r->have_next) {
+		if (!r->res.not_run) {
+			r->first_not_run_line = r->next_ev.line;
+			r->first_not_run_t = r->next_ev.t;
+		}
+		r->res.not_run++;
+		r->have_next = read_event(r);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -654,35 +1070,29 @@ static void post_workload(struct run *r)
 	const struct workload *wl = r->wl;
 	struct engine *e = r->m->eng;
 
-	/*
-	 * Hotplug notifiers run on a surviving CPU: the lowest one online at
-	 * that point of the trace (the loader checked there is one).
-	 */
-	bool online[WL_MAX_CPUS];
 	for (int cpu = 0; cpu < r->m->nr_cpus; cpu++)
-		online[cpu] = true;
-	for (size_t i = 0; i < wl->nr_events; i++) {
-		const struct wl_event *ev = &wl->events[i];
-		if (ev->op == WL_SLABINFO) {
-			engine_post_global(e, r->t0 + ev->t, take_snapshot,
-					   (void *)ev);
-			continue;
-		}
-		int cpu = ev->cpu < 0 ? 0 : ev->cpu;
-		if (ev->op == WL_MEMPOLICY)
-			cpu = ev->node;
-		if (ev->op == WL_CPU_DOWN || ev->op == WL_CPU_UP) {
-			online[ev->node] = ev->op == WL_CPU_UP;
-			for (cpu = 0; cpu < r->m->nr_cpus; cpu++)
-				if (online[cpu] && cpu != ev->node)
-					break;
-		}
-		if (cpu >= r->m->nr_cpus)
-			cpu = 0;
-		engine_post(e, r->t0 + ev->t, cpu, run_event, (void *)ev);
+		r->online[cpu] = true;
+	/* the events' place in the engine's order: here, as if all posted */
+	r->seq_base = engine_reserve_seq(e, SEQ_RESERVED);
+	r->have_next = read_event(r);
+	if (r->have_next) {
+		engine_set_feeder(e, feed_events, r);
+		engine_feed_at(e, r->t0 + r->next_ev.t);
+	}
+	if (wl->duration_given) {
+		r->end_t = wl->duration;
+		r->end_abs = r->t0 + r->end_t;
+		engine_post_global_seq(e, r->end_abs, end_run, NULL,
+				       r->seq_base + SEQ_RESERVED - 1);
+		r->end_posted = true;
+	} else {
+		/* until the file is read: no end */
+		r->end_t = WL_MAX_TIME * 2;
+		r->end_abs = VTIME_NEVER;
+		if (!r->have_next)
+			input_end(r);
 	}
 
-	r->end_abs = r->t0 + r->end_t;
 	r->free_site = call_site_of(0);
 	size_t n = 0;
 	for (size_t i = 0; i < wl->nr_generators; i++)
@@ -696,6 +1106,7 @@ static void post_workload(struct run *r)
 			gc->g = g;
 			gc->cpu = g->cpu_list[k];
 			gc->call_site = call_site_of(g->line);
+			gc->site_row = site_row(r, SITE_LINE, (int)g->line);
 			gc->mean_gap_ns = 1e9 / g->rate;
 			gc->lifetime_ns = (double)g->lifetime_a;
 			gc->mi = -1;
@@ -712,7 +1123,6 @@ static void post_workload(struct run *r)
 	}
 	if (wl->sample)
 		engine_post_global(e, r->t0, take_sample, (void *)(uintptr_t)0);
-	engine_post_global(e, r->t0 + r->end_t, end_run, NULL);
 }
 
 static void free_run(struct run *r)
@@ -730,7 +1140,23 @@ static void free_run(struct run *r)
 		free(o);
 	}
 	free(r->gens);
+	for (size_t i = 0; i < r->nr_chunks; i++)
+		free(r->names[i]);
 	free(r->names);
+	while (r->unrun_head) {
+		struct evrec *rec = r->unrun_head;
+		r->unrun_head = rec->next;
+		free(rec);
+	}
+	while (r->rec_pool) {
+		struct evrec *rec = r->rec_pool;
+		r->rec_pool = rec->next;
+		free(rec);
+	}
+	free(r->barriers);
+	free(r->res.sites);
+	free(r->site_keys);
+	free(r->site_hash);
 	free(r->wl_cache);
 	machine_destroy(r->m);
 }
@@ -754,6 +1180,13 @@ static void final_state(void *arg)
 	struct run *r = arg;
 	struct seq_file s;
 
+	if (r->res.not_run)
+		note(r, "%llu event%s after the end of the run (duration %llu ns) not run; the first at %s:%u, t=%llu ns",
+		     (unsigned long long)r->res.not_run,
+		     r->res.not_run == 1 ? "" : "s",
+		     (unsigned long long)r->end_t, r->wl->file,
+		     r->first_not_run_line,
+		     (unsigned long long)r->first_not_run_t);
 	sb_init(&s.sb);
 	slabinfo_show(&s);
 	r->res.final_slabinfo = s.sb;
@@ -762,7 +1195,7 @@ static void final_state(void *arg)
 		report_sample(&r->res, r->res.end_t);
 }
 
-int run_workload(const struct workload *wl, const struct run_options *opt)
+int run_workload(struct workload *wl, const struct run_options *opt)
 {
 	struct run run = { 0 };
 	struct run *r = &run;
@@ -771,7 +1204,6 @@ int run_workload(const struct workload *wl, const struct run_options *opt)
 	R = r;
 	r->wl = wl;
 	r->res.wl = wl;
-	r->end_t = workload_end(wl);
 	r->m = machine_create(wl, err, sizeof(err));
 	if (!r->m)
 		user_error("%s: %s", wl->file, err);
@@ -780,7 +1212,6 @@ int run_workload(const struct workload *wl, const struct run_options *opt)
 	r->wl_cache = xcalloc(wl->nr_caches ? wl->nr_caches : 1, sizeof(int));
 	for (size_t i = 0; i < wl->nr_caches; i++)
 		r->wl_cache[i] = -1;
-	r->names = xcalloc(wl->nr_names ? wl->nr_names : 1, sizeof(*r->names));
 	sb_init(&r->res.timeseries);
 	sb_init(&r->res.fragmentation);
 	sb_init(&r->res.final_slabinfo);
@@ -803,11 +1234,13 @@ int run_workload(const struct workload *wl, const struct run_options *opt)
 		r->t0 = (r->t0 / r->m->ns_per_tick + 1) * r->m->ns_per_tick;
 		post_workload(r);
 		r->progress = opt->progress;
-		progress_run_start(r->progress, r->end_t);
+		progress_run_start(r->progress, wl->duration_given ? r->end_t : 0);
 		if (!run_guarded(r))
 			status = RUN_KERNEL_BUG;
 		progress_end();
 	}
+	/* bad input anywhere in the file still wins: nothing is written */
+	drain_events(r);
 	r->res.status = status;
 	r->res.boot_t = r->t0;
 	r->res.end_t = engine_now(r->m->eng) > r->t0 ?

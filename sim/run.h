@@ -32,15 +32,36 @@ struct user_stats {
 	uint64_t allocs, frees, failures;
 };
 
+/*
+ * Per call site of an allocation (an event's site:, else its workload
+ * line; a generator's line), what came of the objects allocated there:
+ * perf kmem stat --caller's view. Frees count against the allocation's
+ * site, cross_* compare the freeing CPU with the allocating one.
+ */
+enum site_kind { SITE_NAMED, SITE_LINE };
+struct site_stats {
+	enum site_kind kind;
+	int id;				/* workload_site index, or the line */
+	uint64_t allocs, frees, failures;
+	uint64_t bytes_req, bytes_alloc;	/* of successful allocations */
+	uint64_t cross_cpu, cross_node;	/* frees on another CPU, node */
+	uint64_t waits, wait_ns;	/* frees/touches that waited for it */
+};
+
 /* Everything a run produced, for the report writers. */
 struct run_result {
-	const struct workload *wl;
+	struct workload *wl;
 	struct machine *m;
 	int status;			/* enum run_status */
 	uint64_t boot_t;		/* virtual time boot ended: workload t=0 */
 	uint64_t end_t;			/* workload time the run stopped */
 	uint64_t ops;			/* workload operations executed */
 	uint64_t allocs, frees, alloc_failures, double_frees, skipped;
+	uint64_t events;		/* workload events read */
+	uint64_t not_run;		/* events after the end (duration) */
+	uint64_t waits, wait_ns;	/* events that waited for an allocation */
+	struct site_stats *sites;
+	size_t nr_sites;
 	struct user_stats *users;	/* per machine cache index */
 	size_t nr_users;
 	struct snapshot *snaps;
@@ -57,6 +78,6 @@ struct run_result {
  * only show at run time (e.g. an output directory that cannot be written)
  * are reported through user_error().
  */
-int run_workload(const struct workload *wl, const struct run_options *opt);
+int run_workload(struct workload *wl, const struct run_options *opt);
 
 #endif /* SLABSIM_SIM_RUN_H */

@@ -31,12 +31,12 @@
 
 #include "alloc/slab.h"		/* SLAB_* and (via env.h) GFP bit values only */
 #include "sim/engine.h"	/* ENGINE_HORIZON, which WL_MAX_TIME must respect */
+#include "sim/workload/compose.h"
 
 #define KMALLOC_MAX_SIZE	131072ULL	/* (1 << MAX_OBJ_ORDER) pages */
 #define SIM_PAGE_SIZE		4096ULL
 #define MIN_NODE_MEMORY		(16ULL << 20)
 #define MAX_PHYS_MEMORY		(3ULL << 30)	/* 32-bit simulated addresses */
-#define MAX_FILE_SIZE		(64UL << 20)
 #define MAX_RATE		1e9	/* one allocation per ns per CPU */
 #define QUOTE_MAX		56
 #define LIST_MAX		400
@@ -58,12 +58,26 @@ struct pos {
 
 enum cache_state { CS_PENDING, CS_LIVE, CS_DESTROYED };
 
-/* What loading knows about one `as:` name while it replays the events. */
+/*
+ * What loading knows about one name slot while it reads the events: the
+ * object one allocation gave a name (see workload_next_event).
+ */
 struct name_info {
-	bool live;
-	int cache;			/* cache of the last allocation, -1 kmalloc */
-	uint64_t size;			/* object size of the last allocation */
-	unsigned int line;		/* of the last allocation */
+	bool live;			/* allocated, not yet freed */
+	bool named;			/* the hash still maps its name here */
+	bool forgotten;			/* no name: reusable once refs is 0 */
+	int cache;			/* cache of the allocation, -1 kmalloc */
+	uint64_t size;			/* object size of the allocation */
+	unsigned int line;		/* of the allocation */
+	uint32_t refs;			/* events the runner holds */
+	uint32_t gen;			/* times the slot was bound */
+	int next_free;			/* free slot list link */
+};
+
+/* A freed slot in the ring of remembered names. */
+struct dead_name {
+	int slot;
+	uint32_t gen;
 };
 
 /* CPU hotplug as the events so far have left it. */
@@ -92,13 +106,35 @@ struct loader {
 	yaml_node_t *deferred[D_NR];
 	struct machine_pos mpos;
 	size_t caches_cap, events_cap, names_cap, gens_cap;
-	struct name_info *ni;		/* parallel to wl->names */
-	uint32_t *hash;			/* name index + 1, open addressing */
-	size_t hash_cap;
+	struct name_info *ni;		/* parallel to wl->names, by slot */
+	int free_slot;			/* reusable slots, -1 none */
+	uint32_t *hash;			/* slot + 1 of a named slot, linear probing */
+	size_t hash_cap, hash_used;
+	struct dead_name *dead;		/* freed slots, oldest first (a ring) */
+	size_t dead_head, dead_n;
 	enum cache_state *cstate;	/* parallel to wl->caches */
 	struct cpu_state cpus;
 	uint64_t last_t;
 	unsigned int last_line;
+	char (*sites)[64];		/* call sites named by events */
+	uint32_t *site_hash;		/* site + 1, linear probing */
+	size_t nr_sites, sites_cap, site_hash_cap;
+
+	/* The event stream (see "Streaming the events"). */
+	struct composer cp;		/* the file; ld->doc is cp.doc */
+	bool cp_open;
+	const unsigned char *buf;	/* a string input, else NULL */
+	size_t len;
+	enum { ES_ITEMS, ES_TAIL, ES_DONE } es;
+	bool one_pass;			/* the header's parser reads the events */
+	char *line;			/* the compact form's words */
+	size_t line_cap;
+	char saved_err[512];		/* the first error, for later calls */
+	bool ended;			/* every event read, the late creations out */
+	int events_node;		/* the events: value in the header, 0 none */
+	struct wl_event *outq;		/* events made, not yet handed out */
+	size_t out_head, out_n, out_cap;
+	bool all;			/* workload_read_all: keep name texts */
 };
 
 static const struct pos nopos;
@@ -1489,6 +1525,7 @@ static uint32_t name_hash(const char *s)
 	return h;
 }
 
+/* The slot a name is bound to now, or -1. */
 static int name_find(const struct loader *ld, const char *s)
 {
 	size_t i, mask = ld->hash_cap - 1;
@@ -1501,61 +1538,238 @@ static int name_find(const struct loader *ld, const char *s)
 	return -1;
 }
 
-static void hash_insert(struct loader *ld, size_t idx)
+static void hash_insert(struct loader *ld, size_t slot)
 {
 	size_t i, mask = ld->hash_cap - 1;
 
-	for (i = name_hash(ld->wl->names[idx]) & mask; ld->hash[i];
+	for (i = name_hash(ld->wl->names[slot]) & mask; ld->hash[i];
 	     i = (i + 1) & mask)
 		;
-	ld->hash[i] = (uint32_t)idx + 1;
+	ld->hash[i] = (uint32_t)slot + 1;
+	ld->hash_used++;
 }
 
-/* Interns a new name; -1 (error set, nothing added) on OOM. */
-static int name_add(struct loader *ld, const char *s)
+/* Unbind slot's name: linear probing's deletion, moving back what follows. */
+static void hash_remove(struct loader *ld, size_t slot)
+{
+	size_t i, j, k, mask = ld->hash_cap - 1;
+
+	for (i = name_hash(ld->wl->names[slot]) & mask;
+	     ld->hash[i] != slot + 1; i = (i + 1) & mask)
+		;
+	ld->hash[i] = 0;
+	ld->hash_used--;
+	for (j = (i + 1) & mask; ld->hash[j]; j = (j + 1) & mask) {
+		k = name_hash(ld->wl->names[ld->hash[j] - 1]) & mask;
+		/* can the entry at j live at i? (k not cyclically in (i, j]) */
+		if (i <= j ? (k <= i || k > j) : (k <= i && k > j)) {
+			ld->hash[i] = ld->hash[j];
+			ld->hash[j] = 0;
+			i = j;
+		}
+	}
+}
+
+/* A slot nobody refers to any more goes back on the free list. */
+static void slot_reuse(struct loader *ld, int slot)
+{
+	struct name_info *ni = &ld->ni[slot];
+
+	if (ni->forgotten && !ni->refs && !ld->all) {
+		ni->forgotten = false;
+		ni->next_free = ld->free_slot;
+		ld->free_slot = slot;
+	}
+}
+
+/* The slot loses its name; it is reused once the runner lets go of it. */
+static void slot_forget(struct loader *ld, int slot)
+{
+	struct name_info *ni = &ld->ni[slot];
+
+	if (ni->named) {
+		hash_remove(ld, (size_t)slot);
+		ni->named = false;
+	}
+	ni->forgotten = true;
+	slot_reuse(ld, slot);
+}
+
+/*
+ * A fresh slot bound to name s (any earlier binding of s already gone);
+ * -1 (error set, nothing changed) on OOM.
+ */
+static int slot_new(struct loader *ld, const char *s)
 {
 	struct workload *wl = ld->wl;
 	size_t i, n = wl->nr_names, cap = ld->names_cap;
+	int slot = ld->free_slot;
 
-	if (!grow(ld, (void **)&wl->names, &ld->names_cap, n,
-		  sizeof(*wl->names)))
-		return -1;
-	if (cap != ld->names_cap) {
-		void *p = realloc(ld->ni, ld->names_cap * sizeof(*ld->ni));
-
-		if (!p) {
-			fail_pos(ld, nopos, "out of memory");
+	if (slot < 0) {
+		if (n >= (size_t)INT32_MAX - 1) {
+			fail_pos(ld, nopos, "too many names in use");
 			return -1;
 		}
-		ld->ni = p;
+		if (!grow(ld, (void **)&wl->names, &ld->names_cap, n,
+			  sizeof(*wl->names)))
+			return -1;
+		if (cap != ld->names_cap) {
+			void *p = realloc(ld->ni, ld->names_cap * sizeof(*ld->ni));
+
+			if (!p) {
+				fail_pos(ld, nopos, "out of memory");
+				return -1;
+			}
+			ld->ni = p;
+		}
 	}
-	if ((n + 1) * 2 > ld->hash_cap) {
+	if ((ld->hash_used + 1) * 2 > ld->hash_cap) {
 		size_t ncap = ld->hash_cap ? ld->hash_cap * 2 : 64;
-		uint32_t *h = calloc(ncap, sizeof(*h));
+		uint32_t *h = calloc(ncap, sizeof(*h)), *old = ld->hash;
+		size_t ocap = ld->hash_cap;
 
 		if (!h) {
 			fail_pos(ld, nopos, "out of memory");
 			return -1;
 		}
-		free(ld->hash);
 		ld->hash = h;
 		ld->hash_cap = ncap;
-		for (i = 0; i < n; i++)
-			hash_insert(ld, i);
+		ld->hash_used = 0;
+		for (i = 0; i < ocap; i++)
+			if (old[i])
+				hash_insert(ld, old[i] - 1);
+		free(old);
 	}
-	snprintf(wl->names[n], sizeof(wl->names[n]), "%s", s);
-	memset(&ld->ni[n], 0, sizeof(ld->ni[n]));
-	wl->nr_names++;
-	hash_insert(ld, n);
-	return (int)n;
+	if (slot < 0) {
+		slot = (int)n;
+		wl->nr_names++;
+	} else {
+		ld->free_slot = ld->ni[slot].next_free;
+	}
+	snprintf(wl->names[slot], sizeof(wl->names[slot]), "%s", s);
+	uint32_t gen = (size_t)slot < n ? ld->ni[slot].gen + 1 : 0;
+	memset(&ld->ni[slot], 0, sizeof(ld->ni[slot]));
+	ld->ni[slot].gen = gen;
+	ld->ni[slot].named = true;
+	hash_insert(ld, (size_t)slot);
+	return slot;
+}
+
+/*
+ * A name was freed: it stays findable for WL_DEAD_NAMES more frees. A
+ * slot in the ring that was bound again meanwhile is already forgotten.
+ */
+static bool slot_dead(struct loader *ld, int slot)
+{
+	if (!ld->dead) {
+		ld->dead = malloc(WL_DEAD_NAMES * sizeof(*ld->dead));
+		if (!ld->dead)
+			return fail_pos(ld, nopos, "out of memory");
+	}
+	if (ld->dead_n == WL_DEAD_NAMES) {
+		struct dead_name old = ld->dead[ld->dead_head];
+		struct name_info *ni = &ld->ni[old.slot];
+
+		ld->dead_head = (ld->dead_head + 1) % WL_DEAD_NAMES;
+		ld->dead_n--;
+		if (ni->gen == old.gen && !ni->live && !ni->forgotten)
+			slot_forget(ld, old.slot);
+	}
+	ld->dead[(ld->dead_head + ld->dead_n) % WL_DEAD_NAMES] =
+		(struct dead_name){ slot, ld->ni[slot].gen };
+	ld->dead_n++;
+	return true;
+}
+
+void workload_slot_hold(struct workload *wl, int slot)
+{
+	wl->ld->ni[slot].refs++;
+}
+
+void workload_slot_put(struct workload *wl, int slot)
+{
+	struct loader *ld = wl->ld;
+
+	ld->ni[slot].refs--;
+	slot_reuse(ld, slot);
+}
+
+size_t workload_nr_slots(const struct workload *wl)
+{
+	return wl->nr_names;
+}
+
+/* ------------------------------------------------------------------ */
+/* Call sites                                                          */
+/* ------------------------------------------------------------------ */
+
+/* The site's index, interned on first use; -1 (error set) on OOM. */
+static int site_intern(struct loader *ld, const char *s)
+{
+	size_t i, mask;
+
+	if ((ld->nr_sites + 1) * 2 > ld->site_hash_cap) {
+		size_t ncap = ld->site_hash_cap ? ld->site_hash_cap * 2 : 64;
+		uint32_t *h = calloc(ncap, sizeof(*h));
+
+		if (!h)
+			return fail_pos(ld, nopos, "out of memory"), -1;
+		free(ld->site_hash);
+		ld->site_hash = h;
+		ld->site_hash_cap = ncap;
+		for (size_t k = 0; k < ld->nr_sites; k++) {
+			for (i = name_hash(ld->sites[k]) & (ncap - 1); h[i];
+			     i = (i + 1) & (ncap - 1))
+				;
+			h[i] = (uint32_t)k + 1;
+		}
+	}
+	mask = ld->site_hash_cap - 1;
+	for (i = name_hash(s) & mask; ld->site_hash[i]; i = (i + 1) & mask)
+		if (!strcmp(ld->sites[ld->site_hash[i] - 1], s))
+			return (int)ld->site_hash[i] - 1;
+	if (!grow(ld, (void **)&ld->sites, &ld->sites_cap, ld->nr_sites,
+		  sizeof(*ld->sites)))
+		return -1;
+	snprintf(ld->sites[ld->nr_sites], sizeof(ld->sites[0]), "%s", s);
+	ld->site_hash[i] = (uint32_t)ld->nr_sites + 1;
+	return (int)ld->nr_sites++;
+}
+
+const char *workload_site(const struct workload *wl, int site)
+{
+	return wl->ld && site >= 0 && (size_t)site < wl->ld->nr_sites ?
+	       wl->ld->sites[site] : "?";
+}
+
+size_t workload_nr_sites(const struct workload *wl)
+{
+	return wl->ld ? wl->ld->nr_sites : 0;
 }
 
 /* ------------------------------------------------------------------ */
 /* Events                                                              */
 /* ------------------------------------------------------------------ */
 
+/* site: the event's call site, any one-line text; interned. */
+static bool h_site(struct loader *ld, yaml_node_t *v, void *field,
+		   const struct key_row *row)
+{
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, "site");
+
+	if (!s)
+		return false;
+	if (!printable_name(s, true))
+		return fail(ld, v, "bad site '%s' (1 to 63 characters, no control characters)",
+			    quote(q, v));
+	*(int *)field = site_intern(ld, s);
+	return *(int *)field >= 0;
+}
+
 /* Event keys; the operation rows follow in the order of enum wl_op. */
-enum { EK_T, EK_CPU, EK_GFP, EK_AS, EK_NODE, EK_BYTES, EK_WRITE, EK_OP0,
+enum { EK_T, EK_CPU, EK_GFP, EK_AS, EK_NODE, EK_BYTES, EK_WRITE, EK_SITE,
+       EK_OP0,
        EK_NR = EK_OP0 + WL_MEMPOLICY + 1 };
 
 enum argkind { A_CACHE, A_NAME, A_SIZE, A_TRUE, A_TUNE, A_CPU, A_POLICY };
@@ -1607,6 +1821,7 @@ static const struct key_row event_rows[] = {
 	[EK_NODE] = { "node", YAML_SCALAR_NODE, h_int, EV(node), NULL, 0, WL_MAX_NODES - 1 },
 	[EK_BYTES] = { "bytes", YAML_SCALAR_NODE, h_size, offsetof(struct ev_raw, bytes), NULL, 0, 0 },
 	[EK_WRITE] = { "write", YAML_SCALAR_NODE, h_bool, EV(write), NULL, 0, 0 },
+	[EK_SITE] = { "site", YAML_SCALAR_NODE, h_site, EV(site), NULL, 0, 0 },
 	[EK_OP0 + WL_ALLOC] = { "alloc", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
 	[EK_OP0 + WL_ALLOC_NODE] = { "alloc_node", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
 	[EK_OP0 + WL_ZALLOC] = { "zalloc", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
@@ -1836,17 +2051,18 @@ static bool event_arg(struct loader *ld, struct ev_raw *r, struct seen *seen,
 			return false;
 		n = name_find(ld, s);
 		if (n < 0)
-			return fail(ld, arg, "%s of '%s', which was never allocated",
-				    oi->key, quote(q, arg));
+			return fail(ld, arg, "%s of '%s', which was never allocated (or was freed more than %d frees ago)",
+				    oi->key, quote(q, arg), WL_DEAD_NAMES);
 		ni = &ld->ni[n];
 		ev->name = n;
 		ev->cache = ni->cache;
 		if (ev->op == WL_TOUCH) {
 			ev->whole = !seen[EK_BYTES].val;
 			ev->size = ev->whole ? ni->size : r->bytes;
-		} else {
+		} else if (ni->live) {
 			/* freeing a dead name is a double free: the kernel's */
 			ni->live = false;
+			return slot_dead(ld, n);
 		}
 		return true;
 	case A_SIZE:
@@ -1907,8 +2123,10 @@ static bool event_as(struct loader *ld, struct wl_event *ev, yaml_node_t *v)
 	if (n >= 0 && ld->ni[n].live)
 		return fail(ld, v, "'%s' is still live (allocated at line %u); free it first or pick another name",
 			    quote(q, v), ld->ni[n].line);
-	if (n < 0)
-		n = name_add(ld, s);
+	/* a new object: a new slot, while events may still hold the old */
+	if (n >= 0)
+		slot_forget(ld, n);
+	n = slot_new(ld, s);
 	if (n < 0)
 		return false;
 	ni = &ld->ni[n];
@@ -1920,15 +2138,21 @@ static bool event_as(struct loader *ld, struct wl_event *ev, yaml_node_t *v)
 	return true;
 }
 
-/* Appends ev to the events; false (error set) on OOM. */
+/* Queues ev for workload_next_event; false (error set) on OOM. */
 static bool add_event(struct loader *ld, const struct wl_event *ev)
 {
-	struct workload *wl = ld->wl;
-
-	if (!grow(ld, (void **)&wl->events, &ld->events_cap, wl->nr_events,
+	if (ld->out_head && ld->out_head == ld->out_n) {
+		ld->out_head = ld->out_n = 0;
+	} else if (ld->out_head && ld->out_n == ld->out_cap) {
+		memmove(ld->outq, ld->outq + ld->out_head,
+			(ld->out_n - ld->out_head) * sizeof(*ev));
+		ld->out_n -= ld->out_head;
+		ld->out_head = 0;
+	}
+	if (!grow(ld, (void **)&ld->outq, &ld->out_cap, ld->out_n,
 		  sizeof(*ev)))
 		return false;
-	wl->events[wl->nr_events++] = *ev;
+	ld->outq[ld->out_n++] = *ev;
 	return true;
 }
 
@@ -1965,6 +2189,7 @@ static bool create_pending(struct loader *ld, uint64_t upto)
 		ev.name = ev.node = -1;
 		ev.gfp = GFP_KERNEL;
 		ev.tune.limit = ev.tune.batchcount = ev.tune.shared = -1;
+		ev.site = -1;
 		ev.line = wl->caches[next].line;
 		ev.col = wl->caches[next].col;
 		ld->cstate[next] = CS_LIVE;
@@ -2023,6 +2248,8 @@ static bool finish_event(struct loader *ld, yaml_node_t *item,
 			    quote(q, seen[EK_T].val), ld->last_line,
 			    fmt_ns(a, sizeof(a), ld->last_t));
 	for (k = EK_CPU; k < EK_OP0; k++) {
+		if (k == EK_SITE)	/* every event may name its call site */
+			continue;
 		if (seen[k].key && !(oi->allowed & K(k)))
 			return fail(ld, seen[k].key, "'%s' does not apply to %s",
 				    event_rows[k].key, oi->key);
@@ -2047,11 +2274,10 @@ static bool finish_event(struct loader *ld, yaml_node_t *item,
 	return add_event(ld, ev);
 }
 
-/* The events list, if any (seq may be NULL), then the late creations. */
-static bool load_events(struct loader *ld, yaml_node_t *seq)
+/* Ready to read events: every cache's state at t=0, every CPU online. */
+static bool events_begin(struct loader *ld)
 {
 	struct workload *wl = ld->wl;
-	yaml_node_item_t *it;
 	size_t i;
 
 	ld->cstate = calloc(wl->nr_caches + 1, sizeof(*ld->cstate));
@@ -2060,24 +2286,532 @@ static bool load_events(struct loader *ld, yaml_node_t *seq)
 	for (i = 0; i < wl->nr_caches; i++)
 		ld->cstate[i] = wl->caches[i].at_boot ? CS_LIVE : CS_PENDING;
 	cpu_state_init(&ld->cpus, wl->machine.cpus);
+	return true;
+}
 
-	for (it = seq ? seq->data.sequence.items.start : NULL;
-	     seq && it < seq->data.sequence.items.top; it++) {
-		yaml_node_t *item = node_at(ld, *it);
-		struct seen seen[EK_NR];
-		struct ev_raw r;
+/* One event mapping (a node of ld->doc) into the out queue. */
+static bool load_event(struct loader *ld, yaml_node_t *item)
+{
+	struct seen seen[EK_NR];
+	struct ev_raw r;
 
-		memset(&r, 0, sizeof(r));
-		r.ev.cpu = 0;
-		r.ev.cache = r.ev.name = r.ev.node = -1;
-		r.ev.gfp = GFP_KERNEL;
-		r.ev.write = true;
-		r.ev.tune.limit = r.ev.tune.batchcount = r.ev.tune.shared = -1;
-		if (!walk_map(ld, item, &event_table, &r, seen) ||
-		    !finish_event(ld, item, &r, seen))
-			return false;
+	memset(&r, 0, sizeof(r));
+	r.ev.cpu = 0;
+	r.ev.cache = r.ev.name = r.ev.node = r.ev.site = -1;
+	r.ev.gfp = GFP_KERNEL;
+	r.ev.write = true;
+	r.ev.tune.limit = r.ev.tune.batchcount = r.ev.tune.shared = -1;
+	return walk_map(ld, item, &event_table, &r, seen) &&
+	       finish_event(ld, item, &r, seen);
+}
+
+/* ------------------------------------------------------------------ */
+/* The compact event form                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * "T CPU OP ARGS... [key=value...] [@SITE]" (README, "The compact event
+ * form") is turned into the mapping it stands for, built in the document
+ * next to the scalar, and read by load_event like any written mapping:
+ * one set of rules and messages for both forms, which therefore mean the
+ * same byte for byte. The words are cut in a copy of the text (ld->line);
+ * the nodes borrow them.
+ */
+struct compact_op {
+	const char *op;
+	const char *args[4];	/* keys of the words after OP; "" = OP's value */
+	bool into_value;	/* words and key=value make OP's own mapping */
+};
+
+static const struct compact_op compact_ops[] = {
+	{ "alloc", { "", "as" }, false },
+	{ "zalloc", { "", "as" }, false },
+	{ "alloc_node", { "", "node", "as" }, false },
+	{ "kmalloc", { "", "as" }, false },
+	{ "kmalloc_node", { "", "node", "as" }, false },
+	{ "slabinfo", { NULL }, false },
+	{ "tune", { "cache", "limit", "batchcount", "shared" }, true },
+	{ "mempolicy", { NULL }, true },
+};
+
+/* Any other operation takes one word, its own value. */
+static const struct compact_op compact_default = { NULL, { "" }, false };
+
+#define COMPACT_MAX_WORDS	32
+
+static int cnode(struct loader *ld, const char *w, yaml_mark_t at)
+{
+	return compose_scalar(&ld->cp, w, strlen(w), true /* borrowed */, at);
+}
+
+/* value: a scalar, or a list when it has commas ("nodes=0,1"). */
+static int cvalue(struct loader *ld, char *w, yaml_mark_t at)
+{
+	int seq;
+
+	if (!strchr(w, ','))
+		return cnode(ld, w, at);
+	seq = compose_sequence(&ld->cp, at);
+	while (seq) {
+		char *comma = strchr(w, ',');
+		int item;
+
+		if (comma)
+			*comma = '\0';
+		item = cnode(ld, w, at);
+		if (!item || !compose_append_item(&ld->cp, seq, item))
+			return 0;
+		if (!comma)
+			break;
+		at.column += (size_t)(comma - w) + 1;
+		w = comma + 1;
 	}
-	return create_pending(ld, UINT64_MAX);
+	return seq;
+}
+
+static bool cpair(struct loader *ld, int map, const char *key, int value,
+		  yaml_mark_t at)
+{
+	int k = cnode(ld, key, at);
+
+	return k && value && compose_append_pair(&ld->cp, map, k, value);
+}
+
+/* The mapping a compact scalar stands for; its node index, 0 on error. */
+static int compact_event(struct loader *ld, yaml_node_t *scalar)
+{
+	size_t len = scalar->data.scalar.length, nw = 0, i, w0;
+	char *words[COMPACT_MAX_WORDS];
+	yaml_mark_t at[COMPACT_MAX_WORDS], base = scalar->start_mark;
+	const struct compact_op *co = &compact_default;
+	const struct key_row *row;
+	char q[QUOTE_MAX], *p;
+	int map, val = 0, target, k;
+
+	if (base.column && scalar->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		base.column++;	/* past the opening quote */
+	if (len + 1 > ld->line_cap) {
+		char *b = realloc(ld->line, len + 1);
+
+		if (!b)
+			return fail_pos(ld, nopos, "out of memory"), 0;
+		ld->line = b;
+		ld->line_cap = len + 1;
+	}
+	memcpy(ld->line, scalar->data.scalar.value, len + 1);
+	if (strlen(ld->line) != len)
+		return fail(ld, scalar, "event '%s' contains a NUL byte",
+			    quote(q, scalar)), 0;
+	for (p = ld->line; *p;) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (nw == COMPACT_MAX_WORDS)
+			return fail(ld, scalar, "event has more than %d words",
+				    COMPACT_MAX_WORDS), 0;
+		words[nw] = p;
+		at[nw] = base;
+		at[nw].column += (size_t)(p - ld->line);
+		nw++;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	if (nw < 3)
+		return fail(ld, scalar, "event '%s' is neither a mapping nor 'T CPU OPERATION ...' (the compact form)",
+			    quote(q, scalar)), 0;
+	row = find_row(&event_table, words[2], strlen(words[2]));
+	if (!row || row < &event_table.rows[EK_OP0]) {
+		char list[LIST_MAX];
+		size_t o = 0;
+
+		for (k = EK_OP0; k < EK_NR && o < sizeof(list); k++)
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
+					      k > EK_OP0 ? ", " : "",
+					      event_rows[k].key);
+		return fail_pos(ld, (struct pos){ (unsigned int)at[2].line + 1,
+						  (unsigned int)at[2].column + 1 },
+				"unknown operation '%s' (expected one of: %s)",
+				words[2], list), 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(compact_ops); i++)
+		if (!strcmp(compact_ops[i].op, words[2]))
+			co = &compact_ops[i];
+
+	map = compose_mapping(&ld->cp, base);
+	if (!map || !cpair(ld, map, "t", cnode(ld, words[0], at[0]), at[0]))
+		return 0;
+	if (strcmp(words[1], "-") &&
+	    !cpair(ld, map, "cpu", cnode(ld, words[1], at[1]), at[1]))
+		return 0;
+	if (co->into_value) {
+		val = compose_mapping(&ld->cp, at[2]);
+	} else if (!co->args[0]) {
+		val = cnode(ld, "true", at[2]);
+	}
+	target = co->into_value ? val : map;
+	/* the positional words, then key=value words and the site */
+	for (w0 = 3, i = 0; i < ARRAY_SIZE(co->args) && co->args[i] && w0 < nw;
+	     i++, w0++) {
+		if (!co->args[i][0])
+			val = cnode(ld, words[w0], at[w0]);
+		else if (!cpair(ld, target, co->args[i],
+				cnode(ld, words[w0], at[w0]), at[w0]))
+			return 0;
+	}
+	if (!val)	/* OP's value missing: the mapping form's message */
+		val = cnode(ld, "", at[2]);
+	if (!cpair(ld, map, words[2], val, at[2]))
+		return 0;
+	for (; w0 < nw; w0++) {
+		char *eq = strchr(words[w0], '=');
+
+		if (words[w0][0] == '@' && w0 == nw - 1 && words[w0][1]) {
+			if (!cpair(ld, map, "site",
+				   cnode(ld, words[w0] + 1, at[w0]), at[w0]))
+				return 0;
+			continue;
+		}
+		if (!eq || eq == words[w0])
+			return fail_pos(ld, (struct pos){ (unsigned int)at[w0].line + 1,
+							  (unsigned int)at[w0].column + 1 },
+					"unexpected '%s' in a %s event (after its %s, write key=value or a last @SITE)",
+					words[w0], words[2],
+					co->args[0] ? "arguments" : "operation"), 0;
+		*eq = '\0';
+		yaml_mark_t vat = at[w0];
+		vat.column += (size_t)(eq - words[w0]) + 1;
+		if (!cpair(ld, co->into_value ? val : map, words[w0],
+			   cvalue(ld, eq + 1, vat), at[w0]))
+			return 0;
+	}
+	return map;
+}
+
+/* ------------------------------------------------------------------ */
+/* Streaming the events                                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The header (every top-level key but events:) is composed first and
+ * walked with the tables; the events are composed one at a time while
+ * the run asks for them and truncated away once read, so memory holds
+ * the header, the names in use and one event.
+ *
+ * That needs every other key before the events. When the events come
+ * last (a plain look at the text after them finds no further top-level
+ * key: a line starting in column 0 with something other than '-', '#'
+ * or '.'), one parser does both. Otherwise the header parser reads past
+ * the events without building them and a second parser, started on the
+ * same input, is brought to the events: two parses for such files, still
+ * no events in memory.
+ */
+
+/* Could a top-level key follow byte offset off? (see above) */
+static bool key_after(struct loader *ld, size_t off)
+{
+	int prev = 0, ch;
+
+	if (ld->buf) {
+		for (size_t i = off; i < ld->len; i++) {
+			ch = ld->buf[i];
+			if (prev == '\n' && !strchr("-#. \t\r\n", ch))
+				return true;
+			prev = ch;
+		}
+		return false;
+	}
+	FILE *f = fopen(ld->wl->file, "rb");
+	static char chunk[1 << 16];
+	size_t n;
+	bool found = false;
+
+	if (!f || fseeko(f, (off_t)off, SEEK_SET) != 0) {
+		if (f)
+			fclose(f);
+		return true;	/* the safe answer: two parses */
+	}
+	while (!found && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			ch = (unsigned char)chunk[i];
+			if (prev == '\n' && !strchr("-#. \t\r\n", ch)) {
+				found = true;
+				break;
+			}
+			prev = ch;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* A composer's error as the loader's one line. */
+static bool cp_fail(struct loader *ld)
+{
+	struct pos p = { ld->cp.line, ld->cp.col };
+
+	return fail_pos(ld, p, "%s", ld->cp.msg);
+}
+
+static bool cp_open(struct loader *ld)
+{
+	bool ok = ld->buf ? compose_open_buffer(&ld->cp, ld->buf, ld->len)
+			  : compose_open_file(&ld->cp, ld->wl->file);
+
+	if (!ok)
+		return cp_fail(ld);
+	ld->cp_open = true;
+	ld->doc = &ld->cp.doc;
+	return true;
+}
+
+/* The next parser event, which must be of type want. */
+static bool expect_event(struct loader *ld, yaml_event_type_t want,
+			 yaml_event_t *ev, const char *what)
+{
+	if (!compose_event(&ld->cp, ev))
+		return cp_fail(ld);
+	if (ev->type == want)
+		return true;
+	compose_fail(&ld->cp, ev->start_mark, "%s", what);
+	yaml_event_delete(ev);
+	return cp_fail(ld);
+}
+
+/* Is this key node the top-level "events"? */
+static bool is_events_key(struct loader *ld, int key)
+{
+	yaml_node_t *k = node_at(ld, key);
+
+	return k && k->type == YAML_SCALAR_NODE &&
+	       !strcmp((const char *)k->data.scalar.value, "events");
+}
+
+/*
+ * Compose the header: the root mapping with events: standing as an empty
+ * list (for its position and type), the events themselves left in the
+ * parser (one pass) or skipped (two). Returns the root's index, 0 on
+ * error. An empty document is root 0 with no error.
+ */
+static int compose_header(struct loader *ld, bool *one_pass)
+{
+	yaml_event_t ev;
+	int root, key, val;
+
+	*one_pass = false;
+	if (!expect_event(ld, YAML_STREAM_START_EVENT, &ev, "not YAML"))
+		return 0;
+	yaml_event_delete(&ev);
+	if (!compose_event(&ld->cp, &ev))
+		return cp_fail(ld), 0;
+	if (ev.type == YAML_STREAM_END_EVENT) {
+		yaml_event_delete(&ev);
+		return 0;
+	}
+	yaml_event_delete(&ev);	/* DOCUMENT_START */
+	if (!compose_event(&ld->cp, &ev))
+		return cp_fail(ld), 0;
+	if (ev.type != YAML_MAPPING_START_EVENT) {
+		root = compose_node(&ld->cp, &ev);	/* load_root says why */
+		return root ? root : (cp_fail(ld), 0);
+	}
+	root = compose_mapping(&ld->cp, ev.start_mark);
+	yaml_event_delete(&ev);
+	while (root) {
+		if (!compose_event(&ld->cp, &ev))
+			return cp_fail(ld), 0;
+		if (ev.type == YAML_MAPPING_END_EVENT) {
+			yaml_event_delete(&ev);
+			return root;
+		}
+		key = compose_node(&ld->cp, &ev);
+		if (!key || !compose_event(&ld->cp, &ev))
+			return cp_fail(ld), 0;
+		if (is_events_key(ld, key) && !ld->events_node &&
+		    ev.type == YAML_SEQUENCE_START_EVENT) {
+			val = compose_sequence(&ld->cp, ev.start_mark);
+			ld->events_node = val;
+			if (val && !key_after(ld, ev.start_mark.index)) {
+				yaml_event_delete(&ev);
+				*one_pass = compose_append_pair(&ld->cp, root,
+								key, val);
+				return *one_pass ? root : (cp_fail(ld), 0);
+			}
+			if (!val || !compose_skip(&ld->cp, &ev))
+				return cp_fail(ld), 0;
+		} else {
+			val = compose_node(&ld->cp, &ev);
+		}
+		if (!val || !compose_append_pair(&ld->cp, root, key, val))
+			return cp_fail(ld), 0;
+	}
+	return cp_fail(ld), 0;
+}
+
+/* After the root mapping: the end of the one document. */
+static bool header_tail(struct loader *ld)
+{
+	yaml_event_t ev;
+
+	if (!expect_event(ld, YAML_DOCUMENT_END_EVENT, &ev, "expected the end of the workload"))
+		return false;
+	yaml_event_delete(&ev);
+	if (!compose_event(&ld->cp, &ev))
+		return cp_fail(ld);
+	if (ev.type == YAML_DOCUMENT_START_EVENT) {
+		yaml_mark_t at = ev.start_mark;
+
+		yaml_event_delete(&ev);
+		compose_fail(&ld->cp, at, "a second YAML document; a workload is one document");
+		return cp_fail(ld);
+	}
+	yaml_event_delete(&ev);
+	return true;
+}
+
+/*
+ * Two passes: a second parser on the same input, brought to the first
+ * item of the top-level events list (composing the header again, so its
+ * anchors are there for aliases in the events).
+ */
+static bool seek_events(struct loader *ld)
+{
+	yaml_event_t ev;
+	int key;
+
+	compose_close(&ld->cp);
+	ld->cp_open = false;
+	if (!cp_open(ld))
+		return false;
+	for (int i = 0; i < 3; i++) {	/* stream, document, mapping starts */
+		if (!compose_event(&ld->cp, &ev))
+			return cp_fail(ld);
+		yaml_event_delete(&ev);
+	}
+	for (;;) {
+		if (!compose_event(&ld->cp, &ev))
+			return cp_fail(ld);
+		key = compose_node(&ld->cp, &ev);
+		if (!key || !compose_event(&ld->cp, &ev))
+			return cp_fail(ld);
+		if (is_events_key(ld, key) &&
+		    ev.type == YAML_SEQUENCE_START_EVENT) {
+			yaml_event_delete(&ev);
+			compose_keep(&ld->cp);
+			return true;
+		}
+		if (!compose_node(&ld->cp, &ev))
+			return cp_fail(ld);
+	}
+}
+
+/* One pass: after the events, only the end of the root and the document. */
+static bool events_tail(struct loader *ld)
+{
+	yaml_event_t ev;
+
+	if (!expect_event(ld, YAML_MAPPING_END_EVENT, &ev,
+			  "a top-level key after events: that could not be read before them (move events: to the end of the file)"))
+		return false;
+	yaml_event_delete(&ev);
+	return header_tail(ld);
+}
+
+/*
+ * Read items until the out queue has something or the events are over.
+ * False with the error set.
+ */
+static bool read_items(struct loader *ld)
+{
+	yaml_event_t ev;
+
+	if (!ld->cstate && !events_begin(ld))
+		return false;
+	while (ld->out_head == ld->out_n && !ld->ended) {
+		if (ld->es != ES_ITEMS) {
+			if (ld->es == ES_TAIL && ld->one_pass && !events_tail(ld))
+				return false;
+			ld->es = ES_DONE;
+			ld->ended = true;
+			if (!create_pending(ld, UINT64_MAX))
+				return false;
+			break;
+		}
+		if (!compose_event(&ld->cp, &ev))
+			return cp_fail(ld);
+		if (ev.type == YAML_SEQUENCE_END_EVENT) {
+			yaml_event_delete(&ev);
+			ld->es = ES_TAIL;
+			continue;
+		}
+		size_t mark = compose_mark(&ld->cp);
+		int id = compose_node(&ld->cp, &ev);
+		yaml_node_t *item = id ? node_at(ld, id) : NULL;
+
+		if (!item)
+			return cp_fail(ld);
+		if (item->type == YAML_SCALAR_NODE) {
+			id = compact_event(ld, item);
+			if (!id)
+				return false;
+			item = node_at(ld, id);
+		}
+		if (!load_event(ld, item))
+			return false;
+		compose_truncate(&ld->cp, mark);
+	}
+	return true;
+}
+
+int workload_next_event(struct workload *wl, struct wl_event *ev, char *err,
+			size_t errlen)
+{
+	struct loader *ld = wl->ld;
+
+	if (!ld)
+		return 0;
+	ld->err = err;
+	ld->errlen = errlen;
+	if (ld->failed) {
+		/* the same line again; the caller has it from the first */
+		if (err && errlen)
+			snprintf(err, errlen, "%s", ld->saved_err);
+		return -1;
+	}
+	if (!read_items(ld)) {
+		snprintf(ld->saved_err, sizeof(ld->saved_err), "%s",
+			 err && errlen ? err : "bad input");
+		return -1;
+	}
+	if (ld->out_head == ld->out_n)
+		return 0;
+	*ev = ld->outq[ld->out_head++];
+	return 1;
+}
+
+bool workload_read_all(struct workload *wl, char *err, size_t errlen)
+{
+	struct wl_event ev;
+	size_t cap = 0;
+	int rc;
+
+	if (wl->ld)
+		wl->ld->all = true;
+	while ((rc = workload_next_event(wl, &ev, err, errlen)) == 1) {
+		if (wl->nr_events == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			struct wl_event *v = realloc(wl->events, ncap * sizeof(*v));
+
+			if (!v) {
+				snprintf(err, errlen, "%s: out of memory", wl->file);
+				return false;
+			}
+			wl->events = v;
+			cap = ncap;
+		}
+		wl->events[wl->nr_events++] = ev;
+	}
+	return rc == 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -2376,24 +3110,6 @@ static void default_name(struct workload *wl, const char *file)
 		snprintf(wl->name, sizeof(wl->name), "workload");
 }
 
-/* A touch without bytes: covers the object the name holds at that time. */
-static void resolve_touch_sizes(struct workload *wl, uint64_t *last)
-{
-	size_t i;
-
-	for (i = 0; i < wl->nr_events; i++) {
-		struct wl_event *ev = &wl->events[i];
-
-		if (ev->name < 0)
-			continue;
-		if (ops[ev->op].allowed & K(EK_AS))
-			last[ev->name] = ev->cache >= 0 ?
-					 wl->caches[ev->cache].size : ev->size;
-		else if (ev->op == WL_TOUCH && ev->whole)
-			ev->size = last[ev->name];
-	}
-}
-
 static struct pos ev_pos(unsigned int line, unsigned int col)
 {
 	struct pos p = { line, col };
@@ -2410,8 +3126,6 @@ static bool validate(struct loader *ld)
 {
 	struct workload *wl = ld->wl;
 	const struct wl_machine *m = &wl->machine;
-	struct cpu_state cs;
-	uint64_t *last;
 	char a[32], b[32];
 	size_t i;
 	int j;
@@ -2425,18 +3139,6 @@ static bool validate(struct loader *ld)
 
 		if (!check_cache(ld, c, &cp))
 			return false;
-	}
-	cpu_state_init(&cs, m->cpus);
-	for (i = 0; i < wl->nr_events; i++) {
-		const struct wl_event *ev = &wl->events[i];
-		struct pos p = ev_pos(ev->line, ev->col);
-
-		if (!event_vs_machine(ld, ev, &cs, p, p))
-			return false;
-		if (wl->duration_given && ev->t > wl->duration)
-			return fail_pos(ld, p, "event at t=%s is after the end of the run (duration %s)",
-					fmt_ns(a, sizeof(a), ev->t),
-					fmt_ns(b, sizeof(b), wl->duration));
 	}
 	for (i = 0; i < wl->nr_generators; i++) {
 		struct wl_generator *g = &wl->generators[i];
@@ -2478,12 +3180,6 @@ static bool validate(struct loader *ld)
 	/* not given: 0, "until the last event", which the runner works out */
 	if (!wl->duration_given)
 		wl->duration = 0;
-
-	last = calloc(wl->nr_names + 1, sizeof(*last));
-	if (!last)
-		return fail_pos(ld, nopos, "out of memory");
-	resolve_touch_sizes(wl, last);
-	free(last);
 	return true;
 }
 
@@ -2503,120 +3199,86 @@ static bool load_root(struct loader *ld, yaml_node_t *root)
 		return false;
 	if (ld->deferred[D_CACHES] && !load_caches(ld, ld->deferred[D_CACHES]))
 		return false;
-	if (!load_events(ld, ld->deferred[D_EVENTS]))
-		return false;
 	if (ld->deferred[D_GENERATORS] &&
 	    !load_generators(ld, ld->deferred[D_GENERATORS]))
 		return false;
 	return validate(ld);
 }
 
-/* libyaml's own complaint, at its own position. */
-static void yaml_fail(struct loader *ld, const yaml_parser_t *p,
-		      const unsigned char *buf, size_t len)
-{
-	struct pos at = { 0, 0 };
-	size_t i;
-
-	switch (p->error) {
-	case YAML_MEMORY_ERROR:
-		fail_pos(ld, nopos, "out of memory while reading YAML");
-		return;
-	case YAML_READER_ERROR:
-		/* reader errors carry a byte offset, not a mark */
-		at.line = 1;
-		at.col = 1;
-		for (i = 0; i < p->problem_offset && i < len; i++) {
-			if (buf[i] == '\n') {
-				at.line++;
-				at.col = 1;
-			} else {
-				at.col++;
-			}
-		}
-		fail_pos(ld, at, "cannot read: %s",
-			 p->problem ? p->problem : "bad input");
-		return;
-	case YAML_SCANNER_ERROR:
-	case YAML_PARSER_ERROR:
-	case YAML_COMPOSER_ERROR:
-		at.line = (unsigned int)p->problem_mark.line + 1;
-		at.col = (unsigned int)p->problem_mark.column + 1;
-		if (p->context)
-			fail_pos(ld, at, "YAML syntax error: %s (%s at line %u, column %u)",
-				 p->problem ? p->problem : "?", p->context,
-				 (unsigned int)p->context_mark.line + 1,
-				 (unsigned int)p->context_mark.column + 1);
-		else
-			fail_pos(ld, at, "YAML syntax error: %s",
-				 p->problem ? p->problem : "?");
-		return;
-	default:
-		fail_pos(ld, nopos, "cannot read YAML");
-		return;
-	}
-}
-
 static void loader_release(struct loader *ld)
 {
+	if (ld->cp_open)
+		compose_close(&ld->cp);
 	free(ld->ni);
 	free(ld->hash);
 	free(ld->cstate);
-	ld->ni = NULL;
-	ld->hash = NULL;
-	ld->cstate = NULL;
+	free(ld->dead);
+	free(ld->sites);
+	free(ld->site_hash);
+	free(ld->outq);
+	free(ld->line);
+	free((void *)ld->buf);
+	free(ld);
 }
 
-/* Parses buf as the workload called name; on failure *wl is left empty. */
-static bool load_buffer(const char *name, const unsigned char *buf,
-			size_t len, struct workload *wl, char *err,
-			size_t errlen)
+/*
+ * Load the header of buf (a caller's string) or of the file wl->file
+ * (buf NULL) into wl and leave the loader, positioned at the first
+ * event, in wl->ld. On failure *wl is left empty.
+ */
+static bool load_input(const char *name, const unsigned char *buf,
+		       size_t len, struct workload *wl, char *err,
+		       size_t errlen)
 {
-	struct loader ld;
-	yaml_parser_t parser;
-	yaml_document_t doc, extra;
-	yaml_node_t *root;
-	bool ok = false;
+	struct loader *ld = calloc(1, sizeof(*ld));
+	bool one_pass, ok = false;
+	int root;
 
-	memset(&ld, 0, sizeof(ld));
-	ld.wl = wl;
-	ld.file = name;
-	ld.err = err;
-	ld.errlen = errlen;
 	if (err && errlen)
 		err[0] = '\0';
 	set_defaults(wl);
 	snprintf(wl->file, sizeof(wl->file), "%s", name);
+	if (!ld) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return false;
+	}
+	ld->wl = wl;
+	ld->file = wl->file;
+	ld->err = err;
+	ld->errlen = errlen;
+	if (buf) {
+		/* a copy: the events are read long after the caller returns */
+		unsigned char *copy = malloc(len + 1);
 
-	if (!yaml_parser_initialize(&parser)) {
-		fail_pos(&ld, nopos, "out of memory");
-		goto out;
+		if (!copy) {
+			free(ld);
+			snprintf(err, errlen, "%s: out of memory", name);
+			return false;
+		}
+		memcpy(copy, buf, len);
+		copy[len] = '\0';
+		ld->buf = copy;
 	}
-	yaml_parser_set_input_string(&parser, buf, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		yaml_fail(&ld, &parser, buf, len);
-		yaml_parser_delete(&parser);
+	ld->len = len;
+	ld->free_slot = -1;
+	wl->ld = ld;
+	if (!cp_open(ld))
 		goto out;
-	}
-	ld.doc = &doc;
-	root = yaml_document_get_root_node(&doc);
+	root = compose_header(ld, &one_pass);
 	if (!root) {
-		fail_pos(&ld, nopos, "empty workload (expected a mapping with name, seed, machine, caches, events, ...)");
-	} else if (!yaml_parser_load(&parser, &extra)) {
-		yaml_fail(&ld, &parser, buf, len);
-	} else {
-		yaml_node_t *r2 = yaml_document_get_root_node(&extra);
-
-		if (r2)
-			fail(&ld, r2, "a second YAML document; a workload is one document");
-		yaml_document_delete(&extra);
+		if (!ld->failed)
+			fail_pos(ld, nopos, "empty workload (expected a mapping with name, seed, machine, caches, events, ...)");
+		goto out;
 	}
-	if (!ld.failed)
-		ok = load_root(&ld, root);
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
+	if (!one_pass && !header_tail(ld))
+		goto out;
+	compose_keep(&ld->cp);
+	if (!load_root(ld, node_at(ld, root)))
+		goto out;
+	ld->one_pass = one_pass;
+	ld->es = ld->events_node ? ES_ITEMS : ES_DONE;
+	ok = !ld->events_node || one_pass || seek_events(ld);
 out:
-	loader_release(&ld);
 	if (!ok)
 		workload_free(wl);
 	return ok;
@@ -2627,64 +3289,23 @@ bool workload_load_string(const char *name, const char *yaml,
 {
 	if (!yaml)
 		yaml = "";
-	return load_buffer(name ? name : "<string>",
-			   (const unsigned char *)yaml, strlen(yaml), wl, err,
-			   errlen);
+	return load_input(name ? name : "<string>",
+			  (const unsigned char *)yaml, strlen(yaml), wl, err,
+			  errlen);
 }
 
 bool workload_load(const char *path, struct workload *wl, char *err,
 		   size_t errlen)
 {
-	unsigned char *buf = NULL, *p;
-	size_t len = 0, cap = 0, n;
-	FILE *f = fopen(path, "rb");
-	bool ok;
-
-	memset(wl, 0, sizeof(*wl));
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open: %s", path,
-			 strerror(errno));
-		return false;
-	}
-	for (;;) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 65536;
-			if (cap > MAX_FILE_SIZE) {
-				snprintf(err, errlen, "%s: too large (over %lu MiB)",
-					 path, MAX_FILE_SIZE >> 20);
-				goto fail;
-			}
-			p = realloc(buf, cap);
-			if (!p) {
-				snprintf(err, errlen, "%s: out of memory", path);
-				goto fail;
-			}
-			buf = p;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: cannot read: %s", path,
-			 strerror(errno));
-		goto fail;
-	}
-	fclose(f);
-	ok = load_buffer(path, buf, len, wl, err, errlen);
-	free(buf);
-	return ok;
-fail:
-	fclose(f);
-	free(buf);
-	return false;
+	return load_input(path, NULL, 0, wl, err, errlen);
 }
 
 void workload_free(struct workload *wl)
 {
 	if (!wl)
 		return;
+	if (wl->ld)
+		loader_release(wl->ld);
 	free(wl->caches);
 	free(wl->names);
 	free(wl->events);

@@ -83,6 +83,7 @@ struct wl_event {
 	bool spread_slab;		/* mempolicy: cpuset memory_spread_slab */
 	bool write;			/* touch: write (default) or read */
 	bool whole;			/* touch: no bytes: given, size = object */
+	int site;			/* call site (workload_site), -1: the line */
 	unsigned int line, col;		/* where it was written */
 };
 
@@ -115,18 +116,26 @@ struct workload {
 	bool duration_given;		/* else the loader computed duration */
 	struct wl_cache *caches;
 	size_t nr_caches;
-	char (*names)[64];		/* as: names, in order of first use */
-	size_t nr_names;
-	struct wl_event *events;
-	size_t nr_events;
 	struct wl_generator *generators;
 	size_t nr_generators;
+	/*
+	 * The events are not here: the runner reads them one at a time
+	 * (workload_next_event) while it simulates. workload_read_all
+	 * fills these for tests and tools that want the whole list.
+	 */
+	struct wl_event *events;
+	size_t nr_events;
+	char (*names)[64];		/* by name slot (wl_event.name) */
+	size_t nr_names;		/* slots used */
+	struct loader *ld;		/* the event stream, the loader's */
 };
 
 /*
- * Load path into *wl. On a user error returns false, writes one line
+ * Load path into *wl: every key but the events, which stay in the file
+ * for workload_next_event. On a user error returns false, writes one line
  * "file:line:col: message" (or "file: message") into err and leaves *wl
- * empty (freed). Never exits, never prints.
+ * empty (freed). Never exits, never prints. The file stays open until
+ * workload_free.
  */
 bool workload_load(const char *path, struct workload *wl, char *err,
 		   size_t errlen);
@@ -134,6 +143,35 @@ bool workload_load(const char *path, struct workload *wl, char *err,
 bool workload_load_string(const char *name, const char *yaml,
 			  struct workload *wl, char *err, size_t errlen);
 void workload_free(struct workload *wl);
+
+/*
+ * The events, one at a time, in file order, with the creations of caches
+ * declared with t: put in at their time; checked as they are read against
+ * the machine as overrides left it. Returns 1 with *ev filled, 0 at the
+ * end (the whole file has been read and checked), -1 with one line in err
+ * on a user error anywhere further down the file (then again -1 on every
+ * call). Call after the last workload_override.
+ *
+ * Names: an allocation gets a new name slot (ev->name) that no other live
+ * object has; a freed name is remembered for WL_DEAD_NAMES more frees
+ * (a double free or a touch after free still find it), then forgotten.
+ * A slot is used again only when it is forgotten and the runner holds no
+ * event that refers to it (workload_slot_hold / _put).
+ */
+#define WL_DEAD_NAMES	65536
+int workload_next_event(struct workload *wl, struct wl_event *ev, char *err,
+			size_t errlen);
+void workload_slot_hold(struct workload *wl, int slot);
+void workload_slot_put(struct workload *wl, int slot);
+/* The number of slots made so far (all below it), for sizing tables. */
+size_t workload_nr_slots(const struct workload *wl);
+
+/* Read every event into wl->events and wl->names (tests, small tools). */
+bool workload_read_all(struct workload *wl, char *err, size_t errlen);
+
+/* Call sites named by events (`site:`, `@SITE`), by ev->site. */
+const char *workload_site(const struct workload *wl, int site);
+size_t workload_nr_sites(const struct workload *wl);
 
 /* Apply "KEY=VALUE" overrides (sweep/--set), e.g. "machine.cpus=4",
  * "caches.skbuff_head.tune.limit=16", "seed=7". false + err on bad input,
