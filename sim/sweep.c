@@ -267,6 +267,13 @@ static void validate(const struct sweep *s)
 				user_error("sweep: %s %s: %s",
 					   i < s->nsets ? "--set" : "--vary",
 					   a[2 * i + 1], err);
+		/* the events, checked against this point's machine */
+		struct wl_event ev;
+		int rc;
+		while ((rc = workload_next_event(&wl, &ev, err, sizeof(err))) == 1)
+			;
+		if (rc < 0)
+			user_error("%s", err);
 		workload_free(&wl);
 	}
 }
@@ -460,7 +467,8 @@ static bool compare_points(const struct sweep *s)
 	static const char *const formats[] = { "text", "csv", "json" };
 	static const char *const files[] = { "compare.txt", "compare.csv",
 					     "compare.json" };
-	char **argv = xcalloc((size_t)s->npts + 8, sizeof(char *));
+	/* 9 fixed words, a directory per point, the NULL */
+	char **argv = xcalloc((size_t)s->npts + 10, sizeof(char *));
 	char out[4200], sum[4400], png[4200];
 	char *gnuplot = find_gnuplot();
 	bool ok = true;

@@ -2661,7 +2661,14 @@ static bool header_tail(struct loader *ld)
 	if (ev.type == YAML_DOCUMENT_START_EVENT) {
 		yaml_mark_t at = ev.start_mark;
 
+		/* where the second document's content starts, if it parses */
 		yaml_event_delete(&ev);
+		if (compose_event(&ld->cp, &ev)) {
+			at = ev.start_mark;
+			yaml_event_delete(&ev);
+		} else {
+			return cp_fail(ld);
+		}
 		compose_fail(&ld->cp, at, "a second YAML document; a workload is one document");
 		return cp_fail(ld);
 	}
