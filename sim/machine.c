@@ -203,6 +203,7 @@ void machine_cache_created(struct machine *m, struct sim_cache *c,
 	kmem_cache_get_info(cachep, &info);
 	c->obj_size = info.obj_size;
 	c->obj_room = info.buffer_size - info.obj_offset;
+	c->buffer_size = info.buffer_size;
 	c->reclaimable = info.flags & SLAB_RECLAIM_ACCOUNT;
 }
 

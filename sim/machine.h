@@ -65,6 +65,7 @@ struct sim_cache {
 	/* Fixed at creation: what a user may write of one object. */
 	unsigned int obj_size;	/* the object proper */
 	unsigned int obj_room;	/* to the end of its buffer (red zone, user word) */
+	unsigned int buffer_size;	/* what an object takes in the slab */
 	bool reclaimable;	/* SLAB_RECLAIM_ACCOUNT: shrunk first in reclaim */
 };
 

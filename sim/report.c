@@ -12,6 +12,7 @@
 
 #include "sim/frag_report.h"
 #include "sim/report.h"
+#include "sim/report/callsites.h"
 
 const char *const zone_names[PA_NR_ZONES] = { "DMA", "Normal" };
 
@@ -316,6 +317,15 @@ static void summary_json(const struct run_result *res, struct strbuf *sb)
 		  (unsigned long long)res->alloc_failures,
 		  (unsigned long long)res->double_frees,
 		  (unsigned long long)res->skipped);
+	sb_printf(sb, "  \"events\": {\"read\": %llu, \"not_run\": %llu, "
+		  "\"waited\": %llu, \"wait_ns\": %llu},\n",
+		  (unsigned long long)res->events,
+		  (unsigned long long)res->not_run,
+		  (unsigned long long)res->waits,
+		  (unsigned long long)res->wait_ns);
+	sb_puts(sb, "  \"top_callsites\": ");
+	report_callsites_json(res, sb, 5);
+	sb_puts(sb, ",\n");
 	sb_printf(sb, "  \"consistent\": %s,\n", res->consistent ? "true" : "false");
 	sb_printf(sb, "  \"kernel_log\": {\"errors\": %lu, \"warnings\": %lu, "
 		  "\"page_alloc_failures\": %lu},\n", m->errors_logged,
@@ -427,6 +437,7 @@ static const char *const run_files[] = {
 	"slabinfo", "kernel.log", "timeseries.csv", "fragmentation.csv",
 	"buddyinfo", "unusable_index", "extfrag_index", "lock_stat",
 	"lock_stat.csv", "cache.csv", "l1sets.csv", "summary.json",
+	"callsites.csv",
 };
 
 static bool run_file_name(const char *name)
@@ -543,6 +554,8 @@ void report_write_run_dir(const struct run_result *res,
 	struct strbuf *cc = NEWFILE("cache.csv");
 	struct strbuf *sets = NEWFILE("l1sets.csv");
 	cache_csv(m, cc, sets);
+	sb = NEWFILE("callsites.csv");
+	report_callsites_csv(res, sb);
 	sb = NEWFILE("summary.json");
 	summary_json(res, sb);
 #undef NEWFILE

@@ -273,7 +273,7 @@ account_alloc(struct run *r, struct live *l, void *obj, int cache,
 		u->allocs++;
 		u->live_objs++;
 		u->live_bytes += size;
-		st->bytes_alloc += r->m->caches[cache]->obj_size;
+		st->bytes_alloc += r->m->caches[cache]->buffer_size;
 	}
 }
 

@@ -1,0 +1,368 @@
+/*
+ * The streamed workload, end to end: the one-pass and two-pass readings
+ * of a file give the same run, the compact event form the same run as
+ * the mapping form, an error at the end of a long file leaves nothing,
+ * a run ends only once every event has run, and an event that comes
+ * before its object waits for it instead of vanishing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tests/e2e_util.h"
+
+/* A numeric field of summary.json ("key": N), first occurrence after from. */
+static long long summary_num(const char *dir, const char *from,
+			     const char *key)
+{
+	char path[512], pat[128];
+	char *s, *p;
+	long long v;
+
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	s = slurp(path, NULL);
+	assert_non_null(s);
+	p = from ? strstr(s, from) : s;
+	assert_non_null(p);
+	snprintf(pat, sizeof(pat), "\"%s\": ", key);
+	p = strstr(p, pat);
+	if (!p)
+		fail_msg("no %s in %s", key, path);
+	v = strtoll(p + strlen(pat), NULL, 10);
+	free(s);
+	return v;
+}
+
+/*
+ * Every workload of workloads/ with its events: block moved last and
+ * read in one pass, against the same text with its name: line moved
+ * after the events (a blank line stays in its place, so every event
+ * keeps its line): read in two passes. Byte-identical run directories.
+ */
+static void move_events_last(const char *in, char *one, char *two)
+{
+	const char *ev = strstr(in, "\nevents:");
+	const char *end, *name = strncmp(in, "name:", 5) ? strstr(in, "\nname:") : in - 1;
+	char namebuf[200] = "";
+
+	assert_non_null(name);
+	name++;
+	size_t nl = strcspn(name, "\n");
+	snprintf(namebuf, sizeof(namebuf), "%.*s\n", (int)nl, name);
+	one[0] = two[0] = '\0';
+	if (!ev) {
+		strcpy(one, in);
+	} else {
+		ev++;
+		/* the block: events: and every line that is indented, a list item or blank */
+		for (end = strchr(ev, '\n'); end && end[1] &&
+		     strchr(" -#\n", end[1]); end = strchr(end + 1, '\n'))
+			;
+		end = end ? end + 1 : ev + strlen(ev);
+		strncat(one, in, (size_t)(ev - in));
+		strcat(one, end);
+		if (one[strlen(one) - 1] != '\n')
+			strcat(one, "\n");
+		strncat(one, ev, (size_t)(end - ev));
+	}
+	/* two: the same, name: blanked where it was and written at the end */
+	const char *n1 = strstr(one, namebuf);
+	assert_non_null(n1);
+	strncat(two, one, (size_t)(n1 - one));
+	strcat(two, "\n");
+	strcat(two, n1 + strlen(namebuf));
+	strcat(two, namebuf);
+}
+
+static void test_one_pass_equals_two_passes(void **state)
+{
+	static const char *const names[] = {
+		"default", "fragmentation", "net_producer_consumer",
+	};
+	static char one[1 << 16], two[1 << 16];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char path[600], a[64], b[64], da[64], db[64];
+		char *text;
+
+		snprintf(path, sizeof(path), "%s/workloads/%s.yaml", e2e_src,
+			 names[i]);
+		text = slurp(path, NULL);
+		assert_non_null(text);
+		move_events_last(text, one, two);
+		free(text);
+		snprintf(a, sizeof(a), "one-%s/w.yaml", names[i]);
+		snprintf(b, sizeof(b), "two-%s/w.yaml", names[i]);
+		snprintf(da, sizeof(da), "one-%s", names[i]);
+		snprintf(db, sizeof(db), "two-%s", names[i]);
+		char cmd[700];
+		snprintf(cmd, sizeof(cmd), "mkdir -p %s %s", tmp_path(da), tmp_path(db));
+		assert_int_equal(system(cmd), 0);
+		spit(tmp_path(a), one);
+		spit(tmp_path(b), two);
+		snprintf(da, sizeof(da), "one-%s/out", names[i]);
+		snprintf(db, sizeof(db), "two-%s/out", names[i]);
+		assert_int_equal(run("run", tmp_path(a), "-o", tmp_path(da), "-q", NULL), 0);
+		assert_int_equal(run("run", tmp_path(b), "-o", tmp_path(db), "-q", NULL), 0);
+		assert_dirs_identical(tmp_path(da), tmp_path(db));
+	}
+}
+
+/* The same events, one per line, in both forms. */
+static const char header[] =
+	"name: forms\n"
+	"seed: 3\n"
+	"machine: {cpus: 2, nodes: 2, memory: 64MiB}\n"
+	"caches:\n"
+	"  - {name: dentry, size: 152, flags: [HWCACHE_ALIGN]}\n"
+	"  - {name: late, size: 96, t: 3us}\n"
+	"sample: 10us\n"
+	"events:\n";
+
+static const char mapping_events[] =
+	"  - {t: 0ns, cpu: 0, alloc: dentry, as: d1, site: d_alloc+0x2c/0x1b0}\n"
+	"  - {t: 1us, cpu: 1, kmalloc: 96, as: k1, gfp: GFP_NOFS|__GFP_ZERO}\n"
+	"  - {t: 2us, cpu: 1, alloc_node: dentry, node: 0, as: d2}\n"
+	"  - {t: 3us, cpu: 0, touch: d1, bytes: 48, write: false}\n"
+	"  - {t: 4us, cpu: 0, slabinfo: true}\n"
+	"  - {t: 5us, cpu: 1, free: d1, site: dput+0x120/0x200}\n"
+	"  - {t: 6us, cpu: 0, kmalloc_node: 300, node: 1, as: k2}\n"
+	"  - {t: 7us, cpu: 0, tune: {cache: dentry, limit: 16, batchcount: 8, shared: 0}}\n"
+	"  - {t: 8us, cpu: 1, alloc: late, as: l1}\n"
+	"  - {t: 9us, mempolicy: {cpu: 1, policy: interleave, nodes: [0, 1]}}\n"
+	"  - {t: 10us, cpu: 1, zalloc: dentry, as: d3}\n"
+	"  - {t: 11us, cpu: 0, kfree: k1}\n"
+	"  - {t: 12us, cpu: 1, kfree: k2}\n"
+	"  - {t: 13us, cpu: 0, shrink: dentry}\n"
+	"  - {t: 14us, cpu: 1, free: d2}\n"
+	"  - {t: 15us, cpu: 1, free: d3}\n"
+	"  - {t: 16us, cpu_down: 1}\n"
+	"  - {t: 17us, cpu: 0, free: l1}\n"
+	"  - {t: 18us, cpu: 0, destroy: late}\n";
+
+static const char compact_events[] =
+	"  - 0ns 0 alloc dentry d1 @d_alloc+0x2c/0x1b0\n"
+	"  - 1us 1 kmalloc 96 k1 gfp=GFP_NOFS|__GFP_ZERO\n"
+	"  - 2us 1 alloc_node dentry 0 d2\n"
+	"  - 3us 0 touch d1 bytes=48 write=false\n"
+	"  - 4us 0 slabinfo\n"
+	"  - 5us 1 free d1 @dput+0x120/0x200\n"
+	"  - 6us 0 kmalloc_node 300 1 k2\n"
+	"  - 7us 0 tune dentry 16 8 0\n"
+	"  - 8us 1 alloc late l1\n"
+	"  - 9us - mempolicy cpu=1 policy=interleave nodes=0,1\n"
+	"  - 10us 1 zalloc dentry d3\n"
+	"  - 11us 0 kfree k1\n"
+	"  - 12us 1 kfree k2\n"
+	"  - 13us 0 shrink dentry\n"
+	"  - 14us 1 free d2\n"
+	"  - 15us 1 free d3\n"
+	"  - 16us - cpu_down 1\n"
+	"  - 17us 0 free l1\n"
+	"  - 18us 0 destroy late\n";
+
+static void test_compact_equals_mapping(void **state)
+{
+	static char buf[8192];
+
+	(void)state;
+	char cmd[700];
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s %s", tmp_path("map"), tmp_path("com"));
+	assert_int_equal(system(cmd), 0);
+	snprintf(buf, sizeof(buf), "%s%s", header, mapping_events);
+	spit(tmp_path("map/forms.yaml"), buf);
+	snprintf(buf, sizeof(buf), "%s%s", header, compact_events);
+	spit(tmp_path("com/forms.yaml"), buf);
+	assert_int_equal(run("run", tmp_path("map/forms.yaml"), "-o",
+			     tmp_path("map/out"), "-q", NULL), 0);
+	assert_int_equal(run("run", tmp_path("com/forms.yaml"), "-o",
+			     tmp_path("com/out"), "-q", NULL), 0);
+	assert_dirs_identical(tmp_path("map/out"), tmp_path("com/out"));
+	/* and the run did what the events say */
+	assert_int_equal(summary_num(tmp_path("com/out"), NULL, "allocations"), 6);
+	assert_int_equal(summary_num(tmp_path("com/out"), NULL, "frees"), 6);
+	assert_true(exists(tmp_path("com/out/slabinfo.4us")));
+	char *cs = slurp(tmp_path("com/out/callsites.csv"), NULL);
+	assert_non_null(strstr(cs, "\nd_alloc+0x2c/0x1b0,1,1,0,152,192,"));
+	free(cs);
+
+	/* a compact event's mistakes are the mapping form's, at the word */
+	snprintf(buf, sizeof(buf), "%s  - 0ns 0 alloc dentry\n", header);
+	spit(tmp_path("bad.yaml"), buf);
+	assert_int_equal(run("run", tmp_path("bad.yaml"), "-o", tmp_path("bad"), NULL), 2);
+	char *e = stderr_text();
+	assert_non_null(strstr(e, "bad.yaml:9:11: alloc needs as:"));
+	free(e);
+	snprintf(buf, sizeof(buf), "%s  - 0ns 0 allocate dentry d1\n", header);
+	spit(tmp_path("bad.yaml"), buf);
+	assert_int_equal(run("run", tmp_path("bad.yaml"), "-o", tmp_path("bad"), NULL), 2);
+	e = stderr_text();
+	assert_non_null(strstr(e, "bad.yaml:9:11: unknown operation 'allocate'"));
+	free(e);
+	assert_false(exists(tmp_path("bad")));
+}
+
+/* A mistake on the last line of a long streamed file: one line, exit 2, nothing written. */
+static void test_late_error_leaves_nothing(void **state)
+{
+	const int n = 200000;
+	FILE *f;
+
+	(void)state;
+	f = fopen(tmp_path("long.yaml"), "w");
+	assert_non_null(f);
+	fprintf(f, "machine: {cpus: 2}\ncaches:\n  - {name: c, size: 64}\nevents:\n");
+	for (int i = 0; i < n; i++)
+		fprintf(f, "  - %dns %d %s c%d\n", i * 10, i % 2,
+			i % 2 ? "free" : "alloc c", i / 2);
+	fprintf(f, "  - {t: 9s, cpu: 0, free: [c0}\n");
+	fclose(f);
+	assert_int_equal(run("run", tmp_path("long.yaml"), "-o", tmp_path("long"), NULL), 2);
+	char *e = stderr_text();
+	assert_one_line(e);
+	char want[128];
+	snprintf(want, sizeof(want), "long.yaml:%d:", n + 5);
+	assert_non_null(strstr(e, want));
+	free(e);
+	assert_false(exists(tmp_path("long")));
+}
+
+/*
+ * One CPU, alloc at 0 and free at 1us, the cache model on: the alloc
+ * (cold misses, a page) takes longer than 1us, and the run still waits
+ * for the free before it ends (it used to end at 1us + 1ns without it).
+ * With a duration before the free, the free is counted as not run.
+ */
+static void test_run_ends_after_every_event(void **state)
+{
+	static const char w[] =
+		"caches:\n  - {name: c, size: 64}\n"
+		"events:\n"
+		"  - 0us 0 alloc c a\n"
+		"  - 1us 0 slabinfo\n"
+		"  - 1us 0 free a\n";
+	static const char short_w[] =
+		"duration: 500ns\n"
+		"caches:\n  - {name: c, size: 64}\n"
+		"events:\n"
+		"  - 0us 0 alloc c a\n"
+		"  - 1us 0 free a\n"
+		"  - 2us 0 kmalloc 8 k\n";
+
+	(void)state;
+	spit(tmp_path("end.yaml"), w);
+	assert_int_equal(run("run", tmp_path("end.yaml"), "-o", tmp_path("end"), "-q", NULL), 0);
+	assert_int_equal(summary_num(tmp_path("end"), NULL, "frees"), 1);
+	assert_int_equal(summary_num(tmp_path("end"), NULL, "operations"), 2);
+	assert_true(summary_num(tmp_path("end"), NULL, "time_ns") > 1000);
+	/*
+	 * the snapshot at 1us waited for the free at 1us, queued behind the
+	 * allocation on the busy CPU: cpustat allochit allocmiss freehit
+	 * freemiss reads 0 1 1 0
+	 */
+	char *snap = slurp(tmp_path("end/slabinfo.1us"), NULL);
+	assert_non_null(snap);
+	char *line = strstr(snap, "\nc ");
+	assert_non_null(line);
+	char *cpustat = strstr(line, ": cpustat");
+	assert_non_null(cpustat);
+	long hit, miss, fhit, fmiss;
+	assert_int_equal(sscanf(cpustat, ": cpustat %ld %ld %ld %ld", &hit,
+				&miss, &fhit, &fmiss), 4);
+	assert_int_equal(miss, 1);
+	assert_int_equal(fhit, 1);
+	free(snap);
+
+	spit(tmp_path("short.yaml"), short_w);
+	assert_int_equal(run("run", tmp_path("short.yaml"), "-o", tmp_path("short"), "-q", NULL), 0);
+	assert_int_equal(summary_num(tmp_path("short"), "\"events\"", "read"), 3);
+	assert_int_equal(summary_num(tmp_path("short"), "\"events\"", "not_run"), 2);
+	assert_int_equal(summary_num(tmp_path("short"), NULL, "frees"), 0);
+	char *log = slurp(tmp_path("short/kernel.log"), NULL);
+	assert_non_null(strstr(log, "2 events after the end of the run"));
+	assert_non_null(strstr(log, "short.yaml:6"));
+	free(log);
+}
+
+/*
+ * CPU 0 allocates an object whose constructor runs for 20us per slab;
+ * CPU 1 frees it at 1us, before the allocation is done in virtual time.
+ * The free waits for it (it used to be dropped, the object leaked).
+ */
+static void test_free_waits_for_its_allocation(void **state)
+{
+	static const char w[] =
+		"machine: {cpus: 2}\n"
+		"caches:\n  - {name: c, size: 1024, ctor: 2us}\n"
+		"events:\n"
+		"  - 0us 0 alloc c a @early_alloc\n"
+		"  - 1us 1 free a @late_free\n"
+		"  - 2us 1 kmalloc 64 k\n"
+		"  - 3us 1 kfree k\n";
+
+	(void)state;
+	spit(tmp_path("wait.yaml"), w);
+	assert_int_equal(run("run", tmp_path("wait.yaml"), "-o", tmp_path("wait"), "-q", NULL), 0);
+	assert_int_equal(summary_num(tmp_path("wait"), NULL, "allocations"), 2);
+	assert_int_equal(summary_num(tmp_path("wait"), NULL, "frees"), 2);
+	assert_int_equal(summary_num(tmp_path("wait"), "\"events\"", "waited"), 1);
+	assert_true(summary_num(tmp_path("wait"), "\"events\"", "wait_ns") > 0);
+	char *cs = slurp(tmp_path("wait/callsites.csv"), NULL);
+	/* the wait is charged to the allocation's site, and it crossed CPUs */
+	assert_non_null(strstr(cs, "\nearly_alloc,1,1,0,1024,1024,0.000,1,0,1,"));
+	free(cs);
+}
+
+/* callsites.csv adds up to the run's totals (default.yaml). */
+static void test_callsites_add_up(void **state)
+{
+	char path[600];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/workloads/default.yaml", e2e_src);
+	assert_int_equal(run("run", path, "-o", tmp_path("def"), "-q", NULL), 0);
+	char *cs = slurp(tmp_path("def/callsites.csv"), NULL);
+	long long allocs = 0, frees = 0, failures = 0, rows = 0;
+	char *line = strchr(cs, '\n') + 1;
+	while (*line) {
+		long long a, f, x;
+		char *comma = strchr(line, ',');
+		assert_int_equal(sscanf(comma + 1, "%lld,%lld,%lld", &a, &f, &x), 3);
+		allocs += a;
+		frees += f;
+		failures += x;
+		rows++;
+		line = strchr(line, '\n') + 1;
+	}
+	free(cs);
+	assert_true(rows >= 6);
+	assert_int_equal(allocs, summary_num(tmp_path("def"), NULL, "allocations"));
+	assert_int_equal(failures, summary_num(tmp_path("def"), NULL, "alloc_failures"));
+	/* every free of a live object: the double frees are the kernel's */
+	assert_int_equal(frees + summary_num(tmp_path("def"), NULL, "double_frees"),
+			 summary_num(tmp_path("def"), NULL, "frees"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_one_pass_equals_two_passes),
+		cmocka_unit_test(test_compact_equals_mapping),
+		cmocka_unit_test(test_late_error_leaves_nothing),
+		cmocka_unit_test(test_run_ends_after_every_event),
+		cmocka_unit_test(test_free_waits_for_its_allocation),
+		cmocka_unit_test(test_callsites_add_up),
+	};
+	if (e2e_setup("stream"))
+		return 1;
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	e2e_teardown(rc);
+	return rc;
+}
