@@ -71,6 +71,7 @@ struct name_info {
 	unsigned int line;		/* of the allocation */
 	uint32_t refs;			/* events the runner holds */
 	uint32_t gen;			/* times the slot was bound */
+	uint32_t hash;			/* name_hash of its name */
 	int next_free;			/* free slot list link */
 };
 
@@ -654,7 +655,8 @@ static const struct key_row *find_row(const struct key_table *tab,
 	size_t i;
 
 	for (i = 0; i < tab->nr; i++)
-		if (strlen(tab->rows[i].key) == len &&
+		if (len && tab->rows[i].key[0] == key[0] &&
+		    strlen(tab->rows[i].key) == len &&
 		    !memcmp(tab->rows[i].key, key, len))
 			return &tab->rows[i];
 	return NULL;
@@ -1529,12 +1531,14 @@ static uint32_t name_hash(const char *s)
 static int name_find(const struct loader *ld, const char *s)
 {
 	size_t i, mask = ld->hash_cap - 1;
+	uint32_t h = name_hash(s), slot;
 
 	if (!ld->hash_cap)
 		return -1;
-	for (i = name_hash(s) & mask; ld->hash[i]; i = (i + 1) & mask)
-		if (!strcmp(ld->wl->names[ld->hash[i] - 1], s))
-			return (int)ld->hash[i] - 1;
+	for (i = h & mask; (slot = ld->hash[i]); i = (i + 1) & mask)
+		if (ld->ni[slot - 1].hash == h &&
+		    !strcmp(ld->wl->names[slot - 1], s))
+			return (int)slot - 1;
 	return -1;
 }
 
@@ -1542,8 +1546,7 @@ static void hash_insert(struct loader *ld, size_t slot)
 {
 	size_t i, mask = ld->hash_cap - 1;
 
-	for (i = name_hash(ld->wl->names[slot]) & mask; ld->hash[i];
-	     i = (i + 1) & mask)
+	for (i = ld->ni[slot].hash & mask; ld->hash[i]; i = (i + 1) & mask)
 		;
 	ld->hash[i] = (uint32_t)slot + 1;
 	ld->hash_used++;
@@ -1554,13 +1557,13 @@ static void hash_remove(struct loader *ld, size_t slot)
 {
 	size_t i, j, k, mask = ld->hash_cap - 1;
 
-	for (i = name_hash(ld->wl->names[slot]) & mask;
-	     ld->hash[i] != slot + 1; i = (i + 1) & mask)
+	for (i = ld->ni[slot].hash & mask; ld->hash[i] != slot + 1;
+	     i = (i + 1) & mask)
 		;
 	ld->hash[i] = 0;
 	ld->hash_used--;
 	for (j = (i + 1) & mask; ld->hash[j]; j = (j + 1) & mask) {
-		k = name_hash(ld->wl->names[ld->hash[j] - 1]) & mask;
+		k = ld->ni[ld->hash[j] - 1].hash & mask;
 		/* can the entry at j live at i? (k not cyclically in (i, j]) */
 		if (i <= j ? (k <= i || k > j) : (k <= i && k > j)) {
 			ld->hash[i] = ld->hash[j];
@@ -1646,10 +1649,13 @@ static int slot_new(struct loader *ld, const char *s)
 	} else {
 		ld->free_slot = ld->ni[slot].next_free;
 	}
-	snprintf(wl->names[slot], sizeof(wl->names[slot]), "%s", s);
+	size_t len = strlen(s);	/* printable_name kept it under 64 */
+
+	memcpy(wl->names[slot], s, len + 1);
 	uint32_t gen = (size_t)slot < n ? ld->ni[slot].gen + 1 : 0;
 	memset(&ld->ni[slot], 0, sizeof(ld->ni[slot]));
 	ld->ni[slot].gen = gen;
+	ld->ni[slot].hash = name_hash(s);
 	ld->ni[slot].named = true;
 	hash_insert(ld, (size_t)slot);
 	return slot;
@@ -2488,6 +2494,160 @@ static int compact_event(struct loader *ld, yaml_node_t *scalar)
 	return map;
 }
 
+/*
+ * The fast way for what a trace is made of: alloc, free, kmalloc and
+ * kfree with their arguments and an optional @SITE, nothing else, read
+ * straight into the event without building nodes (libyaml's parse is
+ * the only other cost of such a line). It takes a line only when it can
+ * take all of it and the general way would accept it; anything else
+ * (another operation, key=value, a quoted scalar, any mistake) goes the
+ * general way, which therefore writes every message. Returns true when
+ * it queued the event.
+ */
+static bool word_is_null(const char *w)
+{
+	return !strcmp(w, "~") || !strcmp(w, "null") || !strcmp(w, "Null") ||
+	       !strcmp(w, "NULL");
+}
+
+static int cache_find(const struct loader *ld, const char *s)
+{
+	const struct workload *wl = ld->wl;
+
+	for (size_t i = 0; i < wl->nr_caches; i++)
+		if (!strcmp(wl->caches[i].name, s))
+			return (int)i;
+	return -1;
+}
+
+/* 1: queued; 0: not for the fast way (nothing changed); -1: error set. */
+static int compact_fast(struct loader *ld, const yaml_node_t *scalar)
+{
+	size_t len = scalar->data.scalar.length, nw = 0;
+	char *w[6], *p;
+	const char *site_word = NULL;
+	struct wl_event ev;
+	struct name_info *ni;
+	uint64_t t;
+	int cpu = 0, n, named = -1;
+	enum wl_op op;
+
+	if (scalar->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	if (len + 1 > ld->line_cap) {
+		char *b = realloc(ld->line, len + 1);
+
+		if (!b)
+			return 0;
+		ld->line = b;
+		ld->line_cap = len + 1;
+	}
+	memcpy(ld->line, scalar->data.scalar.value, len + 1);
+	for (p = ld->line; *p;) {
+		while (*p == ' ')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (nw == ARRAY_SIZE(w))
+			return 0;
+		w[nw++] = p;
+		for (; *p && *p != ' '; p++)
+			if (*p == '=' || *p == '\t')
+				return 0;	/* key=value: the general way */
+	}
+	if (p != ld->line + len)	/* a NUL inside */
+		return 0;
+	if (nw >= 5 && w[nw - 1][0] == '@') {
+		site_word = w[--nw] + 1;
+		if (!printable_name(site_word, true))
+			return 0;
+	}
+	if (nw < 4)
+		return 0;
+	if (!strcmp(w[2], "alloc") && nw == 5)
+		op = WL_ALLOC;
+	else if (!strcmp(w[2], "kmalloc") && nw == 5)
+		op = WL_KMALLOC;
+	else if (!strcmp(w[2], "free") && nw == 4)
+		op = WL_FREE;
+	else if (!strcmp(w[2], "kfree") && nw == 4)
+		op = WL_KFREE;
+	else
+		return 0;
+	if (parse_units(w[0], dur_units, false, &t) != NUM_OK ||
+	    t > WL_MAX_TIME || t < ld->last_t)
+		return 0;
+	for (p = w[1]; *p; p++) {
+		if (*p < '0' || *p > '9' || p - w[1] > 3)
+			return 0;
+		cpu = cpu * 10 + (*p - '0');
+	}
+	if (cpu >= ld->wl->machine.cpus || !ld->cpus.online[cpu])
+		return 0;
+	for (size_t i = 3; i < nw; i++)
+		if (word_is_null(w[i]))
+			return 0;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.t = t;
+	ev.cpu = cpu;
+	ev.op = op;
+	ev.cache = ev.name = ev.node = ev.site = -1;
+	ev.gfp = GFP_KERNEL;
+	ev.write = true;
+	ev.tune.limit = ev.tune.batchcount = ev.tune.shared = -1;
+	ev.line = (unsigned int)scalar->start_mark.line + 1;
+	ev.col = (unsigned int)scalar->start_mark.column + 1;
+	if (op == WL_ALLOC) {
+		n = cache_find(ld, w[3]);
+		/* pending and not due by t: the general way's message */
+		if (n < 0 || (ld->cstate[n] == CS_PENDING &&
+			      ld->wl->caches[n].create_t > t))
+			return 0;
+		ev.cache = n;
+	} else if (op == WL_KMALLOC) {
+		if (parse_units(w[3], size_units, true, &ev.size) != NUM_OK)
+			return 0;
+	} else if ((named = name_find(ld, w[3])) < 0) {
+		return 0;
+	}
+	if ((op == WL_ALLOC || op == WL_KMALLOC) &&
+	    (!printable_name(w[4], true) ||
+	     ((named = name_find(ld, w[4])) >= 0 && ld->ni[named].live)))
+		return 0;
+
+	/* Taken: from here on, exactly what the general way does. */
+	if (site_word && (ev.site = site_intern(ld, site_word)) < 0)
+		return -1;
+	if (!create_pending(ld, t))
+		return -1;
+	if (op == WL_ALLOC || op == WL_KMALLOC) {
+		if (named >= 0)
+			slot_forget(ld, named);
+		n = slot_new(ld, w[4]);
+		if (n < 0)
+			return -1;
+		ni = &ld->ni[n];
+		ni->live = true;
+		ni->line = ev.line;
+		ni->cache = ev.cache;
+		ni->size = ev.cache >= 0 ? ld->wl->caches[ev.cache].size : ev.size;
+	} else {
+		n = named;
+		ni = &ld->ni[n];
+		ev.cache = ni->cache;
+		if (ni->live) {
+			ni->live = false;
+			if (!slot_dead(ld, n))
+				return -1;
+		}
+	}
+	ev.name = n;
+	ld->last_t = ev.t;
+	ld->last_line = ev.line;
+	return add_event(ld, &ev) ? 1 : -1;
+}
+
 /* ------------------------------------------------------------------ */
 /* Streaming the events                                                 */
 /* ------------------------------------------------------------------ */
@@ -2758,6 +2918,14 @@ static bool read_items(struct loader *ld)
 		if (!item)
 			return cp_fail(ld);
 		if (item->type == YAML_SCALAR_NODE) {
+			int fast = compact_fast(ld, item);
+
+			if (fast < 0)
+				return false;
+			if (fast > 0) {
+				compose_truncate(&ld->cp, mark);
+				continue;
+			}
 			id = compact_event(ld, item);
 			if (!id)
 				return false;

@@ -158,7 +158,7 @@ void workload_free(struct workload *wl);
  * A slot is used again only when it is forgotten and the runner holds no
  * event that refers to it (workload_slot_hold / _put).
  */
-#define WL_DEAD_NAMES	65536
+#define WL_DEAD_NAMES	4096
 int workload_next_event(struct workload *wl, struct wl_event *ev, char *err,
 			size_t errlen);
 void workload_slot_hold(struct workload *wl, int slot);

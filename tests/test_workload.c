@@ -742,14 +742,14 @@ static void test_never_allocated(void **state)
 {
 	/* line 5: "- {t: 1us, free: " is 17 characters */
 	refuse(CACHE_C "- {t: 0, alloc: c, as: d1}\n- {t: 1us, free: d9}\n",
-	       "w.yaml:5:18: free of 'd9', which was never allocated (or was freed more than 65536 frees ago)");
+	       "w.yaml:5:18: free of 'd9', which was never allocated (or was freed more than 4096 frees ago)");
 	refuse(CACHE_C "- {t: 1us, kfree: k}\n",
-	       "w.yaml:4:19: kfree of 'k', which was never allocated (or was freed more than 65536 frees ago)");
+	       "w.yaml:4:19: kfree of 'k', which was never allocated (or was freed more than 4096 frees ago)");
 	refuse(CACHE_C "- {t: 1us, touch: k}\n",
-	       "w.yaml:4:19: touch of 'k', which was never allocated (or was freed more than 65536 frees ago)");
+	       "w.yaml:4:19: touch of 'k', which was never allocated (or was freed more than 4096 frees ago)");
 	/* a name used later in the file does not count */
 	refuse(CACHE_C "- {t: 0, free: d1}\n- {t: 1us, alloc: c, as: d1}\n",
-	       "w.yaml:4:16: free of 'd1', which was never allocated (or was freed more than 65536 frees ago)");
+	       "w.yaml:4:16: free of 'd1', which was never allocated (or was freed more than 4096 frees ago)");
 }
 
 static void test_live_names(void **state)
@@ -778,6 +778,35 @@ static void test_live_names(void **state)
 	assert_int_equal(wl.nr_events, 3);
 	assert_int_equal(wl.events[2].op, WL_FREE);
 	workload_free(&wl);
+}
+
+/*
+ * A freed name is remembered for WL_DEAD_NAMES frees: a double free
+ * within that is the kernel's, after it the name is unknown.
+ */
+static void test_dead_names_forgotten(void **state)
+{
+	struct workload wl;
+	size_t cap = 64 * (WL_DEAD_NAMES + 8), o;
+	char *buf = malloc(cap);
+
+	assert_non_null(buf);
+	for (int late = 0; late < 2; late++) {
+		o = (size_t)snprintf(buf, cap, CACHE_C "- 0ns 0 alloc c first\n- 1ns 0 free first\n");
+		/* late: one free more, and 'first' falls out of the ring */
+		for (int i = 0; i < WL_DEAD_NAMES - 1 + late; i++)
+			o += (size_t)snprintf(buf + o, cap - o, "- 2ns 0 alloc c n%d\n- 2ns 0 free n%d\n", i, i);
+		snprintf(buf + o, cap - o, "- 3ns 0 free first\n");
+		if (!late) {
+			assert_true(load(buf, &wl));
+			assert_int_equal(wl.events[wl.nr_events - 1].name, 0);
+			workload_free(&wl);
+		} else {
+			assert_false(load(buf, &wl));
+			assert_non_null(strstr(err, "free of 'first', which was never allocated"));
+		}
+	}
+	free(buf);
 }
 
 /* An override the header takes can still break an event: found when read. */
@@ -1326,6 +1355,7 @@ int main(void)
 		cmocka_unit_test(test_never_allocated),
 		cmocka_unit_test(test_live_names),
 		cmocka_unit_test(test_events_after_override),
+		cmocka_unit_test(test_dead_names_forgotten),
 		cmocka_unit_test(test_bad_tune),
 		cmocka_unit_test(test_time_order),
 		cmocka_unit_test(test_cpu_and_node),
