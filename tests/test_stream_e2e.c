@@ -209,6 +209,72 @@ static void test_compact_equals_mapping(void **state)
 	assert_false(exists(tmp_path("bad")));
 }
 
+/*
+ * 3000 random events, names reused and freed twice, sizes with units,
+ * sites on some: the compact form's fast way and the mapping form give
+ * byte-identical runs.
+ */
+static void test_random_compact_equals_mapping(void **state)
+{
+	static const char head[] =
+		"name: random\nseed: 9\nmachine: {cpus: 3}\n"
+		"caches:\n  - {name: a, size: 40}\n  - {name: b, size: 700, t: 20us}\n"
+		"events:\n";
+	FILE *fm, *fc;
+	bool live[40] = { false }, km[40] = { false };
+	uint64_t x = 88172645463325252ULL;
+
+	(void)state;
+	char cmd[700];
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s %s", tmp_path("rm"), tmp_path("rc"));
+	assert_int_equal(system(cmd), 0);
+	fm = fopen(tmp_path("rm/random.yaml"), "w");
+	fc = fopen(tmp_path("rc/random.yaml"), "w");
+	assert_non_null(fm);
+	assert_non_null(fc);
+	fputs(head, fm);
+	fputs(head, fc);
+	for (int i = 0; i < 3000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		int n = (int)(x % 40), cpu = (int)((x >> 8) % 3);
+		unsigned long t = (unsigned long)i * 100;
+		const char *cache = (x >> 16) % 2 && t >= 20000 ? "b" : "a";
+		char site[32] = "", msite[48] = "";
+
+		if ((x >> 20) % 3 == 0) {
+			snprintf(site, sizeof(site), " @fn%d+0x%x/0x100", n % 7, n);
+			snprintf(msite, sizeof(msite), ", site: fn%d+0x%x/0x100", n % 7, n);
+		}
+		if (!live[n]) {
+			if ((x >> 24) % 2) {
+				fprintf(fc, "  - %luns %d kmalloc %dB k%d%s\n", t, cpu, 8 + n * 13, n, site);
+				fprintf(fm, "  - {t: %luns, cpu: %d, kmalloc: %dB, as: k%d%s}\n", t, cpu, 8 + n * 13, n, msite);
+				km[n] = true;
+			} else {
+				fprintf(fc, "  - %luns %d alloc %s k%d%s\n", t, cpu, cache, n, site);
+				fprintf(fm, "  - {t: %luns, cpu: %d, alloc: %s, as: k%d%s}\n", t, cpu, cache, n, msite);
+				km[n] = false;
+			}
+			live[n] = true;
+		} else {
+			const char *op = km[n] ? "kfree" : "free";
+			fprintf(fc, "  - %luns %d %s k%d%s\n", t, cpu, op, n, site);
+			fprintf(fm, "  - {t: %luns, cpu: %d, %s: k%d%s}\n", t, cpu, op, n, msite);
+			/* now and then the same free again: a double free */
+			live[n] = (x >> 28) % 17 == 0;
+		}
+	}
+	fclose(fm);
+	fclose(fc);
+	/* the same path for both: kernel.log names the file */
+	assert_int_equal(rename(tmp_path("rm/random.yaml"), tmp_path("random.yaml")), 0);
+	assert_int_equal(run("run", tmp_path("random.yaml"), "-o", tmp_path("rm/out"), "-q", NULL), 0);
+	assert_int_equal(rename(tmp_path("rc/random.yaml"), tmp_path("random.yaml")), 0);
+	assert_int_equal(run("run", tmp_path("random.yaml"), "-o", tmp_path("rc/out"), "-q", NULL), 0);
+	assert_dirs_identical(tmp_path("rm/out"), tmp_path("rc/out"));
+	assert_true(summary_num(tmp_path("rc/out"), NULL, "double_frees") > 0);
+}
+
 /* A mistake on the last line of a long streamed file: one line, exit 2, nothing written. */
 static void test_late_error_leaves_nothing(void **state)
 {
@@ -355,6 +421,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_pass_equals_two_passes),
 		cmocka_unit_test(test_compact_equals_mapping),
+		cmocka_unit_test(test_random_compact_equals_mapping),
 		cmocka_unit_test(test_late_error_leaves_nothing),
 		cmocka_unit_test(test_run_ends_after_every_event),
 		cmocka_unit_test(test_free_waits_for_its_allocation),
