@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Streaming benchmark (issue "Real kernel traces in"): a synthetic explicit
+# trace (scripts/gen-trace.py) run end to end (load + simulate + reports)
+# against libyaml's bare event parse of the same file (build/tests/
+# bench_yaml, the floor), and peak memory as the trace grows.
+#
+#   scripts/bench-stream.sh [EVENTS_SMALL EVENTS_LARGE]   (1000000 10000000)
+#
+# Prints, per trace: the median of 3 wall and user+system times of the
+# bare parse and of slabsim run (cache model off, then on), their ratio,
+# and the peak resident set size; then bytes per live object from two
+# traces that differ only in how many objects they keep live. Scratch
+# files go to $BENCH_DIR (default /tmp/slabsim-bench-stream), ~1 GB at
+# the default sizes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+small=${1:-1000000}
+large=${2:-10000000}
+dir=${BENCH_DIR:-/tmp/slabsim-bench-stream}
+mkdir -p "$dir"
+scripts/setup.sh >/dev/null
+ninja -C build tests/bench_yaml >/dev/null
+
+gen() {	# events live form
+	local f="$dir/trace-$1-$2-$3.yaml"
+	[ -s "$f" ] || python3 scripts/gen-trace.py "$1" "$2" "$3" > "$f"
+	echo "$f"
+}
+
+# median of three runs of a command: "wall cpu maxrss_kb"
+measure() {
+	local i out=()
+	for i in 1 2 3; do
+		out+=("$( { /usr/bin/time -f '%e %U %S %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)")
+	done
+	printf '%s\n' "${out[@]}" | awk '{print $1, $2 + $3, $4}' | sort -n | sed -n 2p
+}
+
+row() {	# label file [--set ...]
+	local label=$1 f=$2
+	shift 2
+	read -r bw bc _ < <(measure build/tests/bench_yaml "$f")
+	read -r rw rc rm < <(measure build/slabsim run "$f" -o "$dir/out" -q "$@")
+	awk -v l="$label" -v bw="$bw" -v bc="$bc" -v rw="$rw" -v rc="$rc" -v rm="$rm" \
+		'BEGIN { printf "%-34s %7.2f %7.2f %7.2f %7.2f %6.2fx %6.2fx %8d\n", l, bw, bc, rw, rc, rw / bw, rc / bc, rm }'
+}
+
+printf '%-34s %7s %7s %7s %7s %7s %7s %8s\n' trace parse_s parse_cpu run_s run_cpu wall cpu rss_kB
+for n in "$small" "$large"; do
+	row "compact $n, model off" "$(gen "$n" 1000 compact)" --set machine.caches.model=false
+done
+row "compact $large, model on" "$(gen "$large" 1000 compact)"
+row "mapping $large, model off" "$(gen "$large" 1000 mapping)" --set machine.caches.model=false
+
+# bytes per live object: the same length of trace, 1,000 against 100,000 live
+read -r _ _ m1 < <(measure build/slabsim run "$(gen "$small" 1000 compact)" -o "$dir/out" -q --set machine.caches.model=false)
+read -r _ _ m2 < <(measure build/slabsim run "$(gen "$small" 100000 compact)" -o "$dir/out" -q --set machine.caches.model=false)
+awk -v a="$m1" -v b="$m2" 'BEGIN { printf "peak RSS %d kB with 1,000 live, %d kB with 100,000 live: %.0f bytes per live object (simulated memory included)\n", a, b, (b - a) * 1024 / 99000 }'
