@@ -60,9 +60,9 @@ void progress_run_start(bool on, uint64_t end_ns)
 	prog.last_ms = prog.t0_ms;
 }
 
-void progress_run_tick(uint64_t ops, uint64_t now_ns)
+void progress_run_tick(uint64_t ops, uint64_t events, uint64_t now_ns)
 {
-	char text[160];
+	char text[200], of[64] = "";
 
 	if (!prog.on || ops < prog.next_ops)
 		return;
@@ -74,16 +74,22 @@ void progress_run_tick(uint64_t ops, uint64_t now_ns)
 		return;
 	prog.last_ms = now;
 
-	uint64_t pct = prog.end_ns ? now_ns * 100 / prog.end_ns : 0;
 	uint64_t sim_ms = now_ns / 1000000, end_ms = prog.end_ns / 1000000;
+	if (prog.end_ns) {
+		uint64_t pct = now_ns * 100 / prog.end_ns;
+
+		snprintf(of, sizeof(of), " of %llu.%03llu s (%llu%%)",
+			 (unsigned long long)(end_ms / 1000),
+			 (unsigned long long)(end_ms % 1000),
+			 (unsigned long long)(pct > 100 ? 100 : pct));
+	}
 	snprintf(text, sizeof(text),
-		 "slabsim: %llu.%03llu s of %llu.%03llu s simulated (%llu%%), "
-		 "%llu ops/s",
+		 "slabsim: %llu.%03llu s%s simulated, %llu events read "
+		 "(%llu/s), %llu ops/s",
 		 (unsigned long long)(sim_ms / 1000),
-		 (unsigned long long)(sim_ms % 1000),
-		 (unsigned long long)(end_ms / 1000),
-		 (unsigned long long)(end_ms % 1000),
-		 (unsigned long long)(pct > 100 ? 100 : pct),
+		 (unsigned long long)(sim_ms % 1000), of,
+		 (unsigned long long)events,
+		 (unsigned long long)(events * 1000 / elapsed),
 		 (unsigned long long)(ops * 1000 / elapsed));
 	draw(text);
 }

@@ -26,7 +26,7 @@ void progress_run_start(bool on, uint64_t end_ns);
  * simulated time. Looks at the clock only every PROGRESS_EVERY_OPS
  * operations and redraws at most a few times a second.
  */
-void progress_run_tick(uint64_t ops, uint64_t now_ns);
+void progress_run_tick(uint64_t ops, uint64_t events, uint64_t now_ns);
 
 /* Erase the line (if one was drawn), so later output starts clean. */
 void progress_end(void);

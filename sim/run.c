@@ -277,14 +277,19 @@ account_alloc(struct run *r, struct live *l, void *obj, int cache,
 	}
 }
 
-static inline void account_free(struct run *r, struct live *l)
+/*
+ * A free is counted at its own call site (free_site), the CPUs it
+ * crossed at the allocation's, as perf kmem counts Ping-pong.
+ */
+static inline void account_free(struct run *r, struct live *l,
+				uint32_t free_site)
 {
 	r->res.frees++;
 	if (l->live) {
 		struct site_stats *st = &r->res.sites[l->site];
 		int cpu = smp_processor_id();
 
-		st->frees++;
+		r->res.sites[free_site].frees++;
 		if (cpu != l->cpu) {
 			st->cross_cpu++;
 			st->cross_node += cpu_to_node(cpu) != cpu_to_node(l->cpu);
@@ -307,7 +312,7 @@ static inline void account_free(struct run *r, struct live *l)
  * Always inline: a generator's free passes as_cache -1, a constant.
  */
 static inline __attribute__((always_inline)) void
-free_live(struct run *r, struct live *l, int as_cache)
+free_live(struct run *r, struct live *l, int as_cache, uint32_t free_site)
 {
 	void *obj = __va(l->obj);
 
@@ -320,7 +325,7 @@ free_live(struct run *r, struct live *l, int as_cache)
 		r->res.double_frees++;
 	}
 	if (l->kmalloced) {
-		account_free(r, l);
+		account_free(r, l, free_site);
 		kfree(obj);
 		return;
 	}
@@ -331,7 +336,7 @@ free_live(struct run *r, struct live *l, int as_cache)
 		r->res.skipped++;
 		return;
 	}
-	account_free(r, l);
+	account_free(r, l, free_site);
 	kmem_cache_free(c, obj);
 }
 
@@ -617,7 +622,7 @@ static void run_event(void *arg)
 		       call_site_of(ev->line);
 	r->res.ops++;
 	if (r->progress)
-		progress_run_tick(r->res.ops, engine_now(m->eng) - r->t0);
+		progress_run_tick(r->res.ops, r->res.events, engine_now(m->eng) - r->t0);
 	switch (ev->op) {
 	case WL_ALLOC:
 	case WL_ZALLOC:
@@ -644,7 +649,8 @@ static void run_event(void *arg)
 		break;
 	case WL_FREE:
 	case WL_KFREE:
-		free_live(r, l, ev->cache >= 0 ? r->wl_cache[ev->cache] : -1);
+		free_live(r, l, ev->cache >= 0 ? r->wl_cache[ev->cache] : -1,
+			  event_site_row(r, ev));
 		break;
 	case WL_TOUCH:
 		touch_live(r, l, ev->whole ? 0 : ev->size, ev->write);
@@ -802,7 +808,7 @@ static void gen_free(void *arg)
 	machine_op_begin(m);
 	m->call_site = r->free_site;
 	r->res.ops++;
-	free_live(r, &o->l, -1);
+	free_live(r, &o->l, -1, o->l.site);	/* the generator's line */
 	o->next_free = r->pool;
 	r->pool = o;
 	machine_op_end(m);
@@ -822,7 +828,7 @@ static void gen_alloc(void *arg)
 	m->call_site = gc->call_site;
 	r->res.ops++;
 	if (r->progress)
-		progress_run_tick(r->res.ops, engine_now(m->eng) - r->t0);
+		progress_run_tick(r->res.ops, r->res.events, engine_now(m->eng) - r->t0);
 	if (o) {
 		r->pool = o->next_free;
 	} else {

@@ -128,7 +128,7 @@ static const char header[] =
 
 static const char mapping_events[] =
 	"  - {t: 0ns, cpu: 0, alloc: dentry, as: d1, site: d_alloc+0x2c/0x1b0}\n"
-	"  - {t: 1us, cpu: 1, kmalloc: 96, as: k1, gfp: GFP_NOFS|__GFP_ZERO}\n"
+	"  - {t: 1us, cpu: 1, kmalloc: 96, as: k1, gfp: GFP_NOFS|__GFP_NOWARN}\n"
 	"  - {t: 2us, cpu: 1, alloc_node: dentry, node: 0, as: d2}\n"
 	"  - {t: 3us, cpu: 0, touch: d1, bytes: 48, write: false}\n"
 	"  - {t: 4us, cpu: 0, slabinfo: true}\n"
@@ -149,7 +149,7 @@ static const char mapping_events[] =
 
 static const char compact_events[] =
 	"  - 0ns 0 alloc dentry d1 @d_alloc+0x2c/0x1b0\n"
-	"  - 1us 1 kmalloc 96 k1 gfp=GFP_NOFS|__GFP_ZERO\n"
+	"  - 1us 1 kmalloc 96 k1 gfp=GFP_NOFS|__GFP_NOWARN\n"
 	"  - 2us 1 alloc_node dentry 0 d2\n"
 	"  - 3us 0 touch d1 bytes=48 write=false\n"
 	"  - 4us 0 slabinfo\n"
@@ -190,7 +190,8 @@ static void test_compact_equals_mapping(void **state)
 	assert_int_equal(summary_num(tmp_path("com/out"), NULL, "frees"), 6);
 	assert_true(exists(tmp_path("com/out/slabinfo.4us")));
 	char *cs = slurp(tmp_path("com/out/callsites.csv"), NULL);
-	assert_non_null(strstr(cs, "\nd_alloc+0x2c/0x1b0,1,1,0,152,192,"));
+	assert_non_null(strstr(cs, "\nd_alloc+0x2c/0x1b0,1,0,0,152,192,"));
+	assert_non_null(strstr(cs, "\ndput+0x120/0x200,0,1,0,0,0,"));
 	free(cs);
 
 	/* a compact event's mistakes are the mapping form's, at the word */
@@ -381,8 +382,12 @@ static void test_free_waits_for_its_allocation(void **state)
 	assert_int_equal(summary_num(tmp_path("wait"), "\"events\"", "waited"), 1);
 	assert_true(summary_num(tmp_path("wait"), "\"events\"", "wait_ns") > 0);
 	char *cs = slurp(tmp_path("wait/callsites.csv"), NULL);
-	/* the wait is charged to the allocation's site, and it crossed CPUs */
-	assert_non_null(strstr(cs, "\nearly_alloc,1,1,0,1024,1024,0.000,1,0,1,"));
+	/*
+	 * the free counts at its own site; the crossing and the wait at
+	 * the allocation's
+	 */
+	assert_non_null(strstr(cs, "\nearly_alloc,1,0,0,1024,1024,0.000,1,0,1,"));
+	assert_non_null(strstr(cs, "\nlate_free,0,1,0,0,0,0.000,0,0,0,0\n"));
 	free(cs);
 }
 

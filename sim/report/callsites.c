@@ -5,9 +5,12 @@
  * A site is an event's `site:` (or @SITE), else the workload line the
  * event or generator was written on, shown as FILE:LINE with the file's
  * base name (the same whatever directory the workload was run from).
- * Columns add up to the run's totals: allocs to allocations, frees to
- * frees of objects that were live (a double free is the kernel's, not a
- * site's), failures to alloc_failures.
+ * A free counts at its own site (a generator's at its line), the CPUs
+ * and nodes it crossed at the allocation's (perf kmem's Ping-pong), so
+ * the columns join slabsim import --stat's for the same trace. They add
+ * up to the run's totals: allocs to allocations, frees to frees of
+ * objects that were live (a double free is the kernel's, not a site's),
+ * failures to alloc_failures.
  */
 #include "sim/report/callsites.h"
 
