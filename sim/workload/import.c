@@ -310,7 +310,7 @@ struct importer {
 	int max_cpu;		/* -1 none */
 	uint64_t count[C_NR];
 	struct where first[C_NR];
-	uint64_t other_kmem[8];	/* by other_kmem_names index */
+	uint64_t other_kmem[7];	/* by other_kmem_names index */
 	uint64_t gfp_dropped[GFP_UNKNOWN_SLOT + 1];
 	/* after finishing */
 	bool finished;
@@ -329,7 +329,6 @@ static const char *const other_kmem_names[] = {
 	"mm_page_alloc_zone_locked", "mm_page_pcpu_drain",
 	"mm_page_alloc_extfrag", "rss_stat", "mm_calculate_totalreserve_pages",
 	"mm_setup_per_zone_wmarks", "mm_setup_per_zone_lowmem_reserve",
-	"kmem_cache_alloc_lru",
 };
 
 static void count_at(struct importer *im, enum count c)
@@ -975,9 +974,16 @@ struct ptrtab {
 	size_t cap, n;		/* cap a power of two */
 };
 
+/* Every bit of the pointer mixed (murmur3's finaliser): pointers of
+ * one slab differ in low bits, copies of a trace in high ones. */
 static size_t ptr_hash(uint64_t p, size_t cap)
 {
-	return (size_t)((p * 0x9e3779b97f4a7c15ull) >> 17) & (cap - 1);
+	p ^= p >> 33;
+	p *= 0xff51afd7ed558ccdull;
+	p ^= p >> 33;
+	p *= 0xc4ceb9fe1a85ec53ull;
+	p ^= p >> 33;
+	return (size_t)p & (cap - 1);
 }
 
 static struct live *ptr_find(struct ptrtab *t, uint64_t p)
