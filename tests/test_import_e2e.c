@@ -137,6 +137,22 @@ static void test_gz_and_stdin(void **state)
 	assert_non_null(strstr(d, "net.txt (1501 lines), "));
 	assert_non_null(strstr(d, "perf-net.txt.gz (1501 lines)\n"));
 	free(a); free(b); free(c); free(d); free(sa); free(sb); free(sc);
+
+	/* a .gz cut short: what it holds, said in the header and on stderr */
+	size_t len;
+	char *gz = slurp(trace("perf-net.txt.gz"), &len);
+	FILE *f = fopen(tmp_path("cut.gz"), "wb");
+	assert_non_null(f);
+	fwrite(gz, 1, len / 3, f);
+	fclose(f);
+	free(gz);
+	assert_int_equal(run("import", tmp_path("cut.gz"), "-o", tmp_path("e.yaml"), NULL), 0);
+	char *e = slurp(tmp_path("e.yaml"), NULL);
+	assert_non_null(strstr(e, "cut.gz: compressed data ends early (a cut file): imported what it holds\n"));
+	free(e);
+	e = stderr_text();
+	assert_non_null(strstr(e, "cut.gz: compressed data ends early"));
+	free(e);
 }
 
 /* --machine: its machine, slab and caches win; the trace adds the rest. */

@@ -304,6 +304,7 @@ struct importer {
 	size_t nr_src;
 	/* the input being fed */
 	struct strbuf carry;	/* a partial line between chunks */
+	struct strbuf notes;	/* import_note's lines, "NAME: text\n" each */
 	bool discarding;	/* inside an over-long line */
 	uint64_t fed;		/* bytes of this source so far */
 	uint64_t last_t[IMPORT_MAX_TRACE_CPU + 1];
@@ -361,10 +362,17 @@ void import_free(struct importer *im)
 		free(im->src[i].name);
 	free(im->src);
 	sb_free(&im->carry);
+	sb_free(&im->notes);
 	free(im->caches);
 	free(im->cname_cache);
 	free(im->stat);
 	free(im);
+}
+
+void import_note(struct importer *im, const char *text)
+{
+	sb_printf(&im->notes, "%s: %s\n",
+		  im->nr_src ? im->src[im->nr_src - 1].name : "input", text);
 }
 
 uint64_t import_lines(const struct importer *im)
@@ -1467,6 +1475,12 @@ void import_report(struct importer *im, struct strbuf *sb, const char *pfx)
 			sb_printf(sb, ", mm_page_free_batched %" PRIu64,
 				  im->count[C_PAGE_FREE_BATCHED]);
 		sb_putc(sb, '\n');
+	}
+	for (const char *n = im->notes.buf; n && *n; ) {
+		const char *nl = strchr(n, '\n');
+
+		sb_printf(sb, "%s%.*s\n", pfx, (int)(nl - n), n);
+		n = nl + 1;
 	}
 	if (im->count[C_LOST])
 		sb_printf(sb, "%sLOST EVENTS: the ftrace buffer overwrote %" PRIu64 " events (entries-in-buffer/entries-written); objects they allocated or freed are missing\n",

@@ -107,6 +107,9 @@ bool import_write_stat(struct importer *im, FILE *out, bool csv);
 void import_report(struct importer *im, struct strbuf *sb,
 		   const char *prefix);
 
+/* A fact about the current input, reported after its name ("NAME: text"). */
+void import_note(struct importer *im, const char *text);
+
 /* Lines read so far (for progress). */
 uint64_t import_lines(const struct importer *im);
 
