@@ -321,6 +321,19 @@ static void test_backwards(void **state)
 	assert_string_equal(events_of(out),
 		"- 0ns 0 kmalloc 8 0 @a\n"
 		"- 1000ns 0 kfree 0 @b\n");
+	free(out);
+
+	/* a garbled stamp far in the future is dropped, not a 30-year workload */
+	out = imp(
+		L(0, "3.000005", "kmalloc: call_site=a ptr=10 bytes_req=8 bytes_alloc=8 gfp_flags=GFP_KERNEL")
+		L(1, "999999999.000001", "kfree: call_site=b ptr=10"));
+	assert_string_equal(events_of(out), "- 0ns 0 kmalloc 8 0 @a\n");
+	has(out, "# 1 events over 10^6 s after the first");
+	free(out);
+	out = imp(
+		L(0, "3.000005", "kmalloc: call_site=a ptr=10 bytes_req=8 bytes_alloc=8 gfp_flags=GFP_KERNEL")
+		L(0, "3.000001", "kfree: call_site=b ptr=10")
+		L(0, "3.000006", "kfree: call_site=b ptr=10"));
 	has(out, "# 1 lines whose time went back on their CPU, skipped (first: t.txt:2)\n");
 	free(out);
 }

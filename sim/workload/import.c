@@ -256,7 +256,7 @@ enum count {
 	C_GFP_DROPPED, C_NODE_DROPPED, C_BAD_LINE, C_BAD_CPU, C_BACKWARDS,
 	C_TRUNCATED, C_LONG_LINE, C_OTHER_KMEM, C_NOT_KMEM,
 	C_PAGE_ALLOC, C_PAGE_ALLOC_PAGES, C_PAGE_FREE, C_PAGE_FREE_PAGES,
-	C_PAGE_FREE_BATCHED, C_LOST, C_LIVE_END,
+	C_PAGE_FREE_BATCHED, C_LOST, C_LIVE_END, C_TOO_LATE,
 	C_NR
 };
 
@@ -1343,6 +1343,11 @@ bool import_finish(struct importer *im, char *err, size_t errlen)
 	}
 	sort_by_time(im);
 	im->t0 = im->recs[0].t;
+	/* A workload spans at most 10^6 s; later stamps are garbled ones. */
+	while (im->nr && im->recs[im->nr - 1].t - im->t0 > WL_MAX_TIME) {
+		im->nr--;
+		im->count[C_TOO_LATE]++;
+	}
 	match(im);
 	if (!im->count[C_REPLAY_ALLOC]) {
 		snprintf(err, errlen, "%s: none of the %" PRIu64 " kmem slab events can be replayed (no successful allocation)",
@@ -1398,6 +1403,7 @@ void import_report(struct importer *im, struct strbuf *sb, const char *pfx)
 		{ C_TRUNCATED, "last lines without a newline (a cut capture), skipped", true },
 		{ C_LONG_LINE, "lines over 64 KiB, skipped", true },
 		{ C_NOT_KMEM, "events that are not kmem events, skipped", true },
+		{ C_TOO_LATE, "events over 10^6 s after the first (a workload's limit), skipped", false },
 	};
 	char w[700];
 
