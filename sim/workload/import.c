@@ -1349,6 +1349,12 @@ bool import_finish(struct importer *im, char *err, size_t errlen)
 		im->count[C_TOO_LATE]++;
 	}
 	match(im);
+	/* the first event written is at t: 0 */
+	for (size_t i = 0; i < im->nr; i++)
+		if (im->recs[i].action != A_SKIP || im->recs[i].pre_action != A_SKIP) {
+			im->t0 = im->recs[i].t;
+			break;
+		}
 	if (!im->count[C_REPLAY_ALLOC]) {
 		snprintf(err, errlen, "%s: none of the %" PRIu64 " kmem slab events can be replayed (no successful allocation)",
 			 im->nr_src == 1 ? im->src[0].name : "the input", (uint64_t)im->nr);
