@@ -195,6 +195,20 @@ static void test_perf_script(void **state)
 	free(out);
 }
 
+/* perf record without -a: no CPU field; CPU 0, counted. */
+static void test_no_cpu(void **state)
+{
+	char *out = imp(
+		"              ls 12345   750.163030: kmem:kmalloc: call_site=a+0x1 ptr=0xffff888100000010 bytes_req=8 bytes_alloc=8 gfp_flags=GFP_KERNEL\n"
+		"              ls 12345   750.163031: kmem:kfree: call_site=b+0x2 ptr=0xffff888100000010\n");
+
+	assert_string_equal(events_of(out),
+		"- 0ns 0 kmalloc 8 0 @a+0x1\n"
+		"- 1000ns 0 kfree 0 @b+0x2\n");
+	has(out, "# 2 lines without a CPU ([NNN]; perf record without -a), put on CPU 0 (first: t.txt:1)\n");
+	free(out);
+}
+
 /* trace-cmd report: a "cpus=" header line, no flags column. */
 static void test_trace_cmd(void **state)
 {
@@ -509,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_new_ftrace),
 		cmocka_unit_test(test_perf_script),
 		cmocka_unit_test(test_trace_cmd),
+		cmocka_unit_test(test_no_cpu),
 		cmocka_unit_test(test_mapping_form),
 		cmocka_unit_test(test_pointer_reuse),
 		cmocka_unit_test(test_unreplayable),

@@ -256,7 +256,7 @@ enum count {
 	C_GFP_DROPPED, C_NODE_DROPPED, C_BAD_LINE, C_BAD_CPU, C_BACKWARDS,
 	C_TRUNCATED, C_LONG_LINE, C_OTHER_KMEM, C_NOT_KMEM,
 	C_PAGE_ALLOC, C_PAGE_ALLOC_PAGES, C_PAGE_FREE, C_PAGE_FREE_PAGES,
-	C_PAGE_FREE_BATCHED, C_LOST, C_LIVE_END, C_TOO_LATE,
+	C_PAGE_FREE_BATCHED, C_LOST, C_LIVE_END, C_TOO_LATE, C_NO_CPU,
 	C_NR
 };
 
@@ -616,18 +616,21 @@ static void parse_line(struct importer *im, const char *s, const char *e)
 		count_at(im, C_BAD_LINE);
 		return;
 	}
+	/*
+	 * perf script prints no CPU when perf record ran without -a: such
+	 * lines go to CPU 0 (counted); the task name and pid come first.
+	 */
 	p = find_cpu(s, e, &cpu);
-	if (!p) {
-		count_at(im, C_BAD_LINE);
-		return;
-	}
+	bool no_cpu = !p;
+	if (no_cpu)
+		p = s;
 	/* flags (ftrace "d..2."), then the timestamp "123.456789:" */
 	for (int i = 0; ; i++) {
 		p = skip_sp(p, e);
 		te = tok_end(p, e);
 		if (te > p && te[-1] == ':' && parse_stamp(p, te - 1, &t))
 			break;
-		if (i == 2 || te == p) {
+		if (i == (no_cpu ? 3 : 2) || te == p) {
 			count_at(im, C_BAD_LINE);
 			return;
 		}
@@ -682,6 +685,8 @@ static void parse_line(struct importer *im, const char *s, const char *e)
 		count_at(im, C_BAD_CPU);
 		return;
 	}
+	if (no_cpu)
+		count_at(im, C_NO_CPU);
 
 	/* the fields, key=value; a module "[mod]" may follow call_site */
 	const char *site = NULL, *site_e = NULL, *mod = NULL, *mod_e = NULL;
@@ -1405,6 +1410,7 @@ void import_report(struct importer *im, struct strbuf *sb, const char *pfx)
 		{ C_NODE_DROPPED, "node= requests for nodes the machine lacks, allocated as plain", false },
 		{ C_BAD_LINE, "lines not understood, skipped", true },
 		{ C_BAD_CPU, "lines with a CPU over 4095, skipped", true },
+		{ C_NO_CPU, "lines without a CPU ([NNN]; perf record without -a), put on CPU 0", true },
 		{ C_BACKWARDS, "lines whose time went back on their CPU, skipped", true },
 		{ C_TRUNCATED, "last lines without a newline (a cut capture), skipped", true },
 		{ C_LONG_LINE, "lines over 64 KiB, skipped", true },
