@@ -10,8 +10,9 @@
 # (ptr=0xffff... becomes ptr=0x000k..., ftrace's hashed ptr=0000...
 # likewise), so each replica's objects are its own. Then it imports it
 # RUNS times (5), each a whole process writing to tmpfs when there is
-# one, and prints the median, next to the floor: the cheapest programs
-# reading the same bytes (wc -l, and cat into /dev/null).
+# one, and prints the medians per wall second and per CPU second, next
+# to the floor: the cheapest programs reading the same bytes (wc -l, and
+# cat into /dev/null).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,19 +60,25 @@ lines=$(wc -l < "$big")
 bytes=$(wc -c < "$big")
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-seconds() { # command... -> wall seconds of one run
-	local s e
-	s=$(date +%s.%N)
-	"$@" >/dev/null
-	e=$(date +%s.%N)
-	awk -v s="$s" -v e="$e" 'BEGIN { printf "%.4f\n", e - s }' 
+# One run of a command: "wall cpu" seconds (cpu = user + system, which
+# leaves out time a shared host gave to others).
+one() {
+	local TIMEFORMAT='%R %U %S' t
+	t=$( { time "$@" >/dev/null; } 2>&1 )
+	echo "$t" | awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }'
+}
+measure() { # name command...: prints the medians' rates
+	local name=$1 res wall cpu
+	shift
+	res=$(for _ in $(seq "$runs"); do one "$@"; done)
+	wall=$(echo "$res" | awk '{ print $1 }' | median)
+	cpu=$(echo "$res" | awk '{ print $2 }' | median)
+	awk -v n="$name" -v l="$lines" -v w="$wall" -v c="$cpu" 'BEGIN {
+		printf "%-16s %10d lines/s wall (%.3f s), %10d lines/s CPU (%.3f s)\n",
+		       n, l / w, w, (c > 0 ? l / c : 0), c }'
 }
 
-imp=$(for _ in $(seq "$runs"); do seconds "$bin" import -q "$big" -o "$scratch/out.yaml"; done | median)
-wcl=$(for _ in $(seq "$runs"); do seconds wc -l "$big"; done | median)
-catt=$(for _ in $(seq "$runs"); do seconds cat "$big"; done | median)
-rate() { awk -v l="$lines" -v t="$1" 'BEGIN { printf "%d", l / t }'; }
-echo "trace: $lines lines, $bytes bytes (replicas of $src)"
-echo "slabsim import: $(rate "$imp") lines/s (median of $runs: ${imp} s)"
-echo "floor, wc -l:   $(rate "$wcl") lines/s (${wcl} s)"
-echo "floor, cat:     $(rate "$catt") lines/s (${catt} s)"
+echo "trace: $lines lines, $bytes bytes (replicas of $src); medians of $runs runs"
+measure "slabsim import" "$bin" import -q "$big" -o "$scratch/out.yaml"
+measure "floor: wc -l" wc -l "$big"
+measure "floor: cat" cat "$big"
