@@ -360,6 +360,7 @@ static void test_bad_lines(void **state)
 		"garbage without a cpu\n"
 		"\n"
 		" x-1 [4096] 1.0: kmalloc: call_site=a ptr=1 bytes_req=8 bytes_alloc=8 gfp_flags=GFP_KERNEL\n"
+		" x-1 [99999999999] 1.0: kmalloc: call_site=a ptr=1 bytes_req=8 bytes_alloc=8 gfp_flags=GFP_KERNEL\n"
 		" x-1 [000] 1.000000: kmalloc: call_site=a ptr=zz bytes_req=8 bytes_alloc=8\n"
 		" x-1 [000] 1.000000: kmalloc: call_site=a ptr=10 bytes_alloc=8\n"
 		" x-1 [000] notatime: kmalloc: call_site=a ptr=10 bytes_req=8 bytes_alloc=8\n"
@@ -369,8 +370,8 @@ static void test_bad_lines(void **state)
 
 	assert_string_equal(events_of(out), "- 0ns 0 kmalloc 8 0 @a\n");
 	has(out, "# 4 lines not understood, skipped (first: t.txt:1)\n");
-	has(out, "# 1 lines with a CPU over 4095, skipped (first: t.txt:3)\n");
-	has(out, "# 1 last lines without a newline (a cut capture), skipped (first: t.txt:8)\n");
+	has(out, "# 2 lines with a CPU over 4095, skipped (first: t.txt:3)\n");
+	has(out, "# 1 last lines without a newline (a cut capture), skipped (first: t.txt:9)\n");
 	has(out, "dropped: __GFP_ACCOUNT 1, unknown 1\n");
 	has(out, "0 header and 1 blank lines");
 	free(out);

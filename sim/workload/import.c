@@ -11,8 +11,8 @@
  * caches before the first event, which is why matching is its own walk.
  *
  * Nothing here depends on host addresses, hash order or the clock: names
- * come from a counter (smallest free first), caches and sites are numbered
- * in order of first appearance, tables are printed in a fixed order.
+ * come from a counter, caches and sites are numbered in order of first
+ * appearance, tables are printed in a fixed order.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -247,13 +247,13 @@ struct rec {
 	uint8_t kind, action, pre_action;
 };
 
-/* Counters, printed by import_report in this order. */
+/* Counters; import_report prints those that are not zero. */
 enum count {
 	C_LINES, C_HEADER, C_BLANK, C_KMALLOC, C_CACHE_ALLOC, C_KFREE,
 	C_CACHE_FREE, C_REPLAY_ALLOC, C_REPLAY_FREE,
 	C_NULL_FREE, C_UNKNOWN_FREE, C_FAILED_ALLOC, C_ZERO_KMALLOC,
 	C_MISSED_FREE, C_BIG_CACHE, C_BIG_KMALLOC, C_ZERO_DROPPED,
-	C_GFP_DROPPED, C_NODE_DROPPED, C_BAD_LINE, C_BAD_CPU, C_BACKWARDS,
+	C_NODE_DROPPED, C_BAD_LINE, C_BAD_CPU, C_BACKWARDS,
 	C_TRUNCATED, C_LONG_LINE, C_OTHER_KMEM, C_NOT_KMEM,
 	C_PAGE_ALLOC, C_PAGE_ALLOC_PAGES, C_PAGE_FREE, C_PAGE_FREE_PAGES,
 	C_PAGE_FREE_BATCHED, C_LOST, C_LIVE_END, C_TOO_LATE, C_NO_CPU,
@@ -331,6 +331,8 @@ static const char *const other_kmem_names[] = {
 	"mm_page_alloc_extfrag", "rss_stat", "mm_calculate_totalreserve_pages",
 	"mm_setup_per_zone_wmarks", "mm_setup_per_zone_lowmem_reserve",
 };
+_Static_assert(ARRAY_SIZE(other_kmem_names) ==
+	       ARRAY_SIZE(((struct importer *)0)->other_kmem), "other kmem names");
 
 static void count_at(struct importer *im, enum count c)
 {
@@ -577,8 +579,8 @@ static const char *find_cpu(const char *s, const char *e, long *cpu)
 		const char *q = p + 1;
 		long v = 0;
 
-		while (q < e && is_dig(*q) && v < 1000000)
-			v = v * 10 + (*q++ - '0');
+		for (; q < e && is_dig(*q); q++)
+			v = v < 1000000 ? v * 10 + (*q - '0') : v;
 		if (q > p + 1 && q < e && *q == ']' && (p == s || p[-1] == ' ')) {
 			*cpu = v;
 			return q + 1;
@@ -1182,30 +1184,16 @@ static int node_of_cpu(const struct importer *im, int cpu)
 }
 
 /*
- * Names are never reused: a counter, printed in base 36 (five characters
- * for 60 million objects). A replay runs each CPU on its own clock, so a
- * free can run later than the trace says; had its name been handed to a
- * newer object meanwhile, the free would take the wrong one.
+ * One walk in time order. Names are never reused: a counter, printed in
+ * base 36 (five characters for 60 million objects). A replay runs each
+ * CPU on its own clock, so a free can run later than the trace says; had
+ * its name been handed to a newer object meanwhile, the free would take
+ * the wrong one.
  */
-struct ids {
-	uint32_t next;
-};
-
-static uint32_t id_get(struct ids *d)
-{
-	return d->next++;
-}
-
-static void id_put(struct ids *d, uint32_t id)
-{
-	(void)d;
-	(void)id;
-}
-
 static void match(struct importer *im)
 {
 	struct ptrtab pt = { xcalloc(4096, sizeof(struct live)), 4096, 0 };
-	struct ids ids = { 0 };
+	uint32_t next_name = 0;
 	uint64_t live_bytes = 0, live_objs = 0;
 
 	im->stat = xcalloc(im->sites.n ? im->sites.n : 1, sizeof(*im->stat));
@@ -1233,7 +1221,6 @@ static void match(struct importer *im)
 			if (l->action != A_SKIP) {
 				r->action = l->kmalloc ? A_KFREE : A_FREE;
 				r->name = l->name;
-				id_put(&ids, l->name);
 				live_bytes -= l->alloc;
 				live_objs--;
 				im->count[C_REPLAY_FREE]++;
@@ -1256,7 +1243,6 @@ static void match(struct importer *im)
 				/* its free was never traced (bulk frees, lost events) */
 				r->pre_action = l->kmalloc ? A_KFREE : A_FREE;
 				r->pre_name = l->name;
-				id_put(&ids, l->name);
 				live_bytes -= l->alloc;
 				live_objs--;
 				im->count[C_MISSED_FREE]++;
@@ -1298,7 +1284,7 @@ static void match(struct importer *im)
 		l->kmalloc = r->kind == R_KMALLOC;
 		l->action = r->action;
 		if (r->action != A_SKIP) {
-			r->name = l->name = id_get(&ids);
+			r->name = l->name = next_name++;
 			live_bytes += r->alloc;
 			live_objs++;
 			if (live_bytes > im->peak_bytes) {
