@@ -275,6 +275,19 @@ static void test_bad_input(void **state)
 	}
 }
 
+static void test_help(void **state)
+{
+	assert_int_equal(run("import", "--help", NULL), 0);
+	char *o = stdout_text();
+	assert_non_null(strstr(o, "usage: slabsim import TRACE... -o WORKLOAD.yaml"));
+	assert_non_null(strstr(o, "--stat"));
+	free(o);
+	assert_int_equal(run("--help", NULL), 0);
+	o = stdout_text();
+	assert_non_null(strstr(o, "  import TRACE... -o WORKLOAD.yaml"));
+	free(o);
+}
+
 int main(void)
 {
 	if (e2e_setup("import"))
@@ -285,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_machine_base),
 		cmocka_unit_test(test_stat),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_help),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

@@ -652,15 +652,12 @@ static void parse_line(struct importer *im, const char *s, const char *e)
 
 	enum { E_KMALLOC, E_CACHE_ALLOC, E_KFREE, E_CACHE_FREE, E_PAGE_ALLOC,
 	       E_PAGE_FREE, E_PAGE_FREE_BATCHED, E_OTHER } kind = E_OTHER;
-	bool node_event = false;
-	if (tok_is(ev, eve, "kmalloc"))
+	/* the *_node events (before 6.1) differ only by their node= */
+	if (tok_is(ev, eve, "kmalloc") || tok_is(ev, eve, "kmalloc_node"))
 		kind = E_KMALLOC;
-	else if (tok_is(ev, eve, "kmalloc_node"))
-		kind = E_KMALLOC, node_event = true;
-	else if (tok_is(ev, eve, "kmem_cache_alloc"))
+	else if (tok_is(ev, eve, "kmem_cache_alloc") ||
+		 tok_is(ev, eve, "kmem_cache_alloc_node"))
 		kind = E_CACHE_ALLOC;
-	else if (tok_is(ev, eve, "kmem_cache_alloc_node"))
-		kind = E_CACHE_ALLOC, node_event = true;
 	else if (tok_is(ev, eve, "kfree"))
 		kind = E_KFREE;
 	else if (tok_is(ev, eve, "kmem_cache_free"))
@@ -671,7 +668,6 @@ static void parse_line(struct importer *im, const char *s, const char *e)
 		kind = E_PAGE_FREE;
 	else if (tok_is(ev, eve, "mm_page_free_batched"))
 		kind = E_PAGE_FREE_BATCHED;
-	(void)node_event;
 
 	if (kind == E_OTHER) {
 		for (size_t i = 0; i < ARRAY_SIZE(other_kmem_names); i++)
@@ -687,8 +683,6 @@ static void parse_line(struct importer *im, const char *s, const char *e)
 		count_at(im, C_BAD_CPU);
 		return;
 	}
-	if (no_cpu)
-		count_at(im, C_NO_CPU);
 
 	/* the fields, key=value; a module "[mod]" may follow call_site */
 	const char *site = NULL, *site_e = NULL, *mod = NULL, *mod_e = NULL;
@@ -771,6 +765,8 @@ static void parse_line(struct importer *im, const char *s, const char *e)
 		return;
 	}
 	im->last_t[cpu] = t;
+	if (no_cpu)
+		count_at(im, C_NO_CPU);
 	if (cpu > im->max_cpu)
 		im->max_cpu = (int)cpu;
 
