@@ -8,6 +8,7 @@
 int cmd_plot(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_import(int argc, char **argv);	/* sim/cli/import.c */
 
 /* gnuplot's path on $PATH (malloc'd), or NULL when it is not installed. */
 char *find_gnuplot(void);

@@ -25,6 +25,7 @@ static const char usage_main[] =
 	"  plot DIR                draw a run's plots (PNG and SVG, gnuplot)\n"
 	"  compare DIR...          put runs side by side\n"
 	"  sweep WORKLOAD --vary KEY=V1,V2 ... -o DIR   run a parameter sweep\n"
+	"  import TRACE... -o WORKLOAD.yaml   a workload from kmem tracepoint text\n"
 	"\n"
 	"'slabsim COMMAND --help' describes each command.\n";
 
@@ -278,6 +279,7 @@ static const struct command {
 	{ "plot", cmd_plot },
 	{ "compare", cmd_compare },
 	{ "sweep", cmd_sweep },
+	{ "import", cmd_import },
 };
 
 int main(int argc, char **argv)

@@ -94,6 +94,31 @@ void progress_run_tick(uint64_t ops, uint64_t events, uint64_t now_ns)
 	draw(text);
 }
 
+void progress_lines_start(bool on)
+{
+	memset(&prog, 0, sizeof(prog));
+	prog.on = on;
+	if (on)
+		prog.last_ms = prog.t0_ms = wall_ms();
+}
+
+void progress_lines(bool on, uint64_t lines)
+{
+	char text[160];
+
+	if (!on || !prog.on)
+		return;
+	uint64_t now = wall_ms();
+	uint64_t elapsed = now - prog.t0_ms;
+	if (elapsed < PROGRESS_DELAY_MS || now - prog.last_ms < PROGRESS_PERIOD_MS)
+		return;
+	prog.last_ms = now;
+	snprintf(text, sizeof(text), "slabsim: import: %llu lines read, %llu lines/s",
+		 (unsigned long long)lines,
+		 (unsigned long long)(lines * 1000 / elapsed));
+	draw(text);
+}
+
 void progress_end(void)
 {
 	static const char erase[] = "\r\033[K";

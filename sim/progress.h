@@ -28,6 +28,14 @@ void progress_run_start(bool on, uint64_t end_ns);
  */
 void progress_run_tick(uint64_t ops, uint64_t events, uint64_t now_ns);
 
+/*
+ * Import display: lines read and lines per second. Start it once (on:
+ * stderr is a terminal), then tick with the running line count; it
+ * redraws at most a few times a second.
+ */
+void progress_lines_start(bool on);
+void progress_lines(bool on, uint64_t lines);
+
 /* Erase the line (if one was drawn), so later output starts clean. */
 void progress_end(void);
 
