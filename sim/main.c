@@ -24,9 +24,15 @@ static const char usage_main[] =
 	"  geometry --size N ...   what kmem_cache_create would decide\n"
 	"  plot DIR                draw a run's plots (PNG and SVG, gnuplot)\n"
 	"  compare DIR...          put runs side by side\n"
+	"  diff BASE RUN           exit 1 when a headline figure moved\n"
 	"  sweep WORKLOAD --vary KEY=V1,V2 ... -o DIR   run a parameter sweep\n"
 	"\n"
-	"'slabsim COMMAND --help' describes each command.\n";
+	"'slabsim COMMAND --help' describes each command; 'slabsim --version'\n"
+	"prints the version.\n"
+	"\n"
+	"Exit status: 0 ok; 1 an expectation failed (run), a headline figure\n"
+	"moved (diff) or a point failed (sweep); 2 bad input; 3 the simulated\n"
+	"kernel hit BUG.\n";
 
 static const char usage_run[] =
 	"usage: slabsim run WORKLOAD -o DIR [--seed N] [--set KEY=VALUE]... [--quiet]\n"
@@ -277,6 +283,7 @@ static const struct command {
 	{ "geometry", cmd_geometry },
 	{ "plot", cmd_plot },
 	{ "compare", cmd_compare },
+	{ "diff", cmd_diff },
 	{ "sweep", cmd_sweep },
 };
 
@@ -286,6 +293,10 @@ int main(int argc, char **argv)
 	    !strcmp(argv[1], "help")) {
 		fputs(usage_main, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("slabsim %s\n", SLABSIM_VERSION);
+		return 0;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
