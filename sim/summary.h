@@ -17,14 +17,7 @@
 
 #include <yaml.h>
 
-/* Decimal places kept exactly (the summary writes at most three). */
-#define FIXED_MAX_SCALE		6
-
-/* An exact decimal: v / 10^scale. */
-struct fixed {
-	int64_t v;
-	int scale;
-};
+#include "sim/fixed.h"
 
 enum sv_kind { SV_NONE, SV_NULL, SV_BOOL, SV_NUM, SV_STR, SV_ARR, SV_OBJ };
 
@@ -69,15 +62,5 @@ const char *summary_text(const yaml_node_t *n);
 bool summary_fixed(struct summary *s, const yaml_node_t *n, struct fixed *f);
 /* An exact integer (scale 0). */
 bool summary_int(struct summary *s, const yaml_node_t *n, int64_t *out);
-
-/*
- * Decimal text as a fixed: "-12", "0.865" (JSON's grammar, no exponent,
- * at most FIXED_MAX_SCALE places, within int64). false when it is not one.
- */
-bool fixed_parse(const char *s, struct fixed *f);
-/* a and b brought to a common scale (the finer); false on overflow. */
-bool fixed_align(struct fixed *a, struct fixed *b);
-/* "0.865", "-1.000", "12": buf of at least 32 bytes; returns buf. */
-const char *fixed_str(char *buf, size_t len, struct fixed f);
 
 #endif /* SLABSIM_SIM_SUMMARY_H */

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/expect.h"
+
 #define WL_MAX_CPUS	256
 #define WL_MAX_NODES	64
 /*
@@ -121,6 +123,8 @@ struct workload {
 	size_t nr_events;
 	struct wl_generator *generators;
 	size_t nr_generators;
+	struct wl_expect *expects;	/* expect: (sim/expect.h), in file order */
+	size_t nr_expects;
 };
 
 /*
