@@ -403,8 +403,19 @@ void compare_plot_script(const struct cmp_table *t, const char *out,
 	sb_puts(sb, "set xlabel ");
 	gp_text(sb, t->x_param >= 0 ? t->param_names[t->x_param] : "run");
 	sb_putc(sb, '\n');
-	if (t->x_param < 0)
+	if (t->x_param < 0) {
 		sb_puts(sb, "set xtics rotate by 30 right\nset offsets 0.3, 0.3, 0, 0\n");
+	} else {
+		/* One value of x (one point left): gnuplot would warn. */
+		bool one = true;
+		for (int i = 1; i < t->nr; i++)
+			one &= !strcmp(t->param_vals[i * t->nparams + t->x_param],
+				       t->param_vals[t->x_param]);
+		if (one)
+			sb_printf(sb, "set xrange [%s-1:%s+1]\n",
+				  t->param_vals[t->x_param],
+				  t->param_vals[t->x_param]);
+	}
 	for (size_t p = 0; p < npanels; p++) {
 		sb_puts(sb, "set title ");
 		gp_text(sb, figures[panels[p]].label + strspn(figures[panels[p]].label, " "));

@@ -388,7 +388,7 @@ static void shell_word(struct strbuf *sb, const char *w)
 
 	for (const char *p = w; *p && plain; p++)
 		plain = name_char(*p) || *p == '/' || *p == ':' || *p == '@' ||
-			*p == '%';
+			*p == '%' || *p == '=' || *p == ',';
 	if (plain) {
 		sb_puts(sb, w);
 		return;
