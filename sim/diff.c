@@ -213,13 +213,16 @@ int cmd_diff(int argc, char **argv)
 	char tshow[80];
 	snprintf(tshow, sizeof(tshow), "%.*s%%",
 		 (int)strcspn(tol_text, "%"), tol_text);
+	char *da = printable(base.dir), *db = printable(cur.dir);
 	if (moved)
 		printf("slabsim: diff: %d of %d figure%s moved beyond %s "
 		       "(%s -> %s)\n", moved, checked, checked == 1 ? "" : "s",
-		       tshow, base.dir, cur.dir);
+		       tshow, da, db);
 	else
 		printf("slabsim: diff: no figure moved beyond %s of %d "
 		       "(%d changed within it)\n", tshow, checked, changed);
+	free(da);
+	free(db);
 	figures_free(&base);
 	figures_free(&cur);
 	free(want);

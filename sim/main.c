@@ -40,7 +40,9 @@ static const char usage_run[] =
 	"Runs the YAML workload and writes DIR: slabinfo (final /proc/slabinfo,\n"
 	"2.1 statistics format), slabinfo.<t>us snapshots, timeseries.csv,\n"
 	"fragmentation.csv, buddyinfo, unusable_index, extfrag_index, lock_stat,\n"
-	"lock_stat.csv, cache.csv, l1sets.csv, summary.json and kernel.log.\n"
+	"lock_stat.csv, cache.csv, l1sets.csv, summary.json and kernel.log, and\n"
+	"with expect: in the workload expect.json and junit.xml (each\n"
+	"expectation's value and verdict are printed too).\n"
 	"DIR is replaced as a whole, or left as it was when the run fails.\n"
 	"\n"
 	"  -o, --out DIR       run directory to write (required)\n"
@@ -52,8 +54,11 @@ static const char usage_run[] =
 	"                      that leaves no CPU inside the allocator; stop\n"
 	"                      with a report at the first inconsistency\n"
 	"\n"
-	"Exit status: 0 ok; 2 bad input (nothing written); 3 the simulated\n"
-	"kernel hit BUG or panic (the run directory holds the report).\n";
+	"Exit status: 0 ok (every expectation held); 1 an expectation failed\n"
+	"(the run directory is written); 2 bad input, including an expectation\n"
+	"naming a figure that does not exist (nothing written); 3 the\n"
+	"simulated kernel hit BUG or panic (the run directory holds the\n"
+	"report).\n";
 
 static const char usage_geometry[] =
 	"usage: slabsim geometry --size N [--align A] [--flags F,...] [--arch ARCH]\n"
