@@ -207,7 +207,7 @@ static void test_expect_files_and_exit_codes(void **state)
 	assert_int_equal(count(x, "<testsuite "), count(x, "</testsuite>"));
 	assert_int_equal(count(x, "<failure "), count(x, "</failure>"));
 	free(x);
-	/* -q: the failure is still printed, the passes are not. */
+	/* -q: with a failure, the verdicts are still printed. */
 	assert_int_equal(run("run", tmp_path("e.yaml"), "-o", tmp_path("ex"),
 			     "-q", NULL), 1);
 	char *out = stdout_text();
