@@ -7,6 +7,7 @@
  */
 int cmd_plot(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_import(int argc, char **argv);	/* sim/cli/import.c */
 

@@ -38,6 +38,7 @@
 /* Exit codes of a run. */
 enum run_status {
 	RUN_OK = 0,
+	RUN_EXPECT_FAILED = 1,	/* an expect: entry failed (sim/expect.h) */
 	RUN_USER_ERROR = 2,	/* bad input: nothing written */
 	RUN_KERNEL_BUG = 3,	/* the simulated kernel hit BUG/panic: a result */
 };

@@ -24,10 +24,16 @@ static const char usage_main[] =
 	"  geometry --size N ...   what kmem_cache_create would decide\n"
 	"  plot DIR                draw a run's plots (PNG and SVG, gnuplot)\n"
 	"  compare DIR...          put runs side by side\n"
+	"  diff BASE RUN           exit 1 when a headline figure moved\n"
 	"  sweep WORKLOAD --vary KEY=V1,V2 ... -o DIR   run a parameter sweep\n"
 	"  import TRACE... -o WORKLOAD.yaml   a workload from kmem tracepoint text\n"
 	"\n"
-	"'slabsim COMMAND --help' describes each command.\n";
+	"'slabsim COMMAND --help' describes each command; 'slabsim --version'\n"
+	"prints the version.\n"
+	"\n"
+	"Exit status: 0 ok; 1 an expectation failed (run), a headline figure\n"
+	"moved (diff) or a point failed (sweep); 2 bad input; 3 the simulated\n"
+	"kernel hit BUG.\n";
 
 static const char usage_run[] =
 	"usage: slabsim run WORKLOAD -o DIR [--seed N] [--set KEY=VALUE]... [--quiet]\n"
@@ -35,7 +41,9 @@ static const char usage_run[] =
 	"Runs the YAML workload and writes DIR: slabinfo (final /proc/slabinfo,\n"
 	"2.1 statistics format), slabinfo.<t>us snapshots, timeseries.csv,\n"
 	"fragmentation.csv, buddyinfo, unusable_index, extfrag_index, lock_stat,\n"
-	"lock_stat.csv, cache.csv, l1sets.csv, summary.json and kernel.log.\n"
+	"lock_stat.csv, cache.csv, l1sets.csv, summary.json and kernel.log, and\n"
+	"with expect: in the workload expect.json and junit.xml (each\n"
+	"expectation's value and verdict are printed too).\n"
 	"DIR is replaced as a whole, or left as it was when the run fails.\n"
 	"\n"
 	"  -o, --out DIR       run directory to write (required)\n"
@@ -47,8 +55,11 @@ static const char usage_run[] =
 	"                      that leaves no CPU inside the allocator; stop\n"
 	"                      with a report at the first inconsistency\n"
 	"\n"
-	"Exit status: 0 ok; 2 bad input (nothing written); 3 the simulated\n"
-	"kernel hit BUG or panic (the run directory holds the report).\n";
+	"Exit status: 0 ok (every expectation held); 1 an expectation failed\n"
+	"(the run directory is written); 2 bad input, including an expectation\n"
+	"naming a figure that does not exist (nothing written); 3 the\n"
+	"simulated kernel hit BUG or panic (the run directory holds the\n"
+	"report).\n";
 
 static const char usage_geometry[] =
 	"usage: slabsim geometry --size N [--align A] [--flags F,...] [--arch ARCH]\n"
@@ -278,6 +289,7 @@ static const struct command {
 	{ "geometry", cmd_geometry },
 	{ "plot", cmd_plot },
 	{ "compare", cmd_compare },
+	{ "diff", cmd_diff },
 	{ "sweep", cmd_sweep },
 	{ "import", cmd_import },
 };
@@ -288,6 +300,10 @@ int main(int argc, char **argv)
 	    !strcmp(argv[1], "help")) {
 		fputs(usage_main, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("slabsim %s\n", SLABSIM_VERSION);
+		return 0;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))

@@ -428,6 +428,11 @@ static void summary_json(const struct run_result *res, struct strbuf *sb)
 	sb_puts(sb, "\n  ]\n}\n");
 }
 
+void report_summary_json(const struct run_result *res, struct strbuf *sb)
+{
+	summary_json(res, sb);
+}
+
 /* ------------------------------------------------------------------ */
 /* The run directory, atomically                                        */
 /* ------------------------------------------------------------------ */
@@ -438,6 +443,7 @@ static const char *const run_files[] = {
 	"buddyinfo", "unusable_index", "extfrag_index", "lock_stat",
 	"lock_stat.csv", "cache.csv", "l1sets.csv", "summary.json",
 	"callsites.csv",
+	"expect.json", "junit.xml",
 };
 
 static bool run_file_name(const char *name)
@@ -558,6 +564,12 @@ void report_write_run_dir(const struct run_result *res,
 	report_callsites_csv(res, sb);
 	sb = NEWFILE("summary.json");
 	summary_json(res, sb);
+	if (res->wl->nr_expects) {
+		sb = NEWFILE("expect.json");
+		sb_puts(sb, res->expect_json.buf ? res->expect_json.buf : "");
+		sb = NEWFILE("junit.xml");
+		sb_puts(sb, res->junit.buf ? res->junit.buf : "");
+	}
 #undef NEWFILE
 
 	snprintf(tmp, sizeof(tmp), "%s.partial", opt->out_dir);

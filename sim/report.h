@@ -54,6 +54,18 @@ void report_write_run_dir(const struct run_result *res,
  */
 bool report_dir_replaceable(const char *path);
 
+/* summary.json's text for res as it stands (also mid-run, for captures). */
+void report_summary_json(const struct run_result *res, struct strbuf *sb);
+
+/*
+ * Expectations (sim/expect_report.c): each of the workload's evaluated
+ * against the final state or its capture, into res->expect_text (the
+ * lines the run prints), res->expect_json and res->junit; returns how
+ * many failed. A figure that does not exist in a run that ended normally
+ * is a user error (exit 2), reported before anything is written.
+ */
+unsigned int report_expectations(struct run_result *res);
+
 /* The short summary a run prints; dir is where it was written. */
 void report_print_summary(const struct run_result *res, const char *dir,
 			  FILE *out);

@@ -904,6 +904,61 @@ static void take_snapshot(void *arg)
 	rec_put(r, rec);
 }
 
+/*
+ * An expectation's `at:` time: what it reads, taken at the same point of
+ * the run as a slabinfo snapshot of that time (see take_snapshot). The
+ * summary is rendered as if the run had ended at t.
+ */
+static void take_expect_capture(void *arg)
+{
+	struct expect_capture *c = arg;
+	struct run *r = R;
+
+	if (barrier_wait(r, c->t, take_expect_capture, c))
+		return;
+	if (c->want_slabinfo) {
+		struct seq_file s;
+		sb_init(&s.sb);
+		slabinfo_show(&s);
+		c->slabinfo = s.sb;
+	}
+	if (c->want_summary) {
+		struct run_result now = r->res;
+		now.end_t = c->t;
+		sb_init(&c->summary);
+		report_summary_json(&now, &c->summary);
+	}
+	c->taken = true;
+}
+
+/* One capture per distinct `at:` time, posted like snapshots. */
+static void post_expect_captures(struct run *r)
+{
+	const struct workload *wl = r->wl;
+
+	r->res.caps = xcalloc(wl->nr_expects ? wl->nr_expects : 1,
+			      sizeof(*r->res.caps));
+	for (size_t i = 0; i < wl->nr_expects; i++) {
+		const struct wl_expect *e = &wl->expects[i];
+		size_t k;
+
+		if (!e->at_given)
+			continue;
+		for (k = 0; k < r->res.nr_caps; k++)
+			if (r->res.caps[k].t == e->at)
+				break;
+		if (k == r->res.nr_caps)
+			r->res.caps[r->res.nr_caps++].t = e->at;
+		if (e->source == EX_SUMMARY)
+			r->res.caps[k].want_summary = true;
+		else
+			r->res.caps[k].want_slabinfo = true;
+	}
+	for (size_t k = 0; k < r->res.nr_caps; k++)
+		engine_post_global(r->m->eng, r->t0 + r->res.caps[k].t,
+				   take_expect_capture, &r->res.caps[k]);
+}
+
 static void take_sample(void *arg)
 {
 	struct run *r = R;
@@ -1127,6 +1182,7 @@ static void post_workload(struct run *r)
 					    gen_alloc, gc);
 		}
 	}
+	post_expect_captures(r);
 	if (wl->sample)
 		engine_post_global(e, r->t0, take_sample, (void *)(uintptr_t)0);
 }
@@ -1137,6 +1193,14 @@ static void free_run(struct run *r)
 		sb_free(&r->res.snaps[i].text);
 	free(r->res.snaps);
 	free(r->res.users);
+	for (size_t i = 0; i < r->res.nr_caps; i++) {
+		sb_free(&r->res.caps[i].summary);
+		sb_free(&r->res.caps[i].slabinfo);
+	}
+	free(r->res.caps);
+	sb_free(&r->res.expect_json);
+	sb_free(&r->res.junit);
+	sb_free(&r->res.expect_text);
 	sb_free(&r->res.timeseries);
 	sb_free(&r->res.fragmentation);
 	sb_free(&r->res.final_slabinfo);
@@ -1261,9 +1325,16 @@ int run_workload(struct workload *wl, const struct run_options *opt)
 		r->res.consistent = false;
 	}
 
+	/* Expectations are judged before anything is written: a figure
+	 * that does not exist is bad input, and leaves nothing behind. */
+	unsigned int failed = wl->nr_expects ? report_expectations(&r->res) : 0;
 	report_write_run_dir(&r->res, opt);
 	if (!opt->quiet)
 		report_print_summary(&r->res, opt->out_dir, stdout);
+	if (r->res.expect_text.buf && (!opt->quiet || failed))
+		fputs(r->res.expect_text.buf, stdout);
+	if (failed && status == RUN_OK)
+		status = RUN_EXPECT_FAILED;
 	free_run(r);
 	R = NULL;
 	return status;

@@ -25,6 +25,19 @@ struct snapshot {
 	struct strbuf text;
 };
 
+/*
+ * What the run records at an `at:` time of the workload's expectations
+ * (sim/expect.h), for the report layer to read after the run: taken like
+ * a slabinfo snapshot, once every operation that began before t has ended.
+ */
+struct expect_capture {
+	uint64_t t;			/* workload time */
+	bool taken;
+	bool want_summary, want_slabinfo;
+	struct strbuf summary;		/* summary.json as it stood at t */
+	struct strbuf slabinfo;		/* /proc/slabinfo at t */
+};
+
 /* Per cache, what the workload's users hold (the runner's bookkeeping). */
 struct user_stats {
 	uint64_t live_objs;
@@ -70,6 +83,11 @@ struct run_result {
 	struct strbuf fragmentation;
 	struct strbuf final_slabinfo;
 	bool consistent;		/* validators held at the end */
+	struct expect_capture *caps;	/* one per distinct expect at: time */
+	size_t nr_caps;
+	/* expectations evaluated (sim/expect_report.c), for the report */
+	struct strbuf expect_json, junit, expect_text;
+	unsigned int expect_failed;
 };
 
 /*

@@ -6,6 +6,7 @@
  * commands can go to GNU parallel or a Slurm job array instead.
  */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "sim/cli.h"
+#include "sim/compare.h"
 #include "sim/progress.h"
 #include "sim/util.h"
 #include "sim/workload.h"
@@ -27,14 +29,20 @@ static const char usage_sweep[] =
 	"\n"
 	"Runs WORKLOAD once for every combination of the --vary values, each as\n"
 	"its own `slabsim run WORKLOAD -o DIR/POINT --set KEY=V ...`, where POINT\n"
-	"is named by the values (e.g. limit=16,cpus=4). Then writes\n"
-	"DIR/compare.txt, compare.csv and compare.json (as slabsim compare),\n"
-	"DIR/compare.png (the comparison drawn, when gnuplot is installed) and\n"
-	"DIR/points.txt: each point's name and the command that reruns it alone\n"
-	"(giving the same bytes). Keys are those of --set (see slabsim run --help);\n"
+	"is named by the values, label-value pairs joined by '_' (e.g.\n"
+	"limit-16_shared-8). Values that are all numbers (or all durations, or\n"
+	"all sizes) run in numeric order. Then writes DIR/compare.txt (figures\n"
+	"as rows, points as columns, in blocks that fit 80 columns),\n"
+	"compare.csv (tidy: one row per point, the varied values as columns\n"
+	"first, durations in ns and sizes in bytes), compare.json,\n"
+	"compare.png (the headline figures against the first numeric --vary,\n"
+	"one panel each, when gnuplot is installed) and DIR/points.txt: each\n"
+	"point's name and the command that reruns it alone (giving the same\n"
+	"bytes). DIR and its parents are created; an existing DIR must be\n"
+	"empty or a sweep's. Keys are those of --set (see slabsim run --help);\n"
 	"every value is checked before anything runs.\n"
 	"\n"
-	"  --vary KEY=V1,V2,...   a key and its values (repeatable)\n"
+"  --vary KEY=V1,V2,...   a key and its values (repeatable)\n"
 	"  -o, --out DIR          where the points go (required)\n"
 	"  -j, --jobs N           run at most N points at a time (default 1)\n"
 	"  --set KEY=VALUE        a value every point gets (repeatable)\n"
@@ -55,12 +63,16 @@ struct vary {
 	char **vals;
 	int nvals;
 	const char *label;	/* the key's shortest unambiguous suffix */
+	enum { VK_TEXT, VK_NUMBER, VK_NS, VK_BYTES } kind;
+	char **num;		/* each value as a number (kind != VK_TEXT) */
+	char *column;		/* compare.csv's column: label[_ns|_bytes] */
 };
 
 struct point {
 	char *name;		/* directory name under DIR */
 	char *dir;		/* DIR/name */
 	char **argv;		/* the run command, NULL-terminated */
+	int *idx;		/* the value of each --vary, by index */
 	pid_t pid;
 	int status;		/* exit status, or 128 + signal */
 	char said[300];		/* the last line it printed on stderr */
@@ -149,17 +161,18 @@ static void label_keys(struct sweep *s)
 	}
 }
 
+/* What a point's name keeps; '_' joins the pairs, '-' a label to its value. */
 static bool name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
-	       c == '=' || c == ',' || c == '+';
+	       c == '+';
 }
 
 /*
- * "limit=16,cpus=4" for one combination, with anything a file name should
- * not hold turned into '_'. Only the values decide it, so it is the same
- * on every run of the same sweep.
+ * "limit-16_shared-8" for one combination, with anything a shell word or
+ * an awk field should not hold turned into '_'. Only the values decide
+ * it, so it is the same on every run of the same sweep.
  */
 static char *point_name(const struct sweep *s, const int *idx)
 {
@@ -167,7 +180,7 @@ static char *point_name(const struct sweep *s, const int *idx)
 
 	sb_init(&sb);
 	for (int k = 0; k < s->nvary; k++)
-		sb_printf(&sb, "%s%s=%s", k ? "," : "", s->vary[k].label,
+		sb_printf(&sb, "%s%s-%s", k ? "_" : "", s->vary[k].label,
 			  s->vary[k].vals[idx[k]]);
 	for (char *p = sb.buf; *p; p++)
 		if (!name_char(*p))
@@ -175,6 +188,97 @@ static char *point_name(const struct sweep *s, const int *idx)
 	if (sb.buf[0] == '.' || sb.buf[0] == '-')
 		sb.buf[0] = '_';
 	return sb.buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* Numeric values: their order and their columns                        */
+/* ------------------------------------------------------------------ */
+
+/* v as a number of kind k, in its text form (e.g. "1ms" -> "1000000"). */
+static bool value_number(const char *v, int k, char *buf, size_t len)
+{
+	struct fixed f;
+	uint64_t u;
+
+	switch (k) {
+	case VK_NUMBER:
+		if (!fixed_parse(v, &f))
+			return false;
+		fixed_str(buf, len, f);
+		return true;
+	case VK_NS:
+		if (!parse_duration(v, &u))
+			return false;
+		break;
+	case VK_BYTES:
+		if (!parse_bytes(v, &u))
+			return false;
+		break;
+	default:
+		return false;
+	}
+	snprintf(buf, len, "%llu", (unsigned long long)u);
+	return true;
+}
+
+/* Compare two numbers in value_number's text (decimal, maybe signed). */
+static int num_cmp(const char *a, const char *b)
+{
+	struct fixed fa, fb;
+
+	if (!fixed_parse(a, &fa) || !fixed_parse(b, &fb)) {
+		/* beyond int64: both unsigned integers; longer is larger */
+		size_t la = strlen(a), lb = strlen(b);
+		return la != lb ? (la < lb ? -1 : 1) : strcmp(a, b);
+	}
+	if (!fixed_align(&fa, &fb))
+		return strcmp(a, b);
+	return fa.v < fb.v ? -1 : fa.v > fb.v;
+}
+
+/*
+ * Each key's kind (all plain numbers, all durations, all sizes, or text),
+ * its values sorted numerically when they are numbers (a stable insertion
+ * sort: the lists are short), and its compare.csv column name.
+ */
+static void order_values(struct sweep *s)
+{
+	static const char *const suffix[] = { "", "", "_ns", "_bytes" };
+	char buf[64];
+
+	for (int k = 0; k < s->nvary; k++) {
+		struct vary *v = &s->vary[k];
+		v->kind = VK_TEXT;
+		for (int kind = VK_NUMBER; kind <= VK_BYTES && !v->kind; kind++) {
+			int i = 0;
+			while (i < v->nvals &&
+			       value_number(v->vals[i], kind, buf, sizeof(buf)))
+				i++;
+			if (i == v->nvals)
+				v->kind = kind;
+		}
+		v->num = xcalloc((size_t)v->nvals, sizeof(char *));
+		for (int i = 0; i < v->nvals; i++) {
+			if (v->kind == VK_TEXT)
+				v->num[i] = xstrdup(v->vals[i]);
+			else if (value_number(v->vals[i], v->kind, buf, sizeof(buf)))
+				v->num[i] = xstrdup(buf);
+		}
+		for (int i = 1; i < v->nvals && v->kind != VK_TEXT; i++) {
+			for (int j = i; j > 0 && num_cmp(v->num[j - 1], v->num[j]) > 0;
+			     j--) {
+				char *t = v->num[j];
+				v->num[j] = v->num[j - 1];
+				v->num[j - 1] = t;
+				t = v->vals[j];
+				v->vals[j] = v->vals[j - 1];
+				v->vals[j - 1] = t;
+			}
+		}
+		size_t n = strlen(v->label) + 8;
+		v->column = xcalloc(1, n);
+		snprintf(v->column, n, "%s%s", v->label, suffix[v->kind]);
+	}
 }
 
 static void make_points(struct sweep *s)
@@ -199,6 +303,8 @@ static void make_points(struct sweep *s)
 			idx[k] = rest % s->vary[k].nvals;
 			rest /= s->vary[k].nvals;
 		}
+		pt->idx = xcalloc((size_t)s->nvary, sizeof(int));
+		memcpy(pt->idx, idx, (size_t)s->nvary * sizeof(int));
 		pt->name = point_name(s, idx);
 		if (strlen(pt->name) > POINT_NAME_MAX) {
 			char buf[32];
@@ -289,7 +395,7 @@ static void shell_word(struct strbuf *sb, const char *w)
 
 	for (const char *p = w; *p && plain; p++)
 		plain = name_char(*p) || *p == '/' || *p == ':' || *p == '@' ||
-			*p == '%';
+			*p == '%' || *p == '=' || *p == ',';
 	if (plain) {
 		sb_puts(sb, w);
 		return;
@@ -319,10 +425,47 @@ static void write_or_die(const char *path, const struct strbuf *sb)
 		user_error("sweep: cannot write %s: %s", path, strerror(errno));
 }
 
+/* A directory may hold a sweep: absent, empty, or one a sweep wrote. */
+static bool sweep_dir_usable(const char *dir)
+{
+	char path[4200];
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	bool empty = true;
+
+	if (stat(dir, &st) != 0)
+		return errno == ENOENT;
+	if (!S_ISDIR(st.st_mode))
+		return false;
+	snprintf(path, sizeof(path), "%s/points.txt", dir);
+	if (access(path, F_OK) == 0)
+		return true;
+	d = opendir(dir);
+	if (!d)
+		return false;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			empty = false;
+	closedir(d);
+	return empty;
+}
+
+/* DIR and its missing parents, as run -o does. */
 static void make_out_dir(const char *dir)
 {
+	char *p = xstrdup(dir);
 	struct stat st;
 
+	for (char *q = p + 1; *q; q++) {
+		if (*q != '/')
+			continue;
+		*q = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST)
+			user_error("sweep: cannot create %s: %s", p, strerror(errno));
+		*q = '/';
+	}
+	free(p);
 	if (mkdir(dir, 0777) == 0)
 		return;
 	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
@@ -332,9 +475,11 @@ static void make_out_dir(const char *dir)
 		   strerror(errno));
 }
 
+static void write_points_txt(const struct sweep *s);
+
 /*
  * --emit-commands and --slurm: the commands, written for someone else to
- * run. DIR is created (each run writes into it) but holds nothing yet.
+ * run. DIR is created (each run writes into it) and holds points.txt.
  */
 static void emit(const struct sweep *s)
 {
@@ -347,6 +492,8 @@ static void emit(const struct sweep *s)
 		sb_putc(&list, '\n');
 	}
 	make_out_dir(s->out);
+	/* Marks DIR as this sweep's, and names the points for compare. */
+	write_points_txt(s);
 	if (s->emit) {
 		write_or_die(s->emit, &list);
 		printf("slabsim: sweep: %d command%s written to %s\n", s->npts,
@@ -458,62 +605,75 @@ static int run_points(struct sweep *s)
 }
 
 /*
- * DIR/compare.{txt,csv,json} by the compare command itself, over the
- * points that left a run directory, and with gnuplot installed the
- * comparison drawn as DIR/compare.png. Returns false when it failed.
+ * DIR/compare.{txt,csv,json} over the points that left a run directory,
+ * the varied values as the parameters, and with gnuplot installed the
+ * sweep drawn as DIR/compare.png. Returns false when it failed.
  */
 static bool compare_points(const struct sweep *s)
 {
-	static const char *const formats[] = { "text", "csv", "json" };
 	static const char *const files[] = { "compare.txt", "compare.csv",
-					     "compare.json" };
-	/* 9 fixed words, a directory per point, the NULL */
-	char **argv = xcalloc((size_t)s->npts + 10, sizeof(char *));
-	char out[4200], sum[4400], png[4200];
-	char *gnuplot = find_gnuplot();
+					     "compare.json", "compare.png" };
+	char path[4200], sum[4400];
+	struct cmp_table t = { .nparams = s->nvary, .x_param = -1 };
+	const char **names = xcalloc((size_t)s->nvary, sizeof(char *));
 	bool ok = true;
-	int n = 0;
 
-	snprintf(png, sizeof(png), "%s/compare.png", s->out);
-	unlink(png);
-
-	for (int f = 0; f < 3 && ok; f++) {
-		snprintf(out, sizeof(out), "%s/%s", s->out, files[f]);
-		unlink(out);
-		int argc = 0;
-		argv[argc++] = (char *)s->exe;
-		argv[argc++] = (char *)"compare";
-		argv[argc++] = (char *)"--format";
-		argv[argc++] = (char *)formats[f];
-		argv[argc++] = (char *)"-o";
-		argv[argc++] = out;
-		if (f == 0 && gnuplot) {
-			argv[argc++] = (char *)"--plot";
-			argv[argc++] = png;
-		}
-		argv[argc++] = (char *)"--";
-		n = 0;
-		for (int p = 0; p < s->npts; p++) {
-			snprintf(sum, sizeof(sum), "%s/summary.json", s->pts[p].dir);
-			if (access(sum, F_OK) == 0) {
-				argv[argc++] = s->pts[p].dir;
-				n++;
-			}
-		}
-		argv[argc] = NULL;
-		if (!n)
-			break;
-		ok = exit_code(wait_child(spawn(argv, -1, NULL))) == 0;
+	for (int f = 0; f < 4; f++) {
+		snprintf(path, sizeof(path), "%s/%s", s->out, files[f]);
+		unlink(path);
 	}
-	free(argv);
-	free(gnuplot);
-	if (!n) {
+	for (int k = 0; k < s->nvary; k++) {
+		names[k] = s->vary[k].column;
+		if (t.x_param < 0 && s->vary[k].kind != VK_TEXT)
+			t.x_param = k;
+	}
+	t.param_names = names;
+	t.runs = xcalloc((size_t)s->npts, sizeof(*t.runs));
+	t.param_vals = xcalloc((size_t)s->npts * (size_t)s->nvary, sizeof(char *));
+	for (int p = 0; p < s->npts; p++) {
+		snprintf(sum, sizeof(sum), "%s/summary.json", s->pts[p].dir);
+		if (access(sum, F_OK) != 0)
+			continue;
+		figures_load("sweep", s->pts[p].dir, &t.runs[t.nr]);
+		for (int k = 0; k < s->nvary; k++)
+			t.param_vals[t.nr * s->nvary + k] =
+				s->vary[k].num[s->pts[p].idx[k]];
+		t.nr++;
+	}
+	if (!t.nr) {
 		fputs("slabsim: sweep: no point left a run directory; "
 		      "nothing to compare\n", stderr);
-		return false;
+		ok = false;
 	}
-	if (!ok)
-		fputs("slabsim: sweep: compare failed on the points\n", stderr);
+	for (int f = 0; f < 3 && ok; f++) {
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_puts(&sb, "");
+		if (f == 0)
+			compare_text(&t, COMPARE_WIDTH, &sb);
+		else if (f == 1)
+			compare_csv(&t, &sb);
+		else
+			compare_json(&t, &sb);
+		snprintf(path, sizeof(path), "%s/%s", s->out, files[f]);
+		write_or_die(path, &sb);
+		sb_free(&sb);
+	}
+	char *gnuplot = find_gnuplot();
+	if (ok && gnuplot && !strpbrk(s->out, "'\n\r")) {
+		struct strbuf script;
+		sb_init(&script);
+		snprintf(path, sizeof(path), "%s/compare.png", s->out);
+		compare_plot_script(&t, path, &script);
+		ok = compare_gnuplot("sweep", &script) == 0;
+		sb_free(&script);
+	}
+	free(gnuplot);
+	for (int i = 0; i < t.nr; i++)
+		figures_free(&t.runs[i]);
+	free(t.runs);
+	free(t.param_vals);
+	free(names);
 	return ok;
 }
 
@@ -561,14 +721,19 @@ static void free_sweep(struct sweep *s)
 		for (int i = 1; s->pts[p].argv[i]; i++)
 			free(s->pts[p].argv[i]);
 		free(s->pts[p].argv);
+		free(s->pts[p].idx);
 		free(s->pts[p].name);
 		free(s->pts[p].dir);
 	}
 	free(s->pts);
 	for (int k = 0; k < s->nvary; k++) {
-		for (int i = 0; i < s->vary[k].nvals; i++)
+		for (int i = 0; i < s->vary[k].nvals; i++) {
 			free(s->vary[k].vals[i]);
+			free(s->vary[k].num ? s->vary[k].num[i] : NULL);
+		}
 		free(s->vary[k].vals);
+		free(s->vary[k].num);
+		free(s->vary[k].column);
 		free(s->vary[k].key);
 	}
 	free(s->vary);
@@ -639,8 +804,12 @@ int cmd_sweep(int argc, char **argv)
 	s.exe[n] = '\0';
 
 	label_keys(&s);
+	order_values(&s);
 	make_points(&s);
 	validate(&s);
+	if (!sweep_dir_usable(s.out))
+		user_error("sweep: %s exists and is not a sweep directory "
+			   "(no points.txt); not writing into it", s.out);
 
 	if (s.emit || s.slurm) {
 		emit(&s);

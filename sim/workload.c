@@ -3215,7 +3215,34 @@ static bool load_generators(struct loader *ld, yaml_node_t *seq)
 /* ------------------------------------------------------------------ */
 
 enum { WK_NAME, WK_SEED, WK_MACHINE, WK_SLAB, WK_CACHES, WK_EVENTS,
-       WK_GENERATORS, WK_SAMPLE, WK_DURATION, WK_NR };
+       WK_GENERATORS, WK_SAMPLE, WK_DURATION, WK_EXPECT, WK_NR };
+
+/* expect: each entry parsed by sim/expect.c; errors at the entry's key. */
+static bool h_expect(struct loader *ld, yaml_node_t *v, void *field,
+		     const struct key_row *row)
+{
+	struct workload *wl = ld->wl;
+	yaml_node_item_t *it;
+
+	for (it = v->data.sequence.items.start;
+	     it < v->data.sequence.items.top; it++) {
+		yaml_node_t *item = node_at(ld, *it), *where = item;
+		char msg[600];
+
+		if (!item)
+			return fail(ld, v, "malformed expect: list");
+		void *p = realloc(wl->expects, (wl->nr_expects + 1) *
+				  sizeof(*wl->expects));
+		if (!p)
+			return fail_pos(ld, nopos, "out of memory");
+		wl->expects = p;
+		if (!expect_parse(ld->doc, item, &wl->expects[wl->nr_expects],
+				  &where, msg, sizeof(msg)))
+			return fail(ld, where, "%s", msg);
+		wl->nr_expects++;
+	}
+	return true;
+}
 
 static const struct key_row slab_rows[] = {
 	{ "debug", YAML_SCALAR_NODE, h_bool, offsetof(struct workload, debug), NULL, 0, 0 },
@@ -3234,6 +3261,7 @@ static const struct key_row top_rows[] = {
 	[WK_GENERATORS] = { "generators", YAML_SEQUENCE_NODE, h_defer, 0, NULL, D_GENERATORS, 0 },
 	[WK_SAMPLE] = { "sample", YAML_SCALAR_NODE, h_dur, W(sample), NULL, 0, 0 },
 	[WK_DURATION] = { "duration", YAML_SCALAR_NODE, h_run_duration, W(duration), NULL, 0, 0 },
+	[WK_EXPECT] = { "expect", YAML_SEQUENCE_NODE, h_expect, 0, NULL, 0, 0 },
 };
 TABLE(top_table, "workload", top_rows);
 _Static_assert(ARRAY_SIZE(top_rows) == WK_NR, "top rows");
@@ -3485,6 +3513,7 @@ void workload_free(struct workload *wl)
 	free(wl->names);
 	free(wl->events);
 	free(wl->generators);
+	free(wl->expects);
 	memset(wl, 0, sizeof(*wl));
 }
 

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/expect.h"
+
 #define WL_MAX_CPUS	256
 #define WL_MAX_NODES	64
 /*
@@ -128,6 +130,8 @@ struct workload {
 	char (*names)[64];		/* by name slot (wl_event.name) */
 	size_t nr_names;		/* slots used */
 	struct loader *ld;		/* the event stream, the loader's */
+	struct wl_expect *expects;	/* expect: (sim/expect.h), in file order */
+	size_t nr_expects;
 };
 
 /*

@@ -233,8 +233,6 @@ static void test_compare_two_runs(void **state)
 
 static void test_compare_csv(void **state)
 {
-	char f[8][64];
-
 	(void)state;
 	make_two_runs();
 	/* A third run whose name needs CSV quoting. */
@@ -250,39 +248,48 @@ static void test_compare_csv(void **state)
 	assert_string_equal(out, "");
 	free(out);
 
-	/* metric + one column per run, on every line. */
-	int rows = 0;
+	/* Tidy: a header, then one row per run: run, then the figures. */
+	int rows = 0, seed_col = -1, ops_col = -1;
+	char hdr[32][64];
 	bool seen_seed = false, seen_ops = false;
+	static const char *const names[] = { "ca", "cb", "x,y" };
+	static const char *const seeds[] = { "7", "8", "9" };
 	for (char *line = csv; *line; rows++) {
 		char *end = strchr(line, '\n');
+		char row[32][64];
 		assert_non_null(end);
 		*end = '\0';
-		assert_int_equal(csv_split(line, f, 8), 4);
 		if (rows == 0) {
-			assert_string_equal(f[0], "metric");
-			assert_string_equal(f[1], "ca");
-			assert_string_equal(f[2], "cb");
-			assert_string_equal(f[3], "x,y");
-		}
-		if (!strcmp(f[0], "seed")) {
-			assert_string_equal(f[1], "7");
-			assert_string_equal(f[2], "8");
-			assert_string_equal(f[3], "9");
+			int n = csv_split(line, hdr, 32);
+			assert_true(n > 15);
+			assert_string_equal(hdr[0], "run");
+			for (int i = 0; i < n; i++) {
+				if (!strcmp(hdr[i], "seed"))
+					seed_col = i;
+				if (!strcmp(hdr[i], "operations"))
+					ops_col = i;
+			}
+			assert_true(seed_col > 0 && ops_col > 0);
+		} else {
+			assert_true(rows <= 3);
+			csv_split(line, row, 32);
+			assert_string_equal(row[0], names[rows - 1]);
+			assert_string_equal(row[seed_col], seeds[rows - 1]);
 			seen_seed = true;
-		}
-		if (!strcmp(f[0], "operations")) {
-			char *s = slurp(tmp_path("cb/summary.json"), NULL);
-			char num[32];
-			snprintf(num, sizeof(num), "%llu",
-				 json_int(s, NULL, "operations"));
-			assert_string_equal(f[2], num);
-			free(s);
-			seen_ops = true;
+			if (rows == 2) {
+				char *sj = slurp(tmp_path("cb/summary.json"), NULL);
+				char num[32];
+				snprintf(num, sizeof(num), "%llu",
+					 json_int(sj, NULL, "operations"));
+				assert_string_equal(row[ops_col], num);
+				free(sj);
+				seen_ops = true;
+			}
 		}
 		line = end + 1;
 	}
 	assert_true(seen_seed && seen_ops);
-	assert_true(rows > 15);
+	assert_int_equal(rows, 4);
 	free(csv);
 }
 
@@ -303,13 +310,13 @@ static void test_compare_rejects_what_is_not_a_run(void **state)
 
 	assert_int_equal(run("compare", tmp_path("nowhere"), NULL), 2);
 
-	/* A malformed summary: a trailing comma in an object. */
+	/* A malformed summary: an object never closed. */
 	mkdir(tmp_path("badrun"), 0777);
-	spit(tmp_path("badrun/summary.json"), "{\"seed\": 7,}\n");
+	spit(tmp_path("badrun/summary.json"), "{\"seed\": 7,\n");
 	assert_int_equal(run("compare", tmp_path("badrun"), NULL), 2);
 	err = stderr_text();
 	assert_one_line(err);
-	assert_non_null(strstr(err, "badrun/summary.json: bad summary.json: line 1"));
+	assert_non_null(strstr(err, "badrun/summary.json: bad summary.json: line "));
 	free(err);
 
 	/* Deep nesting and binary junk are refused the same way. */
@@ -337,8 +344,8 @@ static void test_sweep_equals_separate_runs(void **state)
 			     "caches.inode_cache.tune.limit=16", NULL), 0);
 	assert_int_equal(run("run", w, "-o", tmp_path("sep32"), "-q", "--set",
 			     "caches.inode_cache.tune.limit=32", NULL), 0);
-	assert_dirs_identical(tmp_path("sw/limit=16"), tmp_path("sep16"));
-	assert_dirs_identical(tmp_path("sw/limit=32"), tmp_path("sep32"));
+	assert_dirs_identical(tmp_path("sw/limit-16"), tmp_path("sep16"));
+	assert_dirs_identical(tmp_path("sw/limit-32"), tmp_path("sep32"));
 
 	/* The value really was applied: the slabinfo tunables differ. */
 	char *s16 = slurp(tmp_path("sep16/slabinfo"), NULL);
@@ -348,21 +355,24 @@ static void test_sweep_equals_separate_runs(void **state)
 	free(s16);
 	free(s32);
 
-	/* The comparison, in three forms, one column per point. */
+	/* The comparison, in three forms: the CSV one row per point, the
+	 * varied value as a numeric column after the point's name. */
 	assert_true(exists(tmp_path("sw/compare.txt")));
 	assert_true(exists(tmp_path("sw/compare.json")));
 	char *csv = slurp(tmp_path("sw/compare.csv"), NULL);
 	assert_non_null(csv);
-	assert_int_equal(strncmp(csv, "metric,limit=16,limit=32\n", 25), 0);
+	assert_int_equal(strncmp(csv, "run,limit,workload,", 19), 0);
+	assert_non_null(strstr(csv, "\nlimit-16,16,tuned,"));
+	assert_non_null(strstr(csv, "\nlimit-32,32,tuned,"));
 	free(csv);
 
 	/* points.txt: name, tab, the command; rerunning it gives the same. */
 	char *pts = slurp(tmp_path("sw/points.txt"), NULL);
 	assert_non_null(pts);
-	assert_int_equal(strncmp(pts, "limit=16\t", 9), 0);
+	assert_int_equal(strncmp(pts, "limit-16\t", 9), 0);
 	char *second = strchr(pts, '\n');
 	assert_non_null(second);
-	assert_int_equal(strncmp(second + 1, "limit=32\t", 9), 0);
+	assert_int_equal(strncmp(second + 1, "limit-32\t", 9), 0);
 	*second = '\0';
 	assert_non_null(strstr(pts, " --set caches.inode_cache.tune.limit=16"));
 	assert_null(strchr(pts, '\''));	/* plain words: split on spaces */
@@ -374,7 +384,7 @@ static void test_sweep_equals_separate_runs(void **state)
 	argv[argc] = NULL;
 	assert_string_equal(argv[1], "run");
 	assert_int_equal(run_argv(NULL, argv), 0);
-	assert_dirs_identical(tmp_path("sw/limit=16"), tmp_path("sep16"));
+	assert_dirs_identical(tmp_path("sw/limit-16"), tmp_path("sep16"));
 	free(pts);
 }
 
@@ -383,25 +393,32 @@ static void test_sweep_failed_point_is_named(void **state)
 {
 	(void)state;
 	spit(tmp_path("fp.yaml"), tuned_yaml);
+	/* A sweep directory (points.txt marks it) with a file in the way. */
 	mkdir(tmp_path("fp"), 0777);
-	spit(tmp_path("fp/limit=16"), "in the way\n");
+	spit(tmp_path("fp/points.txt"), "");
+	spit(tmp_path("fp/limit-16"), "in the way\n");
 	assert_int_equal(run("sweep", tmp_path("fp.yaml"), "--vary",
 			     "caches.inode_cache.tune.limit=16,32", "-o",
 			     tmp_path("fp"), NULL), 1);
 	char *err = stderr_text();
 	assert_one_line(err);
-	assert_non_null(strstr(err, "point limit=16 failed (exit 2)"));
+	assert_non_null(strstr(err, "point limit-16 failed (exit 2)"));
 	assert_non_null(strstr(err, "not a slabsim run directory"));
 	free(err);
-	assert_true(exists(tmp_path("fp/limit=32/summary.json")));
+	assert_true(exists(tmp_path("fp/limit-32/summary.json")));
 	/* The comparison holds the point that ran, and only it. */
 	char *csv = slurp(tmp_path("fp/compare.csv"), NULL);
 	assert_non_null(csv);
-	assert_int_equal(strncmp(csv, "metric,limit=32\n", 16), 0);
+	char *row = strchr(csv, '\n');
+	assert_non_null(row);
+	assert_int_equal(strncmp(row + 1, "limit-32,32,", 12), 0);
+	char *after = strchr(row + 1, '\n');
+	assert_non_null(after);
+	assert_string_equal(after + 1, "");	/* two lines: header, limit-32 */
 	free(csv);
 	char *pts = slurp(tmp_path("fp/points.txt"), NULL);
-	assert_non_null(strstr(pts, "limit=16\t"));
-	assert_non_null(strstr(pts, "limit=32\t"));
+	assert_non_null(strstr(pts, "limit-16\t"));
+	assert_non_null(strstr(pts, "limit-32\t"));
 	free(pts);
 }
 
@@ -420,12 +437,12 @@ static void test_sweep_emit_commands_runs_nothing(void **state)
 		lines++;
 	assert_int_equal(lines, 3);
 	char want[600];
-	snprintf(want, sizeof(want), " run %s -o %s/em/seed=2 --set seed=2\n",
+	snprintf(want, sizeof(want), " run %s -o %s/em/seed-2 --set seed=2\n",
 		 tmp_path("em.yaml"), e2e_tmp);
 	assert_non_null(strstr(cmds, want));
 	/* Nothing ran. */
-	assert_false(exists(tmp_path("em/seed=1")));
-	assert_false(exists(tmp_path("em/seed=2")));
+	assert_false(exists(tmp_path("em/seed-1")));
+	assert_false(exists(tmp_path("em/seed-2")));
 	assert_false(exists(tmp_path("em/compare.txt")));
 
 	/* Three points: tasks 0, 1 and 2, each picking its own line. */

@@ -599,7 +599,7 @@ static void test_unit_messages(void **state)
 static void test_unknown_keys(void **state)
 {
 	refuse("nmae: x\n",
-	       "w.yaml:1:1: unknown key 'nmae' in workload (expected one of: name, seed, machine, slab, caches, events, generators, sample, duration)");
+	       "w.yaml:1:1: unknown key 'nmae' in workload (expected one of: name, seed, machine, slab, caches, events, generators, sample, duration, expect)");
 	refuse("machine:\n  cpu: 2\n",
 	       "w.yaml:2:3: unknown key 'cpu' in machine (expected one of: arch, bufctl, nodes, cpus, memory, hz, min_free_kbytes, caches, costs)");
 	/* "  caches: {" ends in column 11 */
