@@ -131,6 +131,7 @@ struct loader {
 	char *line;			/* the compact form's words */
 	size_t line_cap;
 	char saved_err[512];		/* the first error, for later calls */
+	unsigned int nr_snapshots;
 	bool ended;			/* every event read, the late creations out */
 	int events_node;		/* the events: value in the header, 0 none */
 	struct wl_event *outq;		/* events made, not yet handed out */
@@ -2246,6 +2247,13 @@ static bool finish_event(struct loader *ld, yaml_node_t *item,
 	}
 	ev->op = (enum wl_op)op;
 	oi = &ops[op];
+	/*
+	 * Each snapshot is a file of the run: a bound, also on a few lines
+	 * of YAML aliasing one snapshot event over and over.
+	 */
+	if (ev->op == WL_SLABINFO && ++ld->nr_snapshots > WL_MAX_SNAPSHOTS)
+		return fail(ld, item, "more than %d slabinfo snapshots",
+			    WL_MAX_SNAPSHOTS);
 	if (!seen[EK_T].val)
 		return fail(ld, item, "%s event needs t: (when it happens)",
 			    oi->key);

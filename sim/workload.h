@@ -163,6 +163,7 @@ void workload_free(struct workload *wl);
  * event that refers to it (workload_slot_hold / _put).
  */
 #define WL_DEAD_NAMES	4096
+#define WL_MAX_SNAPSHOTS	10000	/* slabinfo: true events in a run */
 int workload_next_event(struct workload *wl, struct wl_event *ev, char *err,
 			size_t errlen);
 void workload_slot_hold(struct workload *wl, int slot);

@@ -58,6 +58,80 @@ static char *strip_names(const char *text)
 	return out;
 }
 
+/*
+ * The run's callsites.csv against import --stat --format csv of the same
+ * trace: per call site the simulated kernel saw the same allocations,
+ * bytes requested and frees (the importer's @untraced frees aside) as
+ * the traced one; only bytes_alloc (SLAB's size classes) may differ.
+ */
+struct site_row {
+	char site[96];
+	unsigned long long allocs, frees, req;
+};
+
+static int read_rows(const char *csv, struct site_row *rows, int max,
+		     bool sim)
+{
+	const char *p = strchr(csv, '\n');
+	int n = 0;
+
+	while (p && p[1] && n < max) {
+		struct site_row *r = &rows[n];
+		unsigned long long failures = 0;
+		int k = sim ? sscanf(p + 1, "%95[^,],%llu,%llu,%llu,%llu", r->site,
+				     &r->allocs, &r->frees, &failures, &r->req) :
+			      sscanf(p + 1, "%95[^,],%llu,%llu,%llu", r->site,
+				     &r->allocs, &r->frees, &r->req);
+		assert_int_equal(k, sim ? 5 : 4);
+		assert_int_equal(failures, 0);
+		n++;
+		p = strchr(p + 1, '\n');
+	}
+	return n;
+}
+
+static void join_callsites(const char *file)
+{
+	static struct site_row real[512], sim[512];
+	char *csv;
+	int nr, ns;
+
+	assert_int_equal(run("import", "--stat", "--format", "csv", trace(file), NULL), 0);
+	csv = stdout_text();
+	nr = read_rows(csv, real, 512, false);
+	free(csv);
+	csv = slurp(tmp_path("realrun/callsites.csv"), NULL);
+	assert_non_null(csv);
+	ns = read_rows(csv, sim, 512, true);
+	free(csv);
+	assert_true(nr > 0);
+	for (int i = 0; i < nr; i++) {
+		int j;
+
+		for (j = 0; j < ns && strcmp(sim[j].site, real[i].site); j++)
+			;
+		if (j == ns)
+			fail_msg("%s: site %s of the trace is not in callsites.csv",
+				 file, real[i].site);
+		if (sim[j].allocs != real[i].allocs || sim[j].req != real[i].req ||
+		    sim[j].frees != real[i].frees)
+			fail_msg("%s: %s: simulated %llu allocs %llu bytes %llu frees, traced %llu %llu %llu",
+				 file, real[i].site, sim[j].allocs, sim[j].req,
+				 sim[j].frees, real[i].allocs, real[i].req,
+				 real[i].frees);
+	}
+	/* and nothing else but the importer's own untraced frees */
+	for (int j = 0; j < ns; j++) {
+		int i;
+
+		for (i = 0; i < nr && strcmp(sim[j].site, real[i].site); i++)
+			;
+		if (i == nr && strcmp(sim[j].site, "untraced"))
+			fail_msg("%s: callsites.csv has %s, the trace does not",
+				 file, sim[j].site);
+	}
+}
+
 static void test_real_captures(void **state)
 {
 	static const char *const files[] = {
@@ -82,9 +156,10 @@ static void test_real_captures(void **state)
 		uint64_t frees = number_after(text, " allocations, ");
 		free(text);
 
-		/* the same events, mapping form without sites: today's loader runs it */
-		assert_int_equal(run("import", "-q", "--form", "mapping", "--no-sites",
-				     trace(files[i]), "-o", out, NULL), 0);
+		/* the workload as written: compact, with sites */
+		int rc = run("run", out, "-o", tmp_path("realrun"), NULL);
+		if (rc)
+			fail_msg("%s: run exit %d: %s", files[i], rc, stderr_text());
 		text = slurp(out, NULL);
 		uint64_t untraced = 0;
 		p = strstr(text, " allocations of a pointer still live");
@@ -94,12 +169,6 @@ static void test_real_captures(void **state)
 			untraced = strtoull(p, NULL, 10);
 		}
 		free(text);
-		/* duration: the run's default end does not wait for a busy CPU
-		 * yet (issue 11), and would drop the last allocations */
-		int rc = run("run", out, "-o", tmp_path("realrun"), "--set",
-			     "duration=10s", NULL);
-		if (rc)
-			fail_msg("%s: run exit %d: %s", files[i], rc, stderr_text());
 		char *so = stdout_text();
 		/* a missed free is written as a free of its own */
 		char want[96];
@@ -108,6 +177,12 @@ static void test_real_captures(void **state)
 		if (!strstr(so, want))
 			fail_msg("%s: run says\n%s\nexpected '%s'", files[i], so, want);
 		free(so);
+		join_callsites(files[i]);
+
+		/* the same events in the mapping form, without sites, run too */
+		assert_int_equal(run("import", "-q", "--form", "mapping", "--no-sites",
+				     trace(files[i]), "-o", out, NULL), 0);
+		assert_int_equal(run("run", out, "-o", tmp_path("maprun"), "-q", NULL), 0);
 	}
 }
 

@@ -809,6 +809,25 @@ static void test_dead_names_forgotten(void **state)
 	free(buf);
 }
 
+/* Deep nesting stops at the composer, before libyaml's cost of it grows. */
+static void test_nesting_and_aliases(void **state)
+{
+	size_t n = 100000, o;
+	char *buf = malloc(n * 8 + 200);
+
+	assert_non_null(buf);
+	o = (size_t)sprintf(buf, "events: ");
+	memset(buf + o, '[', n);
+	buf[o + n] = '\0';
+	refuse(buf, "w.yaml:1:72: nested more than 64 levels deep");
+	/* one snapshot event aliased 10,001 times: a bound on snapshots */
+	o = (size_t)sprintf(buf, "events:\n- &s {t: 0, slabinfo: true}\n");
+	for (size_t i = 0; i < 10000; i++)
+		o += (size_t)sprintf(buf + o, "- *s\n");
+	refuse(buf, "w.yaml:2:3: more than 10000 slabinfo snapshots");
+	free(buf);
+}
+
 /* An override the header takes can still break an event: found when read. */
 static void test_events_after_override(void **state)
 {
@@ -1356,6 +1375,7 @@ int main(void)
 		cmocka_unit_test(test_live_names),
 		cmocka_unit_test(test_events_after_override),
 		cmocka_unit_test(test_dead_names_forgotten),
+		cmocka_unit_test(test_nesting_and_aliases),
 		cmocka_unit_test(test_bad_tune),
 		cmocka_unit_test(test_time_order),
 		cmocka_unit_test(test_cpu_and_node),
