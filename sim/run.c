@@ -42,6 +42,15 @@ struct evrec {
 	uint64_t parked_at;		/* engine time it was parked */
 };
 
+/* Work waiting for a cache whose creation event has not run yet. */
+struct cache_wait {
+	engine_fn fn;
+	void *arg;
+	int cpu;
+	uint64_t due;			/* engine time it should have run */
+	struct cache_wait *next;
+};
+
 /* A global that waits for every event of its time or earlier (see barrier). */
 struct barrier {
 	uint64_t t;			/* workload time */
@@ -98,6 +107,9 @@ struct run {
 	struct barrier *barriers;	/* waiting, in posting order */
 	size_t nr_barriers, cap_barriers;
 	bool online[WL_MAX_CPUS];	/* hotplug as the events left it */
+	/* per workload cache: creations posted, not run; who waits for them */
+	unsigned int *creating;
+	struct cache_wait **cache_waiters;
 	bool end_posted;
 	uint64_t last_t;		/* of the last event read */
 	unsigned int first_not_run_line;
@@ -603,6 +615,52 @@ static __attribute__((noinline)) void wake_waiters(struct run *r,
 	}
 }
 
+/*
+ * A cache declared with t: is created by an event on the lowest online
+ * CPU; when that CPU is behind in virtual time, work on the cache that
+ * comes after it (events, a generator's first arrivals) waits for it
+ * instead of finding no cache (cache_wait, cache_created).
+ */
+static void cache_wait(struct run *r, int wc, engine_fn fn, void *arg,
+		       int cpu, uint64_t due)
+{
+	struct cache_wait *w = xcalloc(1, sizeof(*w)), **p;
+
+	w->fn = fn;
+	w->arg = arg;
+	w->cpu = cpu;
+	w->due = due;
+	for (p = &r->cache_waiters[wc]; *p; p = &(*p)->next)
+		;
+	*p = w;
+}
+
+static __attribute__((noinline)) void cache_created(struct run *r, int wc)
+{
+	struct engine *e = r->m->eng;
+	vtime_t now = engine_now_fast(e);
+
+	if (--r->creating[wc])
+		return;
+	while (r->cache_waiters[wc]) {
+		struct cache_wait *w = r->cache_waiters[wc];
+
+		r->cache_waiters[wc] = w->next;
+		r->res.waits++;
+		r->res.wait_ns += now > w->due ? now - w->due : 0;
+		engine_post_seq(e, now, w->cpu, w->fn, w->arg,
+				engine_reserve_seq(e, 1));
+		free(w);
+	}
+}
+
+/* Does ev work on its cache (rather than on an object it names)? */
+static bool needs_cache(const struct wl_event *ev)
+{
+	return ev->cache >= 0 && ev->name < 0 ? ev->op != WL_CREATE :
+	       op_allocates(ev->op) && ev->cache >= 0;
+}
+
 static void run_event(void *arg)
 {
 	struct evrec *rec = arg;
@@ -615,6 +673,11 @@ static void run_event(void *arg)
 
 	if (l && l->pending && !op_allocates(ev->op)) {
 		park(r, l, rec);
+		return;
+	}
+	if (needs_cache(ev) && r->creating[ev->cache]) {
+		cache_wait(r, ev->cache, run_event, rec, engine_cpu_fast(m->eng),
+			   r->t0 + ev->t);
 		return;
 	}
 	machine_op_begin(m);
@@ -680,6 +743,7 @@ static void run_event(void *arg)
 		break;
 	case WL_CREATE:
 		create_cache(r, ev->cache);
+		cache_created(r, ev->cache);
 		break;
 	case WL_CPU_DOWN:
 		/* The notifier runs on a surviving CPU, after the CPU is gone. */
@@ -824,6 +888,12 @@ static void gen_alloc(void *arg)
 	void *obj;
 	uint64_t gap;
 
+	if (__builtin_expect(!gc->sc && g->cache >= 0 &&
+			     r->creating[g->cache], 0)) {
+		cache_wait(r, g->cache, gen_alloc, gc, gc->cpu,
+			   r->t0 + gc->next_t);
+		return;
+	}
 	machine_op_begin(m);
 	m->call_site = gc->call_site;
 	r->res.ops++;
@@ -1045,6 +1115,8 @@ static void post_event(struct run *r, const struct wl_event *ev)
 		engine_post_global_seq(e, t, take_snapshot, rec, rec->seq);
 		return;
 	}
+	if (ev->op == WL_CREATE)
+		r->creating[ev->cache]++;
 	if (ev->name >= 0) {
 		struct live *l = live_of(r, ev->name);
 
@@ -1224,6 +1296,14 @@ static void free_run(struct run *r)
 		free(rec);
 	}
 	free(r->barriers);
+	for (size_t i = 0; i < r->wl->nr_caches; i++)
+		while (r->cache_waiters[i]) {
+			struct cache_wait *w = r->cache_waiters[i];
+			r->cache_waiters[i] = w->next;
+			free(w);
+		}
+	free(r->cache_waiters);
+	free(r->creating);
 	free(r->res.sites);
 	free(r->site_keys);
 	free(r->site_hash);
@@ -1280,6 +1360,10 @@ int run_workload(struct workload *wl, const struct run_options *opt)
 	r->m->check = opt->check;
 	r->res.m = r->m;
 	r->wl_cache = xcalloc(wl->nr_caches ? wl->nr_caches : 1, sizeof(int));
+	r->creating = xcalloc(wl->nr_caches ? wl->nr_caches : 1,
+			      sizeof(*r->creating));
+	r->cache_waiters = xcalloc(wl->nr_caches ? wl->nr_caches : 1,
+				   sizeof(*r->cache_waiters));
 	for (size_t i = 0; i < wl->nr_caches; i++)
 		r->wl_cache[i] = -1;
 	sb_init(&r->res.timeseries);

@@ -391,6 +391,37 @@ static void test_free_waits_for_its_allocation(void **state)
 	free(cs);
 }
 
+/*
+ * A cache declared with t: 1us is created on CPU 0, busy with a 20us
+ * constructor; CPU 1's allocation from it at 2us waits for the creation
+ * (it used to find no cache and be skipped), and so does a generator's
+ * first arrival.
+ */
+static void test_alloc_waits_for_its_cache(void **state)
+{
+	static const char w[] =
+		"machine: {cpus: 2}\n"
+		"caches:\n  - {name: slow, size: 1024, ctor: 2us}\n"
+		"  - {name: late, size: 64, t: 1us}\n"
+		"generators:\n  - {cache: late, cpus: [1], rate: 1/us, lifetime: {fixed: 1us},\n"
+		"     from: 1us, until: 3us}\n"
+		"events:\n"
+		"  - 0us 0 alloc slow a\n"
+		"  - 2us 1 alloc late b\n"
+		"  - 3us 1 free b\n";
+
+	(void)state;
+	spit(tmp_path("late.yaml"), w);
+	assert_int_equal(run("run", tmp_path("late.yaml"), "-o", tmp_path("late"), "-q", NULL), 0);
+	assert_int_equal(summary_num(tmp_path("late"), NULL, "skipped"), 0);
+	assert_int_equal(summary_num(tmp_path("late"), NULL, "alloc_failures"), 0);
+	assert_true(summary_num(tmp_path("late"), NULL, "allocations") >= 3);
+	assert_true(summary_num(tmp_path("late"), "\"events\"", "waited") >= 2);
+	char *log = slurp(tmp_path("late/kernel.log"), NULL);
+	assert_null(strstr(log, "does not exist now"));
+	free(log);
+}
+
 /* callsites.csv adds up to the run's totals (default.yaml). */
 static void test_callsites_add_up(void **state)
 {
@@ -430,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_late_error_leaves_nothing),
 		cmocka_unit_test(test_run_ends_after_every_event),
 		cmocka_unit_test(test_free_waits_for_its_allocation),
+		cmocka_unit_test(test_alloc_waits_for_its_cache),
 		cmocka_unit_test(test_callsites_add_up),
 	};
 	if (e2e_setup("stream"))
