@@ -17,13 +17,17 @@ cd "$(dirname "$0")/.."
 small=${1:-1000000}
 large=${2:-10000000}
 dir=${BENCH_DIR:-/tmp/slabsim-bench-stream}
+[ -x /usr/bin/time ] || { echo "bench-stream.sh: needs GNU time (apt-get install time)" >&2; exit 2; }
 mkdir -p "$dir"
 scripts/setup.sh >/dev/null
 ninja -C build tests/bench_yaml >/dev/null
 
 gen() {	# events live form
 	local f="$dir/trace-$1-$2-$3.yaml"
-	[ -s "$f" ] || python3 scripts/gen-trace.py "$1" "$2" "$3" > "$f"
+	if [ ! -s "$f" ]; then
+		python3 scripts/gen-trace.py "$1" "$2" "$3" > "$f.tmp"
+		mv "$f.tmp" "$f"
+	fi
 	echo "$f"
 }
 
@@ -31,7 +35,8 @@ gen() {	# events live form
 measure() {
 	local i out=()
 	for i in 1 2 3; do
-		out+=("$( { /usr/bin/time -f '%e %U %S %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)")
+		/usr/bin/time -o "$dir/time.txt" -f '%e %U %S %M' "$@" >/dev/null 2>&1
+		out+=("$(tail -1 "$dir/time.txt")")
 	done
 	printf '%s\n' "${out[@]}" | awk '{print $1, $2 + $3, $4}' | sort -n | sed -n 2p
 }
