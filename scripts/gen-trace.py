@@ -3,7 +3,8 @@
 
 gen-trace.py EVENTS LIVE FORM: EVENTS events on 4 CPUs, one every 500 ns,
 allocations (two caches and kmalloc) and frees keeping about LIVE objects
-live, in FORM compact or mapping; call sites on the allocations. The same
+live, in FORM compact or mapping; every event names a call site, as an
+imported trace does. The same
 arguments always give the same file.
 """
 import random
@@ -45,9 +46,11 @@ for i in range(n):
         live[k] = live[-1]
         live.pop()
         op = "kfree" if km else "free"
-        buf.append("  - %dns %d %s %s\n" % (t, cpu, op, name)
+        site = "put%d+0x%x/0x80" % (k % 23, k % 97)
+        buf.append("  - %dns %d %s %s @%s\n" % (t, cpu, op, name, site)
                    if form == "compact" else
-                   "  - {t: %dns, cpu: %d, %s: %s}\n" % (t, cpu, op, name))
+                   "  - {t: %dns, cpu: %d, %s: %s, site: %s}\n"
+                   % (t, cpu, op, name, site))
     if len(buf) >= 20000:
         out.write("".join(buf))
         buf = []

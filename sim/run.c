@@ -116,6 +116,7 @@ struct run {
 	uint64_t first_not_run_t;
 	/* call-site statistics rows, by key (see site_row) */
 	uint64_t *site_keys;
+	size_t sites_cap, line_rows;
 	uint32_t *site_hash;
 	size_t site_hash_cap;
 	struct gen_cpu *gens;
@@ -187,12 +188,22 @@ static uint64_t site_key(enum site_kind kind, int id)
 	return (uint64_t)kind << 32 | (uint32_t)id;
 }
 
-/* The statistics row of a call site, made on first use. */
+/*
+ * The statistics row of a call site, made on first use. Workload lines
+ * as sites are bounded (a long trace whose events name no site has a
+ * site per line): past SITE_LINES_MAX of them, further lines share one
+ * row, "(other sites)". Named sites are as many as the loader holds.
+ */
+#define SITE_LINES_MAX	10000
+
 static __attribute__((noinline)) uint32_t site_row(struct run *r,
 						   enum site_kind kind, int id)
 {
 	uint64_t key = site_key(kind, id);
 	size_t i, mask;
+
+	if (kind == SITE_LINE && r->line_rows >= SITE_LINES_MAX)
+		return site_row(r, SITE_OTHER, 0);
 
 	if ((r->res.nr_sites + 1) * 2 > r->site_hash_cap) {
 		size_t cap = r->site_hash_cap ? r->site_hash_cap * 2 : 64;
@@ -213,9 +224,15 @@ static __attribute__((noinline)) uint32_t site_row(struct run *r,
 		if (r->site_keys[r->site_hash[i] - 1] == key)
 			return r->site_hash[i] - 1;
 	size_t n = r->res.nr_sites++;
-	r->res.sites = xrealloc(r->res.sites, r->res.nr_sites * sizeof(*r->res.sites));
-	r->site_keys = xrealloc(r->site_keys, r->res.nr_sites * sizeof(*r->site_keys));
+	if (n == r->sites_cap) {
+		r->sites_cap = r->sites_cap ? r->sites_cap * 2 : 64;
+		r->res.sites = xrealloc(r->res.sites,
+					r->sites_cap * sizeof(*r->res.sites));
+		r->site_keys = xrealloc(r->site_keys,
+					r->sites_cap * sizeof(*r->site_keys));
+	}
 	memset(&r->res.sites[n], 0, sizeof(r->res.sites[n]));
+	r->line_rows += kind == SITE_LINE;
 	r->res.sites[n].kind = kind;
 	r->res.sites[n].id = id;
 	r->site_keys[n] = key;

@@ -51,7 +51,7 @@ struct user_stats {
  * perf kmem stat --caller's view. Frees count against the allocation's
  * site, cross_* compare the freeing CPU with the allocating one.
  */
-enum site_kind { SITE_NAMED, SITE_LINE };
+enum site_kind { SITE_NAMED, SITE_LINE, SITE_OTHER };
 struct site_stats {
 	enum site_kind kind;
 	int id;				/* workload_site index, or the line */

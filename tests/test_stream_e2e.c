@@ -422,6 +422,42 @@ static void test_alloc_waits_for_its_cache(void **state)
 	free(log);
 }
 
+/*
+ * A long trace whose events name no site has a site per line: 10,000
+ * line rows at most, the rest in one row, and the columns still add up.
+ */
+static void test_callsite_rows_bounded(void **state)
+{
+	FILE *f = fopen(tmp_path("lines.yaml"), "w");
+
+	(void)state;
+	assert_non_null(f);
+	fprintf(f, "caches:\n  - {name: c, size: 32}\nevents:\n");
+	for (int i = 0; i < 12000; i++)
+		fprintf(f, "  - %dns 0 %s\n", i * 100,
+			i % 2 ? "free n" : "alloc c n");
+	fclose(f);
+	assert_int_equal(run("run", tmp_path("lines.yaml"), "-o", tmp_path("lines"), "-q", NULL), 0);
+	char *cs = slurp(tmp_path("lines/callsites.csv"), NULL);
+	int rows = 0;
+	long long allocs = 0, frees = 0;
+	for (char *p = strchr(cs, '\n') + 1; *p; p = strchr(p, '\n') + 1) {
+		long long a, fr;
+		char *comma = strchr(p, ',');
+		if (!strncmp(p, "(other sites),", 14))
+			assert_int_equal(sscanf(comma + 1, "%lld,%lld", &a, &fr), 2);
+		else
+			assert_int_equal(sscanf(comma + 1, "%lld,%lld", &a, &fr), 2), rows++;
+		allocs += a;
+		frees += fr;
+	}
+	assert_non_null(strstr(cs, "\n(other sites),"));
+	free(cs);
+	assert_int_equal(rows, 10000);
+	assert_int_equal(allocs, 6000);
+	assert_int_equal(frees, 6000);
+}
+
 /* callsites.csv adds up to the run's totals (default.yaml). */
 static void test_callsites_add_up(void **state)
 {
@@ -462,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_run_ends_after_every_event),
 		cmocka_unit_test(test_free_waits_for_its_allocation),
 		cmocka_unit_test(test_alloc_waits_for_its_cache),
+		cmocka_unit_test(test_callsite_rows_bounded),
 		cmocka_unit_test(test_callsites_add_up),
 	};
 	if (e2e_setup("stream"))

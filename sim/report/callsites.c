@@ -27,6 +27,10 @@ static void site_label(const struct run_result *res,
 {
 	const char *file = strrchr(res->wl->file, '/');
 
+	if (st->kind == SITE_OTHER) {
+		snprintf(buf, len, "(other sites)");
+		return;
+	}
 	if (st->kind == SITE_NAMED) {
 		snprintf(buf, len, "%s", workload_site(res->wl, st->id));
 		return;
