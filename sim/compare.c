@@ -1021,12 +1021,9 @@ static double cell_double(const struct cell *c)
  * The gnuplot program for the chart: every figure relative to the largest
  * magnitude among the runs, so figures of any size share one axis.
  */
-static void chart_script(const struct table *t, const char *out,
+static void chart_script(const struct table *t, const char *out, bool svg,
 			 struct strbuf *sb)
 {
-	size_t n = strlen(out);
-	bool svg = n >= 4 && !strcmp(out + n - 4, ".svg");
-
 	sb_printf(sb, "set terminal %s size 1200,600 noenhanced\n",
 		  svg ? "svg" : "png");
 	sb_printf(sb, "set output '%s'\n", out);
@@ -1183,7 +1180,7 @@ int cmd_compare(int argc, char **argv)
 	else
 		format_text(&t, &sb);
 	if (out) {
-		if (!write_file(out, sb.buf, sb.len))
+		if (!write_file_atomic(out, sb.buf, sb.len))
 			user_error("compare: cannot write %s: %s", out,
 				   strerror(errno));
 	} else if (fwrite(sb.buf, 1, sb.len, stdout) != sb.len) {
@@ -1194,9 +1191,33 @@ int cmd_compare(int argc, char **argv)
 	if (plot) {
 		struct strbuf script;
 		sb_init(&script);
-		chart_script(&t, plot, &script);
+		/*
+		 * gnuplot draws into a temporary beside the chart; only a
+		 * whole picture is renamed into place (a full disk can leave
+		 * gnuplot content with a truncated file).
+		 */
+		size_t n = strlen(plot);
+		bool svg = n >= 4 && !strcmp(plot + n - 4, ".svg");
+		char *tmp = temp_beside(plot);
+		if (!tmp)
+			user_error("compare: cannot write %s: %s", plot,
+				   strerror(errno));
+		chart_script(&t, tmp, svg, &script);
 		status = run_gnuplot_script(&script);
 		sb_free(&script);
+		if (status == 0 && !image_complete(tmp, svg)) {
+			fprintf(stderr, "slabsim: compare: %s: gnuplot left an "
+				"incomplete picture (disk full?); not kept\n", plot);
+			status = 1;
+		}
+		if (status == 0 && rename(tmp, plot) != 0) {
+			fprintf(stderr, "slabsim: compare: cannot write %s: %s\n",
+				plot, strerror(errno));
+			status = 1;
+		}
+		if (status != 0)
+			unlink(tmp);
+		free(tmp);
 	}
 
 	sb_free(&sb);

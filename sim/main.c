@@ -11,6 +11,7 @@
 #include "sim/cli.h"
 #include "sim/machine.h"
 #include "sim/report.h"
+#include "sim/report/outdir.h"
 #include "sim/run.h"
 #include "sim/workload.h"
 
@@ -115,15 +116,12 @@ static int cmd_run(int argc, char **argv)
 		user_error("run: expected one WORKLOAD file (see slabsim run --help)");
 	if (!ro.out_dir)
 		user_error("run: -o DIR is required (see slabsim run --help)");
-	/* Known before simulating: a user's directory is never replaced. */
-	char sib[4200];
-	snprintf(sib, sizeof(sib), "%s.partial", ro.out_dir);
-	bool usable = report_dir_replaceable(ro.out_dir) &&
-		      report_dir_replaceable(sib);
-	snprintf(sib, sizeof(sib), "%s.old", ro.out_dir);
-	if (!usable || !report_dir_replaceable(sib))
-		user_error("run: %s exists and is not a slabsim run directory; "
-			   "not replacing it", ro.out_dir);
+	/*
+	 * Known before simulating: a directory slabsim did not write is
+	 * never replaced, and a path it cannot write fails now, not after.
+	 */
+	char *out_dir = outdir_check_or_die("run", ro.out_dir, OUTDIR_RUN);
+	ro.out_dir = out_dir;
 
 	struct workload wl;
 	char err[512];
@@ -142,6 +140,7 @@ static int cmd_run(int argc, char **argv)
 	ro.progress = isatty(STDERR_FILENO);
 	int status = run_workload(&wl, &ro);
 	workload_free(&wl);
+	free(out_dir);
 	return status;
 }
 

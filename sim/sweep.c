@@ -17,6 +17,7 @@
 
 #include "sim/cli.h"
 #include "sim/progress.h"
+#include "sim/report/outdir.h"
 #include "sim/util.h"
 #include "sim/workload.h"
 
@@ -77,6 +78,7 @@ struct sweep {
 	struct point *pts;
 	int npts;
 	char exe[4096];
+	char wl_name[64];	/* the workload's name, for DIR's marker */
 };
 
 /* ------------------------------------------------------------------ */
@@ -251,7 +253,7 @@ static void make_points(struct sweep *s)
  * will apply them: a bad key or value is a user error before anything
  * runs or is written.
  */
-static void validate(const struct sweep *s)
+static void validate(struct sweep *s)
 {
 	struct workload wl;
 	char err[512];
@@ -259,6 +261,7 @@ static void validate(const struct sweep *s)
 	for (int p = 0; p < s->npts; p++) {
 		if (!workload_load(s->workload, &wl, err, sizeof(err)))
 			user_error("%s", err);
+		snprintf(s->wl_name, sizeof(s->wl_name), "%s", wl.name);
 		/* argv: exe run WORKLOAD -o DIR, then --set pairs: the
 		 * fixed ones first, then one per --vary. */
 		char **a = s->pts[p].argv + 5;
@@ -308,21 +311,51 @@ static void shell_command(struct strbuf *sb, char *const *argv)
 
 static void write_or_die(const char *path, const struct strbuf *sb)
 {
-	if (!write_file(path, sb->buf ? sb->buf : "", sb->len))
+	if (!write_file_atomic(path, sb->buf ? sb->buf : "", sb->len))
 		user_error("sweep: cannot write %s: %s", path, strerror(errno));
 }
 
-static void make_out_dir(const char *dir)
-{
-	struct stat st;
+/* What a sweep writes into DIR itself, besides its points. */
+static const char *const sweep_files[] = {
+	"points.txt", "compare.txt", "compare.csv", "compare.json",
+	"compare.png",
+};
 
-	if (mkdir(dir, 0777) == 0)
-		return;
-	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-		return;
-	user_error("sweep: cannot create %s: %s", dir,
-		   errno == EEXIST ? "exists and is not a directory" :
-		   strerror(errno));
+/*
+ * DIR, fresh: a new directory holding only the sweep marker (which lists
+ * every file and point the sweep may write) exchanged into place, and the
+ * sweep directory it replaces (checked before anything ran) removed. The
+ * points then run into it; a sweep killed part way leaves a directory
+ * that is still recognisably a sweep, which the next sweep replaces.
+ */
+static void make_out_dir(const struct sweep *s)
+{
+	struct strbuf mk;
+	char path[4200], why[600];
+
+	sb_init(&mk);
+	outdir_marker_begin(&mk, OUTDIR_SWEEP, s->wl_name);
+	for (size_t i = 0; i < sizeof(sweep_files) / sizeof(sweep_files[0]); i++)
+		outdir_marker_entry(&mk, "file", sweep_files[i]);
+	for (int p = 0; p < s->npts; p++)
+		outdir_marker_entry(&mk, "run", s->pts[p].name);
+	char *tmp = outdir_mktemp(s->out);
+	if (!tmp)
+		user_error("sweep: cannot create a directory beside %s: %s",
+			   s->out, strerror(errno));
+	snprintf(path, sizeof(path), "%s/%s", tmp, OUTDIR_SWEEP_MARKER);
+	if (!write_file(path, mk.buf, mk.len)) {
+		int err = errno;
+		unlink(path);
+		rmdir(tmp);
+		user_error("sweep: cannot write %s: %s", s->out, strerror(err));
+	}
+	sb_free(&mk);
+	if (!outdir_install(tmp, s->out, OUTDIR_SWEEP, why, sizeof(why))) {
+		outdir_remove(tmp, OUTDIR_SWEEP);
+		user_error("sweep: -o %s: not replacing it: %s", s->out, why);
+	}
+	free(tmp);
 }
 
 /*
@@ -339,7 +372,7 @@ static void emit(const struct sweep *s)
 		shell_command(&list, s->pts[p].argv);
 		sb_putc(&list, '\n');
 	}
-	make_out_dir(s->out);
+	make_out_dir(s);
 	if (s->emit) {
 		write_or_die(s->emit, &list);
 		printf("slabsim: sweep: %d command%s written to %s\n", s->npts,
@@ -460,7 +493,8 @@ static bool compare_points(const struct sweep *s)
 	static const char *const formats[] = { "text", "csv", "json" };
 	static const char *const files[] = { "compare.txt", "compare.csv",
 					     "compare.json" };
-	char **argv = xcalloc((size_t)s->npts + 8, sizeof(char *));
+	/* exe compare --format F -o OUT [--plot PNG] -- DIR... NULL */
+	char **argv = xcalloc((size_t)s->npts + 10, sizeof(char *));
 	char out[4200], sum[4400], png[4200];
 	char *gnuplot = find_gnuplot();
 	bool ok = true;
@@ -620,10 +654,18 @@ int cmd_sweep(int argc, char **argv)
 		user_error("sweep: -o DIR is required (see slabsim sweep --help)");
 	if (!s.nvary)
 		user_error("sweep: at least one --vary KEY=V1,V2,... is required");
-	char *out = xstrdup(s.out);
-	for (size_t n = strlen(out); n > 1 && out[n - 1] == '/'; n--)
-		out[n - 1] = '\0';
+	/*
+	 * DIR is checked now, before any point runs: only a directory an
+	 * earlier sweep made (its marker lists every entry) is replaced.
+	 * The chart is drawn by gnuplot, which cannot be given a path with a
+	 * quote or a line break; that too is known now, not after the points.
+	 */
+	char *out = outdir_check_or_die("sweep", s.out, OUTDIR_SWEEP);
 	s.out = out;
+	if (!s.emit && !s.slurm && strpbrk(out, "'\n\r"))
+		user_error("sweep: -o %s: a path with a single quote or a line "
+			   "break cannot be passed to gnuplot for compare.png; "
+			   "rename it", out);
 	ssize_t n = readlink("/proc/self/exe", s.exe, sizeof(s.exe) - 1);
 	if (n <= 0)
 		user_error("sweep: cannot find the slabsim binary: %s",
@@ -641,7 +683,7 @@ int cmd_sweep(int argc, char **argv)
 		return 0;
 	}
 
-	make_out_dir(s.out);
+	make_out_dir(&s);
 	int failed = run_points(&s);
 	write_points_txt(&s);
 	bool compared = compare_points(&s);
