@@ -774,10 +774,29 @@ static void start_cpu_timer(int cpu)
 static struct array_cache *alloc_arraycache(int node, int entries,
 					    int batchcount)
 {
-	size_t memsize = BYTES_PER_WORD * entries + ac_header_size;
+	/* 2.6.17: int memsize = sizeof(void *) * entries + sizeof(...) */
+	int memsize = (int)(BYTES_PER_WORD * (size_t)(long)entries +
+			    ac_header_size);
+	uint64_t need = (uint64_t)BYTES_PER_WORD * (uint32_t)entries +
+			ac_header_size;
 	struct array_cache *nc = NULL;
 
-	nc = kmalloc_node(memsize, GFP_KERNEL, node);
+	/*
+	 * A product that wraps memsize (shared * batchcount of 2^32 - 1
+	 * entries gives 16 bytes) gets an array far smaller than its limit
+	 * says, and the kernel then writes past it. The simulation stops at
+	 * the cause, before the first such write: simulated memory and the
+	 * host stay intact, and the run reports a BUG (exit 3). A memsize
+	 * that wraps negative asks kmalloc for too much and fails, as in
+	 * the kernel.
+	 */
+	if (unlikely(memsize > 0 && (uint64_t)memsize < need)) {
+		printk(KERN_ERR "alloc_arraycache: %u entries need %llu bytes; "
+		       "int memsize wrapped to %d, the array would be overrun\n",
+		       (unsigned int)entries, (unsigned long long)need, memsize);
+		BUG_ON(memsize > 0 && (uint64_t)memsize < need);
+	}
+	nc = kmalloc_node((size_t)(long)memsize, GFP_KERNEL, node);
 	if (nc) {
 		nc->avail = 0;
 		nc->limit = entries;
@@ -800,6 +819,8 @@ static int transfer_objects(struct array_cache *to, struct array_cache *from,
 
 	if (!nr)
 		return 0;
+	/* every copy into an array stays inside it (and simulated memory) */
+	BUG_ON(nr < 0 || to->avail + (unsigned int)nr > to->limit);
 	touch_ac(from, true);
 	touch_ac(to, true);
 	memcpy(to->entry + to->avail, from->entry + from->avail - nr,
@@ -2979,6 +3000,9 @@ static void cache_flusharray(struct kmem_cache *cachep, struct array_cache *ac)
 		if (max) {
 			if (batchcount > max)
 				batchcount = max;
+			/* a copy into simulated memory stays inside the array */
+			BUG_ON(batchcount < 0 || shared_array->avail +
+			       (unsigned int)batchcount > shared_array->limit);
 			touch_ac(shared_array, true);
 			memcpy(&(shared_array->entry[shared_array->avail]),
 			       ac->entry, sizeof(pa_t) * batchcount);

@@ -1339,6 +1339,40 @@ _Static_assert(ARRAY_SIZE(tune_ev_rows) == TK_NR, "tune rows");
 #undef TU
 
 /*
+ * The arrays a tune makes must be ones kmalloc can give (its largest
+ * object is KMALLOC_MAX_SIZE): a per-CPU array of limit entries, and a
+ * shared array of shared * batchcount entries, each after a struct
+ * array_cache header (four ints and a spinlock, word aligned). 2.6.17
+ * does not check: a per-CPU array too large fails do_tune_cpucache with
+ * -ENOMEM, a shared one BUGs in alloc_kmemlist, and a product that wraps
+ * its int memsize gets a tiny array it then writes far past. None of
+ * that can be what a workload means, so it is refused here.
+ */
+static bool check_tune_arrays(struct loader *ld, const struct wl_tune *t,
+			      struct pos p)
+{
+	unsigned int word = strcmp(ld->wl->machine.arch, "i386") ? 8 : 4;
+	uint64_t header = (16 + 4 + word - 1) / word * word;
+	uint64_t max = (KMALLOC_MAX_SIZE - header) / word;
+	/* what the runner applies when batchcount is left out */
+	int64_t batch = t->batchcount > 0 ? t->batchcount :
+			t->limit > 0 ? (t->limit + 1) / 2 : -1;
+
+	if (t->limit > 0 && (uint64_t)t->limit > max)
+		return fail_pos(ld, p, "bad tune: limit %d needs a per-CPU array of %" PRIu64 " bytes, more than kmalloc's largest object (%llu bytes; at most %" PRIu64 " entries on %s)",
+				t->limit, header + (uint64_t)t->limit * word,
+				KMALLOC_MAX_SIZE, max, ld->wl->machine.arch);
+	if (t->shared > 0 && batch > 0 &&
+	    (uint64_t)t->shared * (uint64_t)batch > max)
+		return fail_pos(ld, p, "bad tune: shared %d * batchcount %" PRId64 " = %" PRIu64 " entries needs a shared array of %" PRIu64 " bytes, more than kmalloc's largest object (%llu bytes; at most %" PRIu64 " entries on %s)",
+				t->shared, batch,
+				(uint64_t)t->shared * (uint64_t)batch,
+				header + (uint64_t)t->shared * (uint64_t)batch * word,
+				KMALLOC_MAX_SIZE, max, ld->wl->machine.arch);
+	return true;
+}
+
+/*
  * The rule slabinfo_write applies across values. A cache's own tune may
  * leave values out (-1: the kernel's enable_cpucache choice); a tune
  * event, like a write to /proc/slabinfo, must give all three.
@@ -1351,7 +1385,7 @@ static bool check_tune(struct loader *ld, const struct wl_tune *t,
 	if (t->limit >= 0 && t->batchcount > t->limit)
 		return fail_pos(ld, p, "bad tune: batchcount %d is larger than limit %d (slabinfo_write needs batchcount <= limit)",
 				t->batchcount, t->limit);
-	return true;
+	return check_tune_arrays(ld, t, p);
 }
 
 enum { CK_NAME, CK_SIZE, CK_ALIGN, CK_FLAGS, CK_CTOR, CK_DTOR, CK_TUNE, CK_T,
@@ -2432,6 +2466,9 @@ static bool validate(struct loader *ld)
 		struct pos p = ev_pos(ev->line, ev->col);
 
 		if (!event_vs_machine(ld, ev, &cs, p, p))
+			return false;
+		/* an override of machine.arch changes what an array may hold */
+		if (ev->op == WL_TUNE && !check_tune_arrays(ld, &ev->tune, p))
 			return false;
 		if (wl->duration_given && ev->t > wl->duration)
 			return fail_pos(ld, p, "event at t=%s is after the end of the run (duration %s)",

