@@ -598,10 +598,16 @@ static inline bool time_after32(unsigned int a, unsigned int b)
 	return (int)(b - a) < 0;
 }
 
-/* The seed's "(unsigned long)cachep" spread, on the simulated address. */
+/*
+ * The seed's "(unsigned long)cachep" spread: the kernel virtual address
+ * of the cache descriptor (PAGE_OFFSET + physical), not its physical
+ * address. The two differ by PAGE_OFFSET % REAPTIMEOUT_LIST3 jiffies
+ * (64 at HZ 100, 250 and 1000; 864 at HZ 300), enough to move a
+ * cache's free-slab reaping by a whole reap period.
+ */
 static inline unsigned int reap_spread(struct kmem_cache *cachep)
 {
-	return (unsigned int)(((unsigned long)__pa(cachep)) % REAPTIMEOUT_LIST3);
+	return (unsigned int)(kaddr(cachep) % REAPTIMEOUT_LIST3);
 }
 
 static void kmem_list3_init(struct kmem_list3 *parent)

@@ -1221,6 +1221,36 @@ static void test_tune_arrays_that_cannot_be(void **state)
 	done();
 }
 
+/*
+ * reap_spread staggers node-list reaping by the cache descriptor's
+ * address modulo REAPTIMEOUT_LIST3: 2.6.17 uses (unsigned long)cachep, a
+ * kernel virtual address (PAGE_OFFSET + physical), so a cache's next_reap
+ * is that much past creation plus the period. Checked on both
+ * architectures' PAGE_OFFSETs, each where the physical address would
+ * give a different spread (so the test tells the two apart).
+ */
+static void test_reap_spread_uses_virtual_address(void **state)
+{
+	(void)state;
+	for (int arch = 0; arch < 2; arch++) {
+		struct fake_config cfg = { .cpus = 1, .nodes = 1, .mem_mb = 64,
+			.arch = arch ? &fake_arch_i386 : &fake_arch_x86_64 };
+		fake_boot(&cfg);
+		fake_set_cpu(0);
+		fake_set_jiffies(1000);
+		struct kmem_cache *c = kmem_cache_create("spread", 100, 0, 0,
+							 NULL, NULL);
+		assert_non_null(c);
+		unsigned int period = 4 * HZ;
+		unsigned int virt = (unsigned int)(kaddr(c) % period);
+		unsigned int phys = (unsigned int)(__pa(c) % period);
+		assert_int_not_equal(virt, phys);
+		assert_int_equal(cache_l3(c, 0)->next_reap,
+				 1000 + period + virt);
+		done();
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1258,6 +1288,7 @@ int main(void)
 		cmocka_unit_test(test_mempolicy_alternate_node),
 		cmocka_unit_test(test_last_cpu_of_node_dies),
 		cmocka_unit_test(test_tune_arrays_that_cannot_be),
+		cmocka_unit_test(test_reap_spread_uses_virtual_address),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
