@@ -3457,10 +3457,10 @@ static int enable_cpucache(struct kmem_cache *cachep)
 	 * array replaces Bonwick's magazine layer.
 	 * On uniprocessor, it's functionally equivalent (but less efficient)
 	 * to a larger limit. Thus disabled by default (CONFIG_SMP here means
-	 * a machine with more than one CPU).
+	 * a machine with more than one CPU, or machine.smp).
 	 */
 	shared = 0;
-	if (nr_cpu_ids > 1 && cachep->buffer_size <= PAGE_SIZE)
+	if (CONFIG_SMP_BUILD && cachep->buffer_size <= PAGE_SIZE)
 		shared = 8;
 
 	/*

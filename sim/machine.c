@@ -334,6 +334,7 @@ int machine_boot(struct machine *m)
 		.touch_cost = m->wl->machine.cost_l1,
 		.touch_model = m->cm != NULL,
 		.nr_cpus = m->nr_cpus,
+		.smp = m->nr_cpus > 1 || m->wl->machine.smp,
 	};
 	/* lock_cpu_hotplug() is the kernel's cpucontrol mutex. */
 	__mutex_init(&m->hotplug_lock, "cpucontrol");

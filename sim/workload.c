@@ -1144,7 +1144,7 @@ static const struct key_row costs_rows[] = {
 TABLE(costs_table, "machine costs", costs_rows);
 
 enum { MK_ARCH, MK_BUFCTL, MK_NODES, MK_CPUS, MK_MEMORY, MK_HZ, MK_MINFREE,
-       MK_CACHES, MK_COSTS, MK_NR };
+       MK_CACHES, MK_COSTS, MK_SMP, MK_NR };
 
 static const struct key_row machine_rows[] = {
 	[MK_ARCH] = { "arch", YAML_SCALAR_NODE, h_arch, M(arch), NULL, 0, 0 },
@@ -1157,6 +1157,8 @@ static const struct key_row machine_rows[] = {
 	[MK_MINFREE] = { "min_free_kbytes", YAML_SCALAR_NODE, h_int, M(min_free_kbytes), NULL, 0, 1048576 },
 	[MK_CACHES] = { "caches", YAML_MAPPING_NODE, h_map, 0, &mcaches_table, 0, 0 },
 	[MK_COSTS] = { "costs", YAML_MAPPING_NODE, h_map, 0, &costs_table, 0, 0 },
+	/* a kernel built SMP (as every NUMA one) even on one CPU */
+	[MK_SMP] = { "smp", YAML_SCALAR_NODE, h_bool, M(smp), NULL, 0, 0 },
 };
 TABLE(machine_table, "machine", machine_rows);
 _Static_assert(ARRAY_SIZE(machine_rows) == MK_NR, "machine rows");

@@ -34,6 +34,8 @@ struct wl_machine {
 	unsigned int line;		/* cache line bytes, default arch's */
 	struct wl_level l1d, l2;	/* defaults 32KiB/8, 1MiB/16 */
 	bool cache_model;		/* default true */
+	bool smp;			/* CONFIG_SMP on one CPU (default: only
+					 * with more than one CPU) */
 	/* costs in ns (defaults in workload.c) */
 	uint64_t cost_l1, cost_l2, cost_local, cost_remote, cost_lock;
 	uint64_t cost_handoff, cost_ipi, cost_page, cost_op;

@@ -207,6 +207,42 @@ static void test_bad_input_leaves_no_output(void **state)
 	assert_int_equal(run("frobnicate", NULL), 2);
 }
 
+/*
+ * One CPU is a uniprocessor build by default (no shared arrays, as a UP
+ * kernel's /proc/slabinfo shows); machine.smp makes it the SMP build a
+ * NUMA kernel always is, with enable_cpucache's shared 8. Two CPUs are
+ * SMP either way.
+ */
+static void test_machine_smp_on_one_cpu(void **state)
+{
+	(void)state;
+	char w[600];
+	snprintf(w, sizeof(w), "%s", tmp_path("up.yaml"));
+	spit(w, "name: up\nmachine: {cpus: 1, memory: 64MiB}\n"
+		"caches:\n  - {name: c, size: 64}\n"
+		"events:\n  - {t: 0us, cpu: 0, alloc: c, as: x}\n");
+	const char *sets[][2] = {
+		{ "machine.smp=false", ": tunables  120   60    0 :" },
+		{ "machine.smp=true", ": tunables  120   60    8 :" },
+	};
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(run("run", w, "-o", tmp_path("up"), "-q",
+				     "--set", sets[i][0], NULL), 0);
+		char *si = slurp(tmp_path("up/slabinfo"), NULL);
+		char *line = strstr(si, "\nc ");
+		assert_non_null(line);
+		*strchr(line + 1, '\n') = '\0';
+		if (!strstr(line, sets[i][1]))
+			fail_msg("%s: %s", sets[i][0], line + 1);
+		free(si);
+	}
+	assert_int_equal(run("run", w, "-o", tmp_path("up"), "-q", "--set",
+			     "machine.cpus=2", NULL), 0);
+	char *si = slurp(tmp_path("up/slabinfo"), NULL);
+	assert_non_null(strstr(si, ": tunables  120   60    8 :"));
+	free(si);
+}
+
 /* A double free is a result: the debug kernel reports it, the tool lives. */
 static void test_double_free_is_reported_not_fatal(void **state)
 {
@@ -332,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_numa16_is_deterministic),
 		cmocka_unit_test(test_bad_input_leaves_no_output),
 		cmocka_unit_test(test_double_free_is_reported_not_fatal),
+		cmocka_unit_test(test_machine_smp_on_one_cpu),
 		cmocka_unit_test(test_geometry_command),
 		cmocka_unit_test(test_every_event_kind),
 	};
