@@ -643,8 +643,11 @@ static void create_boot_caches(void *arg)
 	struct run *r = arg;
 
 	for (size_t i = 0; i < r->wl->nr_caches; i++)
-		if (r->wl->caches[i].at_boot)
+		if (r->wl->caches[i].at_boot) {
+			/* each creation is an operation of its own */
+			machine_lockup_restart(r->m);
 			create_cache(r, (int)i);
+		}
 	/* Workload events may start only once these caches exist. */
 	engine_stop(r->m->eng, 0);
 }
