@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(meson ninja-build pkg-config gcc libc6-dev libyaml-dev libcmocka-dev gnuplot-nox)
+packages=(meson ninja-build pkg-config gcc libc6-dev libyaml-dev libcmocka-dev gnuplot-nox valgrind)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -31,12 +31,15 @@ static const char usage_main[] =
 
 static const char usage_run[] =
 	"usage: slabsim run WORKLOAD -o DIR [--seed N] [--set KEY=VALUE]... [--quiet]\n"
+	"                    [--check] [--force]\n"
 	"\n"
 	"Runs the YAML workload and writes DIR: slabinfo (final /proc/slabinfo,\n"
 	"2.1 statistics format), slabinfo.<t>us snapshots, timeseries.csv,\n"
 	"fragmentation.csv, buddyinfo, unusable_index, extfrag_index, lock_stat,\n"
 	"lock_stat.csv, cache.csv, l1sets.csv, summary.json and kernel.log.\n"
-	"DIR is replaced as a whole, or left as it was when the run fails.\n"
+	"DIR is replaced as a whole, or left as it was when the run fails; only\n"
+	"a directory slabsim wrote (its .slabsim-run marker lists every entry)\n"
+	"is ever replaced, and that is checked before anything runs.\n"
 	"\n"
 	"  -o, --out DIR       run directory to write (required)\n"
 	"  --seed N            override the workload's seed\n"
@@ -46,6 +49,8 @@ static const char usage_run[] =
 	"  --check             run the slab validators after every operation\n"
 	"                      that leaves no CPU inside the allocator; stop\n"
 	"                      with a report at the first inconsistency\n"
+	"  --force             run a workload whose generators would make more\n"
+	"                      than 10^10 allocations\n"
 	"\n"
 	"Exit status: 0 ok; 2 bad input (nothing written); 3 the simulated\n"
 	"kernel hit BUG or panic (the run directory holds the report).\n";
@@ -87,6 +92,7 @@ static int cmd_run(int argc, char **argv)
 		{ "set", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "check", no_argument, NULL, 'c' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -107,6 +113,7 @@ static int cmd_run(int argc, char **argv)
 		case 'S': sets[nsets++] = optarg; break;
 		case 'q': ro.quiet = true; break;
 		case 'c': ro.check = true; break;
+		case 'F': workload_allow_huge(true); break;
 		default:
 			user_error("run: unknown option '%s' (see slabsim run --help)",
 				   argv[optind - 1]);

@@ -62,6 +62,13 @@ struct run {
 	struct live *names;
 	struct gen_cpu *gens;
 	size_t nr_gens;
+	/*
+	 * Every gen_obj ever made, so that those still in flight when the
+	 * run ends (a free past the end, on an offline CPU, or queued when
+	 * the engine stopped) are freed with the run, not leaked.
+	 */
+	struct gen_obj **gen_all;
+	size_t nr_gen_all, gen_all_cap;
 	struct gen_obj *pool;
 	uint64_t t0;			/* when the workload's time 0 is */
 	uint64_t end_t;			/* workload time the run ends */
@@ -538,6 +545,12 @@ static void gen_alloc(void *arg)
 	} else {
 		o = xcalloc(1, sizeof(*o));
 		o->run = r;
+		if (r->nr_gen_all == r->gen_all_cap) {
+			r->gen_all_cap = r->gen_all_cap ? 2 * r->gen_all_cap : 256;
+			r->gen_all = xrealloc(r->gen_all, r->gen_all_cap *
+					      sizeof(*r->gen_all));
+		}
+		r->gen_all[r->nr_gen_all++] = o;
 	}
 	if (g->cache >= 0) {
 		struct sim_cache *sc = gc->sc ? gc->sc : gen_find_cache(gc);
@@ -727,11 +740,11 @@ static void free_run(struct run *r)
 	sb_free(&r->res.timeseries);
 	sb_free(&r->res.fragmentation);
 	sb_free(&r->res.final_slabinfo);
-	while (r->pool) {
-		struct gen_obj *o = r->pool;
-		r->pool = o->next_free;
-		free(o);
-	}
+	/* the pool's and those in flight alike */
+	for (size_t i = 0; i < r->nr_gen_all; i++)
+		free(r->gen_all[i]);
+	free(r->gen_all);
+	r->pool = NULL;
 	free(r->gens);
 	free(r->names);
 	free(r->wl_cache);

@@ -24,7 +24,7 @@
 static const char usage_sweep[] =
 	"usage: slabsim sweep WORKLOAD --vary KEY=V1,V2,... [--vary ...] -o DIR\n"
 	"                     [-j N] [--set KEY=VALUE]... [--emit-commands FILE]\n"
-	"                     [--slurm FILE]\n"
+	"                     [--slurm FILE] [--force]\n"
 	"\n"
 	"Runs WORKLOAD once for every combination of the --vary values, each as\n"
 	"its own `slabsim run WORKLOAD -o DIR/POINT --set KEY=V ...`, where POINT\n"
@@ -43,6 +43,7 @@ static const char usage_sweep[] =
 	"                         quoted, e.g. for GNU parallel); run nothing\n"
 	"  --slurm FILE           write a Slurm job-array script running one point\n"
 	"                         per task; run nothing\n"
+	"  --force                let points make more than 10^10 allocations\n"
 	"\n"
 	"Exit status: 0 every point ran; 1 some point failed (each is named);\n"
 	"2 bad input (nothing run, nothing written).\n";
@@ -75,6 +76,7 @@ struct sweep {
 	int nvary;
 	const char **sets;	/* fixed --set values */
 	int nsets;
+	bool force;		/* --force, passed to every point */
 	struct point *pts;
 	int npts;
 	char exe[4096];
@@ -224,7 +226,7 @@ static void make_points(struct sweep *s)
 		snprintf(pt->dir, n, "%s/%s", s->out, pt->name);
 
 		int argc = 0;
-		pt->argv = xcalloc((size_t)(6 + 2 * (s->nsets + s->nvary)),
+		pt->argv = xcalloc((size_t)(7 + 2 * (s->nsets + s->nvary)),
 				   sizeof(char *));
 		pt->argv[argc++] = s->exe;
 		pt->argv[argc++] = xstrdup("run");
@@ -243,6 +245,8 @@ static void make_points(struct sweep *s)
 			snprintf(pt->argv[argc++], m, "%s=%s", s->vary[k].key,
 				 s->vary[k].vals[idx[k]]);
 		}
+		if (s->force)
+			pt->argv[argc++] = xstrdup("--force");
 		pt->argv[argc] = NULL;
 	}
 	free(idx);
@@ -265,7 +269,7 @@ static void validate(struct sweep *s)
 		/* argv: exe run WORKLOAD -o DIR, then --set pairs: the
 		 * fixed ones first, then one per --vary. */
 		char **a = s->pts[p].argv + 5;
-		for (int i = 0; a[2 * i]; i++)
+		for (int i = 0; a[2 * i] && strcmp(a[2 * i], "--force"); i++)
 			if (!workload_override(&wl, a[2 * i + 1], err, sizeof(err)))
 				user_error("sweep: %s %s: %s",
 					   i < s->nsets ? "--set" : "--vary",
@@ -610,6 +614,7 @@ int cmd_sweep(int argc, char **argv)
 		{ "set", required_argument, NULL, 'S' },
 		{ "emit-commands", required_argument, NULL, 'E' },
 		{ "slurm", required_argument, NULL, 'B' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -639,6 +644,10 @@ int cmd_sweep(int argc, char **argv)
 			break;
 		case 'E': s.emit = optarg; break;
 		case 'B': s.slurm = optarg; break;
+		case 'F':
+			s.force = true;
+			workload_allow_huge(true);
+			break;
 		case 'h':
 			fputs(usage_sweep, stdout);
 			return 0;

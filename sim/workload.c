@@ -2437,6 +2437,73 @@ static struct pos ev_pos(unsigned int line, unsigned int col)
 	return p;
 }
 
+/* ------------------------------------------------------------------ */
+/* Bounds on the size of a run                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A run writes one time-series sample every `sample` of simulated time:
+ * more than this many is gigabytes of output and memory, never a useful
+ * plot. And generators whose rate x CPUs x seconds comes to more than
+ * WL_MAX_GENERATED allocations would run for days; they are refused
+ * unless the user says --force (workload_allow_huge).
+ */
+#define WL_MAX_SAMPLES		10000ULL
+#define WL_MAX_GENERATED	1e10
+
+static bool allow_huge;
+
+void workload_allow_huge(bool yes)
+{
+	allow_huge = yes;
+}
+
+/* Where the run ends: duration, else the runner's "last event + 1". */
+static uint64_t run_end(const struct workload *wl)
+{
+	uint64_t end = 0;
+
+	if (wl->duration_given)
+		return wl->duration;
+	for (size_t i = 0; i < wl->nr_events; i++)
+		end = wl->events[i].t > end ? wl->events[i].t : end;
+	for (size_t i = 0; i < wl->nr_generators; i++)
+		end = wl->generators[i].until > end ? wl->generators[i].until : end;
+	return end + 1;
+}
+
+static bool check_size(struct loader *ld)
+{
+	const struct workload *wl = ld->wl;
+	uint64_t end = run_end(wl);
+	char a[32], b[32], c[32];
+
+	if (wl->sample && end / wl->sample > WL_MAX_SAMPLES)
+		return fail_pos(ld, nopos, "sample: %s over a run of %s is %" PRIu64 " samples, more than %llu: sample at least every %s",
+				fmt_ns(a, sizeof(a), wl->sample),
+				fmt_ns(b, sizeof(b), end), end / wl->sample,
+				WL_MAX_SAMPLES,
+				fmt_ns(c, sizeof(c), end / (WL_MAX_SAMPLES + 1) + 1));
+	double total = 0, worst = -1;
+	const struct wl_generator *big = NULL;
+	for (size_t i = 0; i < wl->nr_generators; i++) {
+		const struct wl_generator *g = &wl->generators[i];
+		double n = g->rate * g->nr_cpus * (double)(g->until - g->from) / 1e9;
+		total += n;
+		if (n > worst) {
+			worst = n;
+			big = g;
+		}
+	}
+	if (total > WL_MAX_GENERATED && !allow_huge)
+		return fail_pos(ld, ev_pos(big->line, big->col),
+				"generators would make %.3g allocations (this one: rate %.6g/s x %d CPU%s x %.6g s = %.3g), more than 1e10; use --force to run it anyway",
+				total, big->rate, big->nr_cpus,
+				plural(big->nr_cpus),
+				(double)(big->until - big->from) / 1e9, worst);
+	return true;
+}
+
 /*
  * Everything an override can break: the machine's cross-key rules, cache
  * sizes and tunes, events and generators against the machine and the run
@@ -2514,6 +2581,8 @@ static bool validate(struct loader *ld)
 					fmt_ns(a, sizeof(a), g->until),
 					fmt_ns(b, sizeof(b), wl->duration));
 	}
+	if (!check_size(ld))
+		return false;
 	/* not given: 0, "until the last event", which the runner works out */
 	if (!wl->duration_given)
 		wl->duration = 0;

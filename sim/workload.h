@@ -136,6 +136,12 @@ bool workload_load(const char *path, struct workload *wl, char *err,
 bool workload_load_string(const char *name, const char *yaml,
 			  struct workload *wl, char *err, size_t errlen);
 void workload_free(struct workload *wl);
+/*
+ * Whether a workload whose generators would make more than 10^10
+ * allocations may load (--force); by default it is refused, the product
+ * named. Set before loading.
+ */
+void workload_allow_huge(bool yes);
 
 /* Apply "KEY=VALUE" overrides (sweep/--set), e.g. "machine.cpus=4",
  * "caches.skbuff_head.tune.limit=16", "seed=7". false + err on bad input,
