@@ -262,6 +262,7 @@ bool machine_guarded(struct machine *m, void (*fn)(void *arg), void *arg)
 
 void machine_op_end_slow(struct machine *m)
 {
+	m->validations++;
 	if (!slab_core_is_consistent())
 		env_bug(__FILE__, __LINE__,
 			"slab_core_is_consistent() after this operation");

@@ -130,6 +130,7 @@ struct machine {
 	bool check;		/* validate the slab after quiescent operations */
 	uint64_t ns_per_tick;
 	uint64_t lockup_ns;	/* virtual time an operation may last */
+	uint64_t validations;	/* times --check ran the validators */
 };
 
 /*

@@ -275,6 +275,61 @@ static void slab_totals(const struct run_result *res, struct slab_totals *t)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* What the validators checked, and what they could not                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * "consistent" alone overstates: the validators check the slab's own
+ * bookkeeping, not what a kernel without debugging cannot know. Each
+ * limit that applies to this run is one line of not_checked.
+ */
+static size_t check_limits(const struct run_result *res, const char **lines,
+			   char bufs[][200])
+{
+	size_t n = 0;
+
+	if (!res->checked)
+		lines[n++] = "the state between operations: the validators ran "
+			     "once, at the end (--check runs them after every "
+			     "operation)";
+	if (res->status != RUN_OK)
+		lines[n++] = "anything after the BUG that stopped the run";
+	if (!res->wl->debug)
+		lines[n++] = "object contents, red zones and poisoning: "
+			     "CONFIG_DEBUG_SLAB is off (slab.debug: false)";
+	if (res->double_frees && !res->wl->debug) {
+		snprintf(bufs[n], 200, "%llu double free%s given to a kernel "
+			 "without CONFIG_DEBUG_SLAB, which cannot detect %s: "
+			 "an object may be handed out twice, which no count "
+			 "shows", (unsigned long long)res->double_frees,
+			 res->double_frees == 1 ? "" : "s",
+			 res->double_frees == 1 ? "it" : "them");
+		lines[n] = bufs[n];
+		n++;
+	}
+	return n;
+}
+
+static void check_json(const struct run_result *res, struct strbuf *sb)
+{
+	const char *lines[4];
+	char bufs[4][200];
+	size_t n = check_limits(res, lines, bufs);
+
+	sb_printf(sb, "  \"check\": {\"validations\": %llu, \"checked\": ",
+		  (unsigned long long)(res->m->validations +
+					     (res->status == RUN_OK)));
+	json_str(sb, "every cache's slab lists, counts, free lists and "
+		 "free_objects (slab_core_is_consistent)");
+	sb_puts(sb, ", \"not_checked\": [");
+	for (size_t i = 0; i < n; i++) {
+		sb_puts(sb, i ? ", " : "");
+		json_str(sb, lines[i]);
+	}
+	sb_puts(sb, "]},\n");
+}
+
 static void summary_json(const struct run_result *res, struct strbuf *sb)
 {
 	const struct machine *m = res->m;
@@ -318,6 +373,7 @@ static void summary_json(const struct run_result *res, struct strbuf *sb)
 		  (unsigned long long)res->double_frees,
 		  (unsigned long long)res->skipped);
 	sb_printf(sb, "  \"consistent\": %s,\n", res->consistent ? "true" : "false");
+	check_json(res, sb);
 	sb_printf(sb, "  \"kernel_log\": {\"errors\": %lu, \"warnings\": %lu, "
 		  "\"page_alloc_failures\": %lu},\n", m->errors_logged,
 		  m->warnings, m->page_alloc_failures);
@@ -552,6 +608,17 @@ void report_print_summary(const struct run_result *res, const char *dir,
 		(unsigned long long)contentions,
 		(unsigned long long)(wait / 1000),
 		(unsigned long long)(wait % 1000));
+	if (res->checked) {
+		const char *lines[4];
+		char bufs[4][200];
+		size_t n = check_limits(res, lines, bufs);
+		fprintf(out, "  check: the validators ran %llu times and %s\n",
+			(unsigned long long)(m->validations +
+					     (res->status == RUN_OK)),
+			res->consistent ? "held" : "found the slab inconsistent");
+		for (size_t i = 0; i < n; i++)
+			fprintf(out, "    not checked: %s\n", lines[i]);
+	}
 	fprintf(out, "  kernel log: %lu errors, %lu warnings%s\n",
 		m->errors_logged, m->warnings,
 		m->bugged ? " -- the kernel hit BUG, see kernel.log" : "");

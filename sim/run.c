@@ -792,6 +792,7 @@ int run_workload(const struct workload *wl, const struct run_options *opt)
 	if (!r->m)
 		user_error("%s: %s", wl->file, err);
 	r->m->check = opt->check;
+	r->res.checked = opt->check;
 	r->res.m = r->m;
 	r->wl_cache = xcalloc(wl->nr_caches ? wl->nr_caches : 1, sizeof(int));
 	for (size_t i = 0; i < wl->nr_caches; i++)

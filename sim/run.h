@@ -49,6 +49,7 @@ struct run_result {
 	struct strbuf fragmentation;
 	struct strbuf final_slabinfo;
 	bool consistent;		/* validators held at the end */
+	bool checked;			/* --check: validated after operations */
 };
 
 /*

@@ -252,6 +252,56 @@ static void test_size_bounds(void **state)
 	free(cmds);
 }
 
+/*
+ * --check says what it checked and what it could not. A double free on a
+ * kernel without CONFIG_DEBUG_SLAB leaves the counts consistent here (the
+ * object just sits in the array twice), so "consistent" is true; the
+ * report now says that this is beyond what the validators can see.
+ */
+static void test_check_says_what_it_could_not(void **state)
+{
+	(void)state;
+	char w[600];
+	snprintf(w, sizeof(w), "%s", tmp_path("df.yaml"));
+	spit(w, "name: df\nmachine: {cpus: 1, memory: 64MiB}\n"
+		"caches:\n  - {name: c, size: 64, tune: {limit: 1, batchcount: 1, shared: 0}}\n"
+		"events:\n"
+		"  - {t: 0us, cpu: 0, alloc: c, as: x}\n"
+		"  - {t: 1us, cpu: 0, free: x}\n"
+		"  - {t: 2us, cpu: 0, free: x}\n"
+		"  - {t: 3us, cpu: 0, alloc: c, as: y}\n");
+	assert_int_equal(run("run", w, "-o", tmp_path("df"), "--check", NULL), 0);
+	char *sum = slurp(tmp_path("df/summary.json"), NULL);
+	assert_non_null(strstr(sum, "\"consistent\": true"));
+	/* boot's own operations count too: at least the workload's 4 and the end */
+	assert_non_null(strstr(sum, "\"check\": {\"validations\": "));
+	assert_non_null(strstr(sum, "\"1 double free given to a kernel without "
+			       "CONFIG_DEBUG_SLAB, which cannot detect it"));
+	assert_non_null(strstr(sum, "CONFIG_DEBUG_SLAB is off"));
+	assert_null(strstr(sum, "the validators ran once"));
+	free(sum);
+	char *out = stdout_text();
+	assert_non_null(strstr(out, "  check: the validators ran "));
+	assert_non_null(strstr(out, "    not checked: 1 double free given"));
+	free(out);
+
+	/* a debug kernel catches it itself (and stops: BUG, exit 3) */
+	assert_int_equal(run("run", w, "-o", tmp_path("df"), "--check", "-q",
+			     "--set", "slab.debug=true", NULL), 3);
+	sum = slurp(tmp_path("df/summary.json"), NULL);
+	assert_null(strstr(sum, "double free given"));
+	assert_null(strstr(sum, "CONFIG_DEBUG_SLAB is off"));
+	assert_non_null(strstr(sum, "anything after the BUG"));
+	free(sum);
+
+	/* without --check the validators run once, at the end */
+	assert_int_equal(run("run", w, "-o", tmp_path("df"), "-q", NULL), 0);
+	sum = slurp(tmp_path("df/summary.json"), NULL);
+	assert_non_null(strstr(sum, "\"validations\": 1,"));
+	assert_non_null(strstr(sum, "the validators ran once, at the end"));
+	free(sum);
+}
+
 int main(void)
 {
 	if (e2e_setup("bounds"))
@@ -261,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_no_false_soft_lockup),
 		cmocka_unit_test(test_in_flight_objects_freed),
 		cmocka_unit_test(test_size_bounds),
+		cmocka_unit_test(test_check_says_what_it_could_not),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	e2e_teardown(rc);
