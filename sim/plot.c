@@ -283,22 +283,36 @@ static bool draw(const char *gnuplot, const char *name, const char *script,
 	bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 		  image_complete(tmp, !strcmp(fmt, "svg"));
 	said[0] = '\0';
+	bool ours = false;	/* said is our reason, not gnuplot's */
 	struct stat st;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !ok &&
 	    stat(tmp, &st) == 0 && st.st_size > 0)
 		snprintf(said, sizeof(said), "the picture it wrote is "
 			 "incomplete (disk full?)");
-	/* Listed in the run's marker before it exists there. */
+	/*
+	 * Listed in the run's marker before it exists there; a file of that
+	 * name slabsim did not write (no marker lists it) is not replaced.
+	 */
 	char rel[400];
 	snprintf(rel, sizeof(rel), "plots/%s.%s", name, fmt);
+	struct stat old;
+	if (ok && lstat(out, &old) == 0 &&
+	    !outdir_marker_lists(dir, "file", rel)) {
+		snprintf(said, sizeof(said), "%s exists and slabsim did not "
+			 "write it; not replacing it", out);
+		ours = true;
+		ok = false;
+	}
 	if (ok && !outdir_marker_add(dir, "file", rel)) {
 		snprintf(said, sizeof(said), "cannot add it to %s/%s: %s", dir,
 			 OUTDIR_RUN_MARKER, strerror(errno));
+		ours = true;
 		ok = false;
 	}
 	if (ok && rename(tmp, out) != 0) {
 		snprintf(said, sizeof(said), "cannot rename it into place: %s",
 			 strerror(errno));
+		ours = true;
 		ok = false;
 	}
 	if (!ok)
@@ -312,8 +326,8 @@ static bool draw(const char *gnuplot, const char *name, const char *script,
 				 WIFSIGNALED(status) ? "killed by a signal" :
 				 WIFEXITED(status) && WEXITSTATUS(status) == 0 ?
 				 "it wrote nothing" : "no message");
-		fprintf(stderr, "slabsim: plot: %s (%s): gnuplot failed: %s\n",
-			name, fmt, said);
+		fprintf(stderr, "slabsim: plot: %s (%s): %s%s\n", name, fmt,
+			ours ? "" : "gnuplot failed: ", said);
 	}
 	fclose(err);
 	return ok;

@@ -490,6 +490,37 @@ static void test_full_disk_leaves_nothing_half_written(void **state)
 	assert_false(exists(tmp_path("fd/plots")));
 }
 
+/*
+ * slabsim plot writes into DIR/plots and lists each picture in the run's
+ * marker first; a picture of the same name it did not write (a user's)
+ * is left alone, that plot is reported failed, and the run directory is
+ * then, rightly, no longer one slabsim will replace.
+ */
+static void test_plot_keeps_users_pictures(void **state)
+{
+	(void)state;
+	if (access("/usr/bin/gnuplot", X_OK) != 0) {
+		fprintf(stderr, "note: no gnuplot, skipped\n");
+		skip();
+	}
+	char w[600];
+	snprintf(w, sizeof(w), "%s", tmp_path("small.yaml"));
+	spit(w, small_yaml);
+	assert_int_equal(run("run", w, "-o", tmp_path("pl"), "-q", NULL), 0);
+	mkdir(tmp_path("pl/plots"), 0777);
+	spit(tmp_path("pl/plots/locks.png"), "mine\n");
+	assert_int_equal(run("plot", tmp_path("pl"), "--only", "locks", NULL), 1);
+	assert_refused("locks.png exists and slabsim did not write it");
+	assert_file(tmp_path("pl/plots/locks.png"), "mine\n");
+	/* the svg it could write is listed */
+	char *mk = slurp(tmp_path("pl/.slabsim-run"), NULL);
+	assert_non_null(strstr(mk, "\nfile plots/locks.svg\n"));
+	assert_null(strstr(mk, "plots/locks.png"));
+	free(mk);
+	assert_int_equal(run("run", w, "-o", tmp_path("pl"), "-q", NULL), 2);
+	assert_file(tmp_path("pl/plots/locks.png"), "mine\n");
+}
+
 int main(void)
 {
 	if (e2e_setup("outdir"))
@@ -502,6 +533,7 @@ int main(void)
 		cmocka_unit_test(test_racing_runs_leave_one_complete_run),
 		cmocka_unit_test(test_kill_leaves_old_or_new),
 		cmocka_unit_test(test_full_disk_leaves_nothing_half_written),
+		cmocka_unit_test(test_plot_keeps_users_pictures),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	e2e_teardown(rc);

@@ -457,6 +457,18 @@ bool outdir_install(const char *tmp, const char *path, enum outdir_kind kind,
 	return false;
 }
 
+bool outdir_marker_lists(const char *dir, const char *what, const char *name)
+{
+	char why[600];
+	struct marker mk;
+
+	if (!marker_read(dir, OUTDIR_RUN, &mk, why, sizeof(why)))
+		return false;
+	bool have = listed(&mk, what, "", name);
+	marker_free(&mk);
+	return have;
+}
+
 bool outdir_marker_add(const char *dir, const char *what, const char *name)
 {
 	char path[4200], why[600];

@@ -94,4 +94,7 @@ void outdir_remove(const char *path, enum outdir_kind kind);
  */
 bool outdir_marker_add(const char *dir, const char *what, const char *name);
 
+/* Whether dir has a run marker listing "what name". */
+bool outdir_marker_lists(const char *dir, const char *what, const char *name);
+
 #endif /* SLABSIM_SIM_REPORT_OUTDIR_H */
