@@ -103,6 +103,33 @@ static int run_fsize(long limit, const char *const *argv)
 	return WEXITSTATUS(status);
 }
 
+/*
+ * The binary with argv, as uid/gid 65534 when we are root (so that a
+ * directory's permissions apply), stderr into tmp/err.txt.
+ */
+static int run_as_nobody(const char *const *argv)
+{
+	char err[300];
+
+	snprintf(err, sizeof(err), "%s/err.txt", e2e_tmp);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+		int n = open("/dev/null", O_WRONLY);
+		dup2(n, 1);
+		dup2(e, 2);
+		if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+			_exit(126);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	if (WIFSIGNALED(status))
+		fail_msg("%s died of signal %d", argv[0], WTERMSIG(status));
+	return WEXITSTATUS(status);
+}
+
 /* Entries of dir whose name contains part (temporaries left behind). */
 static int count_named(const char *dir, const char *part)
 {
@@ -232,19 +259,27 @@ static void test_user_files_never_replaced(void **state)
 	assert_refused("not one slabsim wrote");
 	assert_file(tmp_path("forged/notes.txt"), "n\n");
 
-	/* unreadable: only meaningful for a user root does not override */
-	if (geteuid() != 0) {
-		mkdir(tmp_path("locked"), 0777);
-		spit(tmp_path("locked/x"), "x\n");
-		chmod(tmp_path("locked"), 0);
-		assert_int_equal(run("run", w, "-o", tmp_path("locked"), "-q",
-				     NULL), 2);
-		chmod(tmp_path("locked"), 0755);
-		assert_file(tmp_path("locked/x"), "x\n");
-	} else {
-		fprintf(stderr, "note: running as root, the unreadable "
-			"directory case is not exercised\n");
-	}
+	/*
+	 * Unreadable (a directory of someone else's): refused, not moved
+	 * aside. Root reads everything, so as root the run is made as
+	 * nobody (uid 65534) against a root-owned directory of mode 0700.
+	 */
+	mkdir(tmp_path("pub"), 0777);
+	chmod(tmp_path("pub"), 0777);
+	chmod(e2e_tmp, 0755);
+	mkdir(tmp_path("pub/locked"), 0777);
+	spit(tmp_path("pub/locked/x"), "x\n");
+	spit(tmp_path("pub/small.yaml"), small_yaml);
+	chmod(tmp_path("pub/small.yaml"), 0644);
+	chmod(tmp_path("pub/locked"), geteuid() == 0 ? 0700 : 0);
+	const char *argv[] = { e2e_bin, "run", tmp_path("pub/small.yaml"), "-o",
+			       tmp_path("pub/locked"), "-q", NULL };
+	int rc = run_as_nobody(argv);
+	chmod(tmp_path("pub/locked"), 0755);
+	assert_int_equal(rc, 2);
+	assert_refused("cannot read it");
+	assert_file(tmp_path("pub/locked/x"), "x\n");
+	assert_int_equal(count_named(tmp_path("pub"), ".slabsim-tmp."), 0);
 	assert_int_equal(count_named(e2e_tmp, ".slabsim-tmp."), 0);
 }
 

@@ -79,6 +79,10 @@ static bool marker_read(const char *dir, enum outdir_kind kind,
 
 	memset(mk, 0, sizeof(*mk));
 	snprintf(path, sizeof(path), "%s/%s", dir, marker_name(kind));
+	if (lstat(path, &st) != 0 && errno != ENOENT) {
+		snprintf(why, whylen, "cannot read it: %s", strerror(errno));
+		return false;
+	}
 	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
 		snprintf(why, whylen, "it has no %s marker, so slabsim did not "
 			 "make it", marker_name(kind));
