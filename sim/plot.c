@@ -298,8 +298,8 @@ static bool draw(const char *gnuplot, const char *name, const char *script,
 	struct stat old;
 	if (ok && lstat(out, &old) == 0 &&
 	    !outdir_marker_lists(dir, "file", rel)) {
-		snprintf(said, sizeof(said), "%s exists and slabsim did not "
-			 "write it; not replacing it", out);
+		snprintf(said, sizeof(said), "%.200s exists and slabsim did "
+			 "not write it; not replacing it", out);
 		ours = true;
 		ok = false;
 	}
