@@ -286,8 +286,24 @@ static const struct command {
 	{ "sweep", cmd_sweep },
 };
 
+/*
+ * What went to standard output (a table, a summary) is buffered: a full
+ * disk or a closed pipe shows only when it is flushed. Checked at exit,
+ * so `slabsim compare a b > file` on a full disk fails (exit 2) instead
+ * of reporting success over a truncated file.
+ */
+static void close_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "slabsim: cannot write to standard output: %s\n",
+			strerror(errno));
+		_exit(2);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	atexit(close_stdout);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		fputs(usage_main, argc < 2 ? stderr : stdout);

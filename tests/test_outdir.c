@@ -500,6 +500,27 @@ static void test_full_disk_leaves_nothing_half_written(void **state)
 	assert_non_null(strstr(text, "operations"));
 	free(text);
 
+	/* standard output on a full disk (/dev/full): exit 2, said */
+	if (access("/dev/full", W_OK) == 0) {
+		char err[300];
+		snprintf(err, sizeof(err), "%s/err.txt", e2e_tmp);
+		pid_t pid = fork();
+		if (pid == 0) {
+			int full = open("/dev/full", O_WRONLY);
+			int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			dup2(full, 1);
+			dup2(e, 2);
+			execl(e2e_bin, e2e_bin, "compare", tmp_path("fd"),
+			      tmp_path("fdref"), (char *)NULL);
+			_exit(127);
+		}
+		int status;
+		waitpid(pid, &status, 0);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 2);
+		assert_refused("cannot write to standard output");
+	}
+
 	/* pictures: only with gnuplot */
 	if (access("/usr/bin/gnuplot", X_OK) != 0) {
 		fprintf(stderr, "note: no gnuplot, picture cases skipped\n");
