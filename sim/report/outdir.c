@@ -19,6 +19,14 @@
 #define SLABSIM_VERSION "unknown"
 #endif
 
+#ifdef SLABSIM_TEST
+/* Unit tests take the path of a file system without renameat2. */
+bool outdir_test_no_renameat2;
+#define HAVE_RENAMEAT2	(!outdir_test_no_renameat2)
+#else
+#define HAVE_RENAMEAT2	true
+#endif
+
 static const char *marker_name(enum outdir_kind kind)
 {
 	return kind == OUTDIR_SWEEP ? OUTDIR_SWEEP_MARKER : OUTDIR_RUN_MARKER;
@@ -395,6 +403,8 @@ bool outdir_install(const char *tmp, const char *path, enum outdir_kind kind,
 	/* Another run may replace or remove path between our steps: retry. */
 	for (int attempt = 0; attempt < 100; attempt++) {
 #ifdef RENAME_EXCHANGE
+		if (!HAVE_RENAMEAT2)
+			goto no_renameat2;
 		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
 			return true;
 		if (errno == EEXIST) {
@@ -416,6 +426,7 @@ bool outdir_install(const char *tmp, const char *path, enum outdir_kind kind,
 			snprintf(why, whylen, "%s", strerror(errno));
 			return false;
 		}
+no_renameat2:
 #endif
 		/* No renameat2 here: move the old one aside, then rename. */
 		struct stat st;
