@@ -213,6 +213,7 @@ struct env_fast {
 	uint64_t touch_cost;	/* ns a touch costs when touch_model is off */
 	bool touch_model;	/* every touch goes to mem_touch_model() */
 	int nr_cpus;		/* nr_cpu_ids */
+	bool smp;		/* CONFIG_SMP: more than one CPU, or asked for */
 };
 
 extern struct env_fast env_fast;
@@ -372,6 +373,12 @@ static inline int env_nr_cpu_ids(void)
 }
 int env_nr_node_ids(void);
 #define nr_cpu_ids	env_nr_cpu_ids()
+/*
+ * Whether the simulated kernel was built with CONFIG_SMP. A machine of
+ * one CPU is by default a uniprocessor build; machine.smp makes it the
+ * SMP (e.g. NUMA) build it would also be on real hardware.
+ */
+#define CONFIG_SMP_BUILD	(env_fast.smp)
 #define nr_node_ids	env_nr_node_ids()
 
 #define for_each_possible_cpu(cpu) \

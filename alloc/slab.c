@@ -598,10 +598,16 @@ static inline bool time_after32(unsigned int a, unsigned int b)
 	return (int)(b - a) < 0;
 }
 
-/* The seed's "(unsigned long)cachep" spread, on the simulated address. */
+/*
+ * The seed's "(unsigned long)cachep" spread: the kernel virtual address
+ * of the cache descriptor (PAGE_OFFSET + physical), not its physical
+ * address. The two differ by PAGE_OFFSET % REAPTIMEOUT_LIST3 jiffies
+ * (64 at HZ 100, 250 and 1000; 864 at HZ 300), enough to move a
+ * cache's free-slab reaping by a whole reap period.
+ */
 static inline unsigned int reap_spread(struct kmem_cache *cachep)
 {
-	return (unsigned int)(((unsigned long)__pa(cachep)) % REAPTIMEOUT_LIST3);
+	return (unsigned int)(kaddr(cachep) % REAPTIMEOUT_LIST3);
 }
 
 static void kmem_list3_init(struct kmem_list3 *parent)
@@ -774,10 +780,29 @@ static void start_cpu_timer(int cpu)
 static struct array_cache *alloc_arraycache(int node, int entries,
 					    int batchcount)
 {
-	size_t memsize = BYTES_PER_WORD * entries + ac_header_size;
+	/* 2.6.17: int memsize = sizeof(void *) * entries + sizeof(...) */
+	int memsize = (int)(BYTES_PER_WORD * (size_t)(long)entries +
+			    ac_header_size);
+	uint64_t need = (uint64_t)BYTES_PER_WORD * (uint32_t)entries +
+			ac_header_size;
 	struct array_cache *nc = NULL;
 
-	nc = kmalloc_node(memsize, GFP_KERNEL, node);
+	/*
+	 * A product that wraps memsize (shared * batchcount of 2^32 - 1
+	 * entries gives 16 bytes) gets an array far smaller than its limit
+	 * says, and the kernel then writes past it. The simulation stops at
+	 * the cause, before the first such write: simulated memory and the
+	 * host stay intact, and the run reports a BUG (exit 3). A memsize
+	 * that wraps negative asks kmalloc for too much and fails, as in
+	 * the kernel.
+	 */
+	if (unlikely(memsize > 0 && (uint64_t)memsize < need)) {
+		printk(KERN_ERR "alloc_arraycache: %u entries need %llu bytes; "
+		       "int memsize wrapped to %d, the array would be overrun\n",
+		       (unsigned int)entries, (unsigned long long)need, memsize);
+		BUG_ON(memsize > 0 && (uint64_t)memsize < need);
+	}
+	nc = kmalloc_node((size_t)(long)memsize, GFP_KERNEL, node);
 	if (nc) {
 		nc->avail = 0;
 		nc->limit = entries;
@@ -800,6 +825,8 @@ static int transfer_objects(struct array_cache *to, struct array_cache *from,
 
 	if (!nr)
 		return 0;
+	/* every copy into an array stays inside it (and simulated memory) */
+	BUG_ON(nr < 0 || to->avail + (unsigned int)nr > to->limit);
 	touch_ac(from, true);
 	touch_ac(to, true);
 	memcpy(to->entry + to->avail, from->entry + from->avail - nr,
@@ -2979,6 +3006,9 @@ static void cache_flusharray(struct kmem_cache *cachep, struct array_cache *ac)
 		if (max) {
 			if (batchcount > max)
 				batchcount = max;
+			/* a copy into simulated memory stays inside the array */
+			BUG_ON(batchcount < 0 || shared_array->avail +
+			       (unsigned int)batchcount > shared_array->limit);
 			touch_ac(shared_array, true);
 			memcpy(&(shared_array->entry[shared_array->avail]),
 			       ac->entry, sizeof(pa_t) * batchcount);
@@ -3427,10 +3457,10 @@ static int enable_cpucache(struct kmem_cache *cachep)
 	 * array replaces Bonwick's magazine layer.
 	 * On uniprocessor, it's functionally equivalent (but less efficient)
 	 * to a larger limit. Thus disabled by default (CONFIG_SMP here means
-	 * a machine with more than one CPU).
+	 * a machine with more than one CPU, or machine.smp).
 	 */
 	shared = 0;
-	if (nr_cpu_ids > 1 && cachep->buffer_size <= PAGE_SIZE)
+	if (CONFIG_SMP_BUILD && cachep->buffer_size <= PAGE_SIZE)
 		shared = 8;
 
 	/*

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up, build, and run every test suite (unit, end-to-end, golden).
+# Set up, build, and run every test suite (unit, end-to-end, golden,
+# regression).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

@@ -340,10 +340,9 @@ static void series_title(const struct cmp_table *t, int i, struct strbuf *sb)
 }
 
 void compare_plot_script(const struct cmp_table *t, const char *out,
-			 struct strbuf *sb)
+			 bool svg, struct strbuf *sb)
 {
-	size_t n = strlen(out), npanels = 0, panels[16];
-	bool svg = n >= 4 && !strcmp(out + n - 4, ".svg");
+	size_t npanels = 0, panels[16];
 	int *series = xcalloc((size_t)t->nr + 1, sizeof(int));
 	int nseries = 0;
 
@@ -507,6 +506,46 @@ int compare_gnuplot(const char *cmd, const struct strbuf *script)
 	return 1;
 }
 
+/*
+ * The chart of t into plot (.png or .svg): gnuplot draws into a temporary
+ * beside it and only a whole picture is renamed into place (a full disk
+ * can leave gnuplot content with a truncated file). 0, or the failure
+ * said on stderr under cmd's name.
+ */
+int compare_plot_file(const struct cmp_table *t, const char *plot,
+		      const char *cmd)
+{
+	size_t n = strlen(plot);
+	bool svg = n >= 4 && !strcmp(plot + n - 4, ".svg");
+	char *tmp = temp_beside(plot);
+	struct strbuf script;
+	int status;
+
+	if (!tmp) {
+		fprintf(stderr, "slabsim: %s: cannot write %s: %s\n", cmd, plot,
+			strerror(errno));
+		return 1;
+	}
+	sb_init(&script);
+	compare_plot_script(t, tmp, svg, &script);
+	status = compare_gnuplot(cmd, &script);
+	sb_free(&script);
+	if (status == 0 && !image_complete(tmp, svg)) {
+		fprintf(stderr, "slabsim: %s: %s: gnuplot left an incomplete "
+			"picture (disk full?); not kept\n", cmd, plot);
+		status = 1;
+	}
+	if (status == 0 && rename(tmp, plot) != 0) {
+		fprintf(stderr, "slabsim: %s: cannot write %s: %s\n", cmd, plot,
+			strerror(errno));
+		status = 1;
+	}
+	if (status != 0)
+		unlink(tmp);
+	free(tmp);
+	return status;
+}
+
 /* ------------------------------------------------------------------ */
 /* The command                                                          */
 /* ------------------------------------------------------------------ */
@@ -574,7 +613,7 @@ int cmd_compare(int argc, char **argv)
 	else
 		compare_text(&t, width, &sb);
 	if (out) {
-		if (!write_file(out, sb.buf, sb.len))
+		if (!write_file_atomic(out, sb.buf, sb.len))
 			user_error("compare: cannot write %s: %s", out,
 				   strerror(errno));
 	} else if (fwrite(sb.buf, 1, sb.len, stdout) != sb.len) {
@@ -582,13 +621,8 @@ int cmd_compare(int argc, char **argv)
 	}
 
 	int status = 0;
-	if (plot) {
-		struct strbuf script;
-		sb_init(&script);
-		compare_plot_script(&t, plot, &script);
-		status = compare_gnuplot("compare", &script);
-		sb_free(&script);
-	}
+	if (plot)
+		status = compare_plot_file(&t, plot, "compare");
 
 	sb_free(&sb);
 	for (int i = 0; i < t.nr; i++)

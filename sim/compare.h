@@ -37,6 +37,7 @@ void compare_json(const struct cmp_table *t, struct strbuf *sb);
  * of the other parameters), or against the runs in order.
  */
 void compare_plot_script(const struct cmp_table *t, const char *out,
+			 bool svg,
 			 struct strbuf *sb);
 /*
  * Feed a script to gnuplot (no shell). Returns 0, 2 when gnuplot is
@@ -44,5 +45,8 @@ void compare_plot_script(const struct cmp_table *t, const char *out,
  * command in messages.
  */
 int compare_gnuplot(const char *cmd, const struct strbuf *script);
+/* The chart into plot, whole or not at all; 0 or the failure (said). */
+int compare_plot_file(const struct cmp_table *t, const char *plot,
+		      const char *cmd);
 
 #endif /* SLABSIM_SIM_COMPARE_H */

@@ -280,7 +280,7 @@ void spin_lock(spinlock_t *lock)
 	if (!c)
 		return;
 	/* a CPU that has been in one operation for 10 s is stuck */
-	if (unlikely(c->clock - m->op_start[*env_fast.cpu] > LOCKUP_NS))
+	if (unlikely(c->clock - m->op_start[*env_fast.cpu] > m->lockup_ns))
 		env_soft_lockup();
 	mem_touch(lock, sizeof(*lock), true);
 	engine_lock(m->eng, lock->handle);

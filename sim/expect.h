@@ -29,7 +29,7 @@ struct ex_bound {
 	bool given;
 	bool num;
 	struct fixed f;
-	char text[64];		/* as written, for messages */
+	char text[256];		/* as written, for messages */
 };
 
 struct wl_expect {

@@ -107,6 +107,17 @@ struct machine *machine_create(const struct workload *wl, char *err,
 	};
 	m->eng = engine_create(&ec);
 	m->ns_per_tick = 1000000000ULL / mc->hz;
+	/* the soft lockup's time limit, sized by the largest cost (machine.h) */
+	uint64_t max_cost = 0;
+	const uint64_t costs[] = { mc->cost_l1, mc->cost_l2, mc->cost_local,
+				   mc->cost_remote, mc->cost_lock, mc->cost_handoff,
+				   mc->cost_ipi, mc->cost_page, mc->cost_op };
+	for (size_t i = 0; i < sizeof(costs) / sizeof(costs[0]); i++)
+		max_cost = costs[i] > max_cost ? costs[i] : max_cost;
+	for (size_t i = 0; i < wl->nr_caches; i++)
+		max_cost = wl->caches[i].ctor_ns > max_cost ?
+			   wl->caches[i].ctor_ns : max_cost;
+	m->lockup_ns = LOCKUP_NS + LOCKUP_COST_STEPS * max_cost;
 	m->klog_bol = true;
 	sb_init(&m->klog);
 	sb_init(&m->bug_report);
@@ -244,7 +255,7 @@ bool machine_guarded(struct machine *m, void (*fn)(void *arg), void *arg)
 		return false;
 	}
 	m->guard = &here;
-	env_lockup_budget = LOCKUP_STEPS;
+	env_lockup_budget = machine_lockup_budget(m);
 	fn(arg);
 	m->guard = outer;
 	return true;
@@ -252,6 +263,7 @@ bool machine_guarded(struct machine *m, void (*fn)(void *arg), void *arg)
 
 void machine_op_end_slow(struct machine *m)
 {
+	m->validations++;
 	if (!slab_core_is_consistent())
 		env_bug(__FILE__, __LINE__,
 			"slab_core_is_consistent() after this operation");
@@ -335,6 +347,7 @@ int machine_boot(struct machine *m)
 		.touch_cost = m->wl->machine.cost_l1,
 		.touch_model = m->cm != NULL,
 		.nr_cpus = m->nr_cpus,
+		.smp = m->nr_cpus > 1 || m->wl->machine.smp,
 	};
 	/* lock_cpu_hotplug() is the kernel's cpucontrol mutex. */
 	__mutex_init(&m->hotplug_lock, "cpucontrol");

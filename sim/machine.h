@@ -27,12 +27,24 @@
 
 #define BOOTMEM_PAGES	256	/* 1 MiB after pfn 0 for the core's static data */
 /*
- * Soft lockup: list steps one operation may take (no sane one comes near:
- * walking a million slabs is a million steps), and virtual time one may
- * last (the kernel's detector fires after 10 s).
+ * Soft lockup, sized by the work. A list walk through sound lists visits
+ * each entry at most once, and an operation walks a list at most a few
+ * times; only a corrupted list (a cycle that misses its head) walks
+ * without end. So the list steps one operation may take are a generous
+ * base plus LOCKUP_STEPS_PER_ENTRY for every list entry that exists when
+ * it begins: every slab page, and every cache on the chain and on each
+ * node's lists (the kmalloc caches counted as LOCKUP_KMALLOC_CACHES).
+ *
+ * The virtual time one operation may last is the kernel detector's 10 s
+ * plus LOCKUP_COST_STEPS of the largest cost the workload configured (a
+ * constructor or machine.costs entry of 10 s makes a legitimate
+ * operation last far longer than 10 s); see machine_create.
  */
-#define LOCKUP_STEPS	(1UL << 26)
-#define LOCKUP_NS	(10ULL * 1000000000ULL)
+#define LOCKUP_STEPS		(1UL << 26)
+#define LOCKUP_STEPS_PER_ENTRY	64UL
+#define LOCKUP_KMALLOC_CACHES	64UL
+#define LOCKUP_NS		(10ULL * 1000000000ULL)
+#define LOCKUP_COST_STEPS	4096ULL
 #define ARENA_RESERVE	(1ULL << 32)	/* every pa_t maps to host memory */
 
 /* Exit codes of a run. */
@@ -119,6 +131,8 @@ struct machine {
 	vtime_t op_start[WL_MAX_CPUS];	/* when each CPU's operation began */
 	bool check;		/* validate the slab after quiescent operations */
 	uint64_t ns_per_tick;
+	uint64_t lockup_ns;	/* virtual time an operation may last */
+	uint64_t validations;	/* times --check ran the validators */
 };
 
 /*
@@ -158,12 +172,36 @@ struct machine *machine_current(void);
  * core: with m->check set, the validators run then, and an inconsistent
  * slab stops the run as BUG would, at the operation that left it so.
  */
+/* The list steps an operation beginning now may take (see LOCKUP_STEPS). */
+static inline unsigned long machine_lockup_budget(const struct machine *m)
+{
+	unsigned long entries = (unsigned long)(m->nr_slab > 0 ? m->nr_slab : 0) +
+		(m->nr_caches + LOCKUP_KMALLOC_CACHES) *
+		(unsigned long)(m->nr_nodes + 1);
+
+	return LOCKUP_STEPS + LOCKUP_STEPS_PER_ENTRY * entries;
+}
+
+/*
+ * The watchdog starts afresh, as at the beginning of an operation: for
+ * work the runner does as a series of operations on one CPU (creating
+ * the boot caches one after another).
+ */
+static inline void machine_lockup_restart(struct machine *m)
+{
+	int cpu = engine_cpu_fast(m->eng);
+
+	env_lockup_budget = machine_lockup_budget(m);
+	if (cpu >= 0)
+		m->op_start[cpu] = engine_now_fast(m->eng);
+}
+
 static inline void machine_op_begin(struct machine *m)
 {
 	int cpu = engine_cpu_fast(m->eng);
 
 	m->ops_running++;
-	env_lockup_budget = LOCKUP_STEPS;
+	env_lockup_budget = machine_lockup_budget(m);
 	if (cpu >= 0)
 		m->op_start[cpu] = engine_now_fast(m->eng);
 }

@@ -11,6 +11,7 @@
 #include "sim/cli.h"
 #include "sim/machine.h"
 #include "sim/report.h"
+#include "sim/report/outdir.h"
 #include "sim/run.h"
 #include "sim/workload.h"
 
@@ -37,15 +38,17 @@ static const char usage_main[] =
 
 static const char usage_run[] =
 	"usage: slabsim run WORKLOAD -o DIR [--seed N] [--set KEY=VALUE]... [--quiet]\n"
+	"                    [--check] [--force]\n"
 	"\n"
 	"Runs the YAML workload and writes DIR: slabinfo (final /proc/slabinfo,\n"
 	"2.1 statistics format), slabinfo.<t>us snapshots, timeseries.csv,\n"
 	"fragmentation.csv, buddyinfo, unusable_index, extfrag_index, lock_stat,\n"
-	"lock_stat.csv, cache.csv, l1sets.csv, summary.json and kernel.log, and\n"
-	"with expect: in the workload expect.json and junit.xml (each\n"
-	"expectation's value and verdict are printed too).\n"
-	"DIR is replaced as a whole, or left as it was when the run fails.\n"
-	"\n"
+	"lock_stat.csv, cache.csv, l1sets.csv, callsites.csv, summary.json and\n"
+	"kernel.log, and with expect: in the workload expect.json and junit.xml\n"
+	"(each expectation's value and verdict are printed too).\n"
+	"DIR is replaced as a whole, or left as it was when the run fails; only\n"
+	"a directory slabsim wrote (its .slabsim-run marker lists every entry)\n"
+	"is ever replaced, and that is checked before anything runs.\n"	"\n"
 	"  -o, --out DIR       run directory to write (required)\n"
 	"  --seed N            override the workload's seed\n"
 	"  --set KEY=VALUE     override a workload value, e.g. machine.cpus=4,\n"
@@ -54,6 +57,8 @@ static const char usage_run[] =
 	"  --check             run the slab validators after every operation\n"
 	"                      that leaves no CPU inside the allocator; stop\n"
 	"                      with a report at the first inconsistency\n"
+	"  --force             run a workload whose generators would make more\n"
+	"                      than 10^10 allocations\n"
 	"\n"
 	"Exit status: 0 ok (every expectation held); 1 an expectation failed\n"
 	"(the run directory is written); 2 bad input, including an expectation\n"
@@ -98,6 +103,7 @@ static int cmd_run(int argc, char **argv)
 		{ "set", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "check", no_argument, NULL, 'c' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -118,6 +124,7 @@ static int cmd_run(int argc, char **argv)
 		case 'S': sets[nsets++] = optarg; break;
 		case 'q': ro.quiet = true; break;
 		case 'c': ro.check = true; break;
+		case 'F': workload_allow_huge(true); break;
 		default:
 			user_error("run: unknown option '%s' (see slabsim run --help)",
 				   argv[optind - 1]);
@@ -127,15 +134,12 @@ static int cmd_run(int argc, char **argv)
 		user_error("run: expected one WORKLOAD file (see slabsim run --help)");
 	if (!ro.out_dir)
 		user_error("run: -o DIR is required (see slabsim run --help)");
-	/* Known before simulating: a user's directory is never replaced. */
-	char sib[4200];
-	snprintf(sib, sizeof(sib), "%s.partial", ro.out_dir);
-	bool usable = report_dir_replaceable(ro.out_dir) &&
-		      report_dir_replaceable(sib);
-	snprintf(sib, sizeof(sib), "%s.old", ro.out_dir);
-	if (!usable || !report_dir_replaceable(sib))
-		user_error("run: %s exists and is not a slabsim run directory; "
-			   "not replacing it", ro.out_dir);
+	/*
+	 * Known before simulating: a directory slabsim did not write is
+	 * never replaced, and a path it cannot write fails now, not after.
+	 */
+	char *out_dir = outdir_check_or_die("run", ro.out_dir, OUTDIR_RUN);
+	ro.out_dir = out_dir;
 
 	struct workload wl;
 	char err[512];
@@ -154,6 +158,7 @@ static int cmd_run(int argc, char **argv)
 	ro.progress = isatty(STDERR_FILENO);
 	int status = run_workload(&wl, &ro);
 	workload_free(&wl);
+	free(out_dir);
 	return status;
 }
 
@@ -294,8 +299,24 @@ static const struct command {
 	{ "import", cmd_import },
 };
 
+/*
+ * What went to standard output (a table, a summary) is buffered: a full
+ * disk or a closed pipe shows only when it is flushed. Checked at exit,
+ * so `slabsim compare a b > file` on a full disk fails (exit 2) instead
+ * of reporting success over a truncated file.
+ */
+static void close_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "slabsim: cannot write to standard output: %s\n",
+			strerror(errno));
+		_exit(2);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	atexit(close_stdout);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		fputs(usage_main, argc < 2 ? stderr : stdout);

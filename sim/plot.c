@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "sim/cli.h"
+#include "sim/report/outdir.h"
 #include "sim/util.h"
 
 static const char usage_plot[] =
@@ -254,8 +255,9 @@ static void last_line(int fd, char *buf, size_t len)
 
 /*
  * Draw one picture: gnuplot SCRIPT with dir, out and fmt set by -e.
- * Returns true when out was written; on failure reports one line, and
- * removes whatever part of out gnuplot left.
+ * Returns true when out was written whole (and listed in dir's run
+ * marker, when dir has one); on failure reports one line, out is as it
+ * was, and whatever part of a picture gnuplot left is removed.
  */
 static bool draw(const char *gnuplot, const char *name, const char *script,
 		 const char *dir, const char *out, const char *fmt)
@@ -264,8 +266,12 @@ static bool draw(const char *gnuplot, const char *name, const char *script,
 	char said[300];
 	int status;
 
+	/* Drawn into a temporary beside out: only a whole picture is kept. */
+	char *tmp = temp_beside(out);
+	if (!tmp)
+		user_error("plot: cannot write %s: %s", out, strerror(errno));
 	sb_init(&e);
-	sb_printf(&e, "dir='%s'; out='%s'; fmt='%s'", dir, out, fmt);
+	sb_printf(&e, "dir='%s'; out='%s'; fmt='%s'", dir, tmp, fmt);
 	FILE *err = tmpfile();
 	if (!err)
 		user_error("plot: tmpfile: %s", strerror(errno));
@@ -274,19 +280,54 @@ static bool draw(const char *gnuplot, const char *name, const char *script,
 	status = wait_child(spawn(argv, -1, err));
 	sb_free(&e);
 
-	struct stat st;
 	bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-		  stat(out, &st) == 0 && st.st_size > 0;
+		  image_complete(tmp, !strcmp(fmt, "svg"));
+	said[0] = '\0';
+	bool ours = false;	/* said is our reason, not gnuplot's */
+	struct stat st;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !ok &&
+	    stat(tmp, &st) == 0 && st.st_size > 0)
+		snprintf(said, sizeof(said), "the picture it wrote is "
+			 "incomplete (disk full?)");
+	/*
+	 * Listed in the run's marker before it exists there; a file of that
+	 * name slabsim did not write (no marker lists it) is not replaced.
+	 */
+	char rel[400];
+	snprintf(rel, sizeof(rel), "plots/%s.%s", name, fmt);
+	struct stat old;
+	if (ok && lstat(out, &old) == 0 &&
+	    !outdir_marker_lists(dir, "file", rel)) {
+		snprintf(said, sizeof(said), "%.200s exists and slabsim did "
+			 "not write it; not replacing it", out);
+		ours = true;
+		ok = false;
+	}
+	if (ok && !outdir_marker_add(dir, "file", rel)) {
+		snprintf(said, sizeof(said), "cannot add it to %s/%s: %s", dir,
+			 OUTDIR_RUN_MARKER, strerror(errno));
+		ours = true;
+		ok = false;
+	}
+	if (ok && rename(tmp, out) != 0) {
+		snprintf(said, sizeof(said), "cannot rename it into place: %s",
+			 strerror(errno));
+		ours = true;
+		ok = false;
+	}
+	if (!ok)
+		unlink(tmp);
+	free(tmp);
 	if (!ok) {
-		last_line(fileno(err), said, sizeof(said));
+		if (!said[0])
+			last_line(fileno(err), said, sizeof(said));
 		if (!said[0])
 			snprintf(said, sizeof(said), "%s",
 				 WIFSIGNALED(status) ? "killed by a signal" :
 				 WIFEXITED(status) && WEXITSTATUS(status) == 0 ?
 				 "it wrote nothing" : "no message");
-		fprintf(stderr, "slabsim: plot: %s (%s): gnuplot failed: %s\n",
-			name, fmt, said);
-		unlink(out);
+		fprintf(stderr, "slabsim: plot: %s (%s): %s%s\n", name, fmt,
+			ours ? "" : "gnuplot failed: ", said);
 	}
 	fclose(err);
 	return ok;
@@ -425,6 +466,9 @@ int cmd_plot(int argc, char **argv)
 			   "apt-get install gnuplot-nox");
 
 	snprintf(path, sizeof(path), "%s/plots", dir);
+	if (!outdir_marker_add(dir, "dir", "plots"))
+		user_error("plot: cannot add plots/ to %s/%s: %s", dir,
+			   OUTDIR_RUN_MARKER, strerror(errno));
 	if (mkdir(path, 0777) != 0 && errno != EEXIST)
 		user_error("plot: cannot create %s: %s", path, strerror(errno));
 	if (!is_dir(path))

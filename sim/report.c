@@ -13,6 +13,7 @@
 #include "sim/frag_report.h"
 #include "sim/report.h"
 #include "sim/report/callsites.h"
+#include "sim/report/outdir.h"
 
 const char *const zone_names[PA_NR_ZONES] = { "DMA", "Normal" };
 
@@ -275,6 +276,61 @@ static void slab_totals(const struct run_result *res, struct slab_totals *t)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* What the validators checked, and what they could not                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * "consistent" alone overstates: the validators check the slab's own
+ * bookkeeping, not what a kernel without debugging cannot know. Each
+ * limit that applies to this run is one line of not_checked.
+ */
+static size_t check_limits(const struct run_result *res, const char **lines,
+			   char bufs[][200])
+{
+	size_t n = 0;
+
+	if (!res->checked)
+		lines[n++] = "the state between operations: the validators ran "
+			     "once, at the end (--check runs them after every "
+			     "operation)";
+	if (res->status != RUN_OK)
+		lines[n++] = "anything after the BUG that stopped the run";
+	if (!res->wl->debug)
+		lines[n++] = "object contents, red zones and poisoning: "
+			     "CONFIG_DEBUG_SLAB is off (slab.debug: false)";
+	if (res->double_frees && !res->wl->debug) {
+		snprintf(bufs[n], 200, "%llu double free%s given to a kernel "
+			 "without CONFIG_DEBUG_SLAB, which cannot detect %s: "
+			 "an object may be handed out twice, which no count "
+			 "shows", (unsigned long long)res->double_frees,
+			 res->double_frees == 1 ? "" : "s",
+			 res->double_frees == 1 ? "it" : "them");
+		lines[n] = bufs[n];
+		n++;
+	}
+	return n;
+}
+
+static void check_json(const struct run_result *res, struct strbuf *sb)
+{
+	const char *lines[4];
+	char bufs[4][200];
+	size_t n = check_limits(res, lines, bufs);
+
+	sb_printf(sb, "  \"check\": {\"validations\": %llu, \"checked\": ",
+		  (unsigned long long)(res->m->validations +
+					     (res->status == RUN_OK)));
+	json_str(sb, "every cache's slab lists, counts, free lists and "
+		 "free_objects (slab_core_is_consistent)");
+	sb_puts(sb, ", \"not_checked\": [");
+	for (size_t i = 0; i < n; i++) {
+		sb_puts(sb, i ? ", " : "");
+		json_str(sb, lines[i]);
+	}
+	sb_puts(sb, "]},\n");
+}
+
 static void summary_json(const struct run_result *res, struct strbuf *sb)
 {
 	const struct machine *m = res->m;
@@ -327,6 +383,7 @@ static void summary_json(const struct run_result *res, struct strbuf *sb)
 	report_callsites_json(res, sb, 5);
 	sb_puts(sb, ",\n");
 	sb_printf(sb, "  \"consistent\": %s,\n", res->consistent ? "true" : "false");
+	check_json(res, sb);
 	sb_printf(sb, "  \"kernel_log\": {\"errors\": %lu, \"warnings\": %lu, "
 		  "\"page_alloc_failures\": %lu},\n", m->errors_logged,
 		  m->warnings, m->page_alloc_failures);
@@ -437,92 +494,6 @@ void report_summary_json(const struct run_result *res, struct strbuf *sb)
 /* The run directory, atomically                                        */
 /* ------------------------------------------------------------------ */
 
-/* What a run directory holds, besides slabinfo.<t>us and plots/. */
-static const char *const run_files[] = {
-	"slabinfo", "kernel.log", "timeseries.csv", "fragmentation.csv",
-	"buddyinfo", "unusable_index", "extfrag_index", "lock_stat",
-	"lock_stat.csv", "cache.csv", "l1sets.csv", "summary.json",
-	"callsites.csv",
-	"expect.json", "junit.xml",
-};
-
-static bool run_file_name(const char *name)
-{
-	for (size_t i = 0; i < sizeof(run_files) / sizeof(run_files[0]); i++)
-		if (!strcmp(name, run_files[i]))
-			return true;
-	return !strncmp(name, "slabinfo.", 9);
-}
-
-/*
- * Calls fn on every entry of dir but . and ..; stops at the first that
- * returns false and returns false then (true for a missing directory).
- */
-static bool each_entry(const char *dir, bool (*fn)(const char *dir,
-						    const char *name))
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	bool ok = true;
-
-	if (!d)
-		return true;
-	while (ok && (e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			ok = fn(dir, e->d_name);
-	closedir(d);
-	return ok;
-}
-
-static bool entry_is_ours(const char *dir, const char *name)
-{
-	char p[4200];
-	struct stat st;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	if (lstat(p, &st) != 0)
-		return false;
-	size_t n = strlen(dir);
-	bool in_plots = n >= 6 && !strcmp(dir + n - 6, "/plots");
-
-	if (S_ISDIR(st.st_mode))
-		return !in_plots && !strcmp(name, "plots") &&
-		       each_entry(p, entry_is_ours);
-	return S_ISREG(st.st_mode) && (in_plots || run_file_name(name));
-}
-
-bool report_dir_replaceable(const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st) != 0)
-		return true;
-	return S_ISDIR(st.st_mode) && each_entry(path, entry_is_ours);
-}
-
-static bool remove_entry(const char *dir, const char *name)
-{
-	char p[4200];
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	if (!strcmp(name, "plots")) {
-		each_entry(p, remove_entry);
-		rmdir(p);
-	} else {
-		unlink(p);
-	}
-	return true;
-}
-
-/* Remove a run directory (only ever one report_dir_replaceable allows). */
-static void remove_dir(const char *path)
-{
-	if (!report_dir_replaceable(path))
-		return;
-	each_entry(path, remove_entry);
-	rmdir(path);
-}
-
 struct out_file {
 	const char *name;
 	struct strbuf sb;
@@ -532,7 +503,7 @@ void report_write_run_dir(const struct run_result *res,
 			  const struct run_options *opt)
 {
 	const struct machine *m = res->m;
-	char tmp[4096], old[4096], path[4200];
+	char path[4200];
 	struct strbuf files[16];
 	const char *names[16];
 	size_t nf = 0;
@@ -572,16 +543,35 @@ void report_write_run_dir(const struct run_result *res,
 	}
 #undef NEWFILE
 
-	snprintf(tmp, sizeof(tmp), "%s.partial", opt->out_dir);
-	snprintf(old, sizeof(old), "%s.old", opt->out_dir);
-	if (!report_dir_replaceable(opt->out_dir) ||
-	    !report_dir_replaceable(tmp) || !report_dir_replaceable(old))
-		user_error("%s: exists and is not a slabsim run directory; "
-			   "not replacing it", opt->out_dir);
-	remove_dir(tmp);
-	if (mkdir(tmp, 0777) != 0)
-		user_error("%s: cannot create: %s", tmp, strerror(errno));
-	bool ok = true;
+	/*
+	 * Built in a fresh directory beside the target, the marker first
+	 * (so even a half-written one is recognisably ours), then put in
+	 * place with one atomic exchange: a kill at any moment, or another
+	 * run racing for the same -o, leaves one complete run there.
+	 */
+	struct strbuf marker;
+	sb_init(&marker);
+	outdir_marker_begin(&marker, OUTDIR_RUN, res->wl->name);
+	for (size_t i = 0; i < nf; i++)
+		outdir_marker_entry(&marker, "file", names[i]);
+	for (size_t i = 0; i < res->nr_snaps; i++) {
+		snprintf(path, sizeof(path), "slabinfo.%lluus",
+			 (unsigned long long)(res->snaps[i].t / 1000));
+		outdir_marker_entry(&marker, "file", path);
+	}
+	char *tmp = outdir_mktemp(opt->out_dir);
+	if (!tmp)
+		user_error("%s: cannot create a directory beside it: %s",
+			   opt->out_dir, strerror(errno));
+	snprintf(path, sizeof(path), "%s/%s", tmp, OUTDIR_RUN_MARKER);
+	bool ok = write_file(path, marker.buf, marker.len);
+	int err = errno;
+	sb_free(&marker);
+	if (!ok) {
+		unlink(path);
+		rmdir(tmp);
+		user_error("%s: cannot write: %s", opt->out_dir, strerror(err));
+	}
 	for (size_t i = 0; i < nf && ok; i++) {
 		snprintf(path, sizeof(path), "%s/%s", tmp, names[i]);
 		ok = write_file(path, files[i].buf ? files[i].buf : "", files[i].len);
@@ -592,33 +582,19 @@ void report_write_run_dir(const struct run_result *res,
 			 (unsigned long long)(s->t / 1000));
 		ok = write_file(path, s->text.buf ? s->text.buf : "", s->text.len);
 	}
-	int err = errno;
+	err = errno;
 	for (size_t i = 0; i < nf; i++)
 		sb_free(&files[i]);
 	if (!ok) {
-		remove_dir(tmp);
+		outdir_remove(tmp, OUTDIR_RUN);
 		user_error("%s: cannot write: %s", opt->out_dir, strerror(err));
 	}
-	struct stat st;
-	if (stat(opt->out_dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode)) {
-			remove_dir(tmp);
-			user_error("%s: exists and is not a directory", opt->out_dir);
-		}
-		remove_dir(old);
-		if (rename(opt->out_dir, old) != 0) {
-			err = errno;
-			remove_dir(tmp);
-			user_error("%s: cannot replace: %s", opt->out_dir,
-				   strerror(err));
-		}
+	char why[600];
+	if (!outdir_install(tmp, opt->out_dir, OUTDIR_RUN, why, sizeof(why))) {
+		outdir_remove(tmp, OUTDIR_RUN);
+		user_error("%s: not replacing it: %s", opt->out_dir, why);
 	}
-	if (rename(tmp, opt->out_dir) != 0) {
-		err = errno;
-		remove_dir(tmp);
-		user_error("%s: cannot create: %s", opt->out_dir, strerror(err));
-	}
-	remove_dir(old);
+	free(tmp);
 }
 
 void report_print_summary(const struct run_result *res, const char *dir,
@@ -655,6 +631,17 @@ void report_print_summary(const struct run_result *res, const char *dir,
 		(unsigned long long)contentions,
 		(unsigned long long)(wait / 1000),
 		(unsigned long long)(wait % 1000));
+	if (res->checked) {
+		const char *lines[4];
+		char bufs[4][200];
+		size_t n = check_limits(res, lines, bufs);
+		fprintf(out, "  check: the validators ran %llu times and %s\n",
+			(unsigned long long)(m->validations +
+					     (res->status == RUN_OK)),
+			res->consistent ? "held" : "found the slab inconsistent");
+		for (size_t i = 0; i < n; i++)
+			fprintf(out, "    not checked: %s\n", lines[i]);
+	}
 	fprintf(out, "  kernel log: %lu errors, %lu warnings%s\n",
 		m->errors_logged, m->warnings,
 		m->bugged ? " -- the kernel hit BUG, see kernel.log" : "");

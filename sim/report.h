@@ -40,20 +40,15 @@ const char *milli_str(char *buf, int v);
 /*
  * Write the run directory (slabinfo, slabinfo.<t>, timeseries.csv,
  * fragmentation.csv, buddyinfo, lock_stat, lock_stat.csv, cache.csv,
- * l1sets.csv, summary.json, kernel.log) into opt->out_dir: built in a
- * sibling temporary directory and renamed into place, so a reader sees a
- * complete run or none. A directory that cannot be written is a user
- * error (exit 2), with nothing left behind.
+ * l1sets.csv, summary.json, kernel.log, and the .slabsim-run marker
+ * listing them) into opt->out_dir: built in a unique temporary directory
+ * beside it and exchanged into place (sim/report/outdir.h), so a reader
+ * sees a complete run or none. The caller checked out_dir with
+ * outdir_check_or_die before simulating; a directory that cannot be
+ * written is still a user error (exit 2), with nothing left behind.
  */
 void report_write_run_dir(const struct run_result *res,
 			  const struct run_options *opt);
-/*
- * Whether a run may be written at path (and its .partial and .old
- * siblings): absent, or a directory holding only what slabsim run and
- * slabsim plot write. Anything else is never replaced.
- */
-bool report_dir_replaceable(const char *path);
-
 /* summary.json's text for res as it stands (also mid-run, for captures). */
 void report_summary_json(const struct run_result *res, struct strbuf *sb);
 

@@ -112,6 +112,7 @@ struct run {
 	struct cache_wait **cache_waiters;
 	bool end_posted;
 	uint64_t last_t;		/* of the last event read */
+	uint64_t nr_samples;
 	unsigned int first_not_run_line;
 	uint64_t first_not_run_t;
 	/* call-site statistics rows, by key (see site_row) */
@@ -121,6 +122,13 @@ struct run {
 	size_t site_hash_cap;
 	struct gen_cpu *gens;
 	size_t nr_gens;
+	/*
+	 * Every gen_obj ever made, so that those still in flight when the
+	 * run ends (a free past the end, on an offline CPU, or queued when
+	 * the engine stopped) are freed with the run, not leaked.
+	 */
+	struct gen_obj **gen_all;
+	size_t nr_gen_all, gen_all_cap;
 	struct gen_obj *pool;
 	uint64_t t0;			/* when the workload's time 0 is */
 	uint64_t end_t;			/* workload time the run ends */
@@ -921,6 +929,12 @@ static void gen_alloc(void *arg)
 	} else {
 		o = xcalloc(1, sizeof(*o));
 		o->run = r;
+		if (r->nr_gen_all == r->gen_all_cap) {
+			r->gen_all_cap = r->gen_all_cap ? 2 * r->gen_all_cap : 256;
+			r->gen_all = xrealloc(r->gen_all, r->gen_all_cap *
+					      sizeof(*r->gen_all));
+		}
+		r->gen_all[r->nr_gen_all++] = o;
 	}
 	if (g->cache >= 0) {
 		struct sim_cache *sc = gc->sc ? gc->sc : gen_find_cache(gc);
@@ -991,6 +1005,8 @@ static void take_snapshot(void *arg)
 	rec_put(r, rec);
 }
 
+static __attribute__((noreturn)) void input_error(const char *err);
+
 /*
  * An expectation's `at:` time: what it reads, taken at the same point of
  * the run as a slabinfo snapshot of that time (see take_snapshot). The
@@ -1050,6 +1066,21 @@ static void take_sample(void *arg)
 {
 	struct run *r = R;
 	uint64_t t = (uint64_t)(uintptr_t)arg;
+
+	/*
+	 * The loader bounds the samples over the run's length as far as it
+	 * knows it; a run whose end comes from its events is known only as
+	 * they are read.
+	 */
+	if (++r->nr_samples > WL_MAX_SAMPLES + 1) {	/* and t = 0 */
+		char err[800];
+
+		snprintf(err, sizeof(err), "%s: sample: %llu ns over a run past "
+			 "%llu ns is more than %llu samples: sample less often",
+			 r->wl->file, (unsigned long long)r->wl->sample,
+			 (unsigned long long)t, (unsigned long long)WL_MAX_SAMPLES);
+		input_error(err);
+	}
 
 	report_sample(&r->res, t);
 	if (t + r->wl->sample <= r->end_t)
@@ -1209,8 +1240,11 @@ static void create_boot_caches(void *arg)
 	struct run *r = arg;
 
 	for (size_t i = 0; i < r->wl->nr_caches; i++)
-		if (r->wl->caches[i].at_boot)
+		if (r->wl->caches[i].at_boot) {
+			/* each creation is an operation of its own */
+			machine_lockup_restart(r->m);
 			create_cache(r, (int)i);
+		}
 	/* Workload events may start only once these caches exist. */
 	engine_stop(r->m->eng, 0);
 }
@@ -1293,11 +1327,11 @@ static void free_run(struct run *r)
 	sb_free(&r->res.timeseries);
 	sb_free(&r->res.fragmentation);
 	sb_free(&r->res.final_slabinfo);
-	while (r->pool) {
-		struct gen_obj *o = r->pool;
-		r->pool = o->next_free;
-		free(o);
-	}
+	/* the pool's and those in flight alike */
+	for (size_t i = 0; i < r->nr_gen_all; i++)
+		free(r->gen_all[i]);
+	free(r->gen_all);
+	r->pool = NULL;
 	free(r->gens);
 	for (size_t i = 0; i < r->nr_chunks; i++)
 		free(r->names[i]);
@@ -1375,6 +1409,7 @@ int run_workload(struct workload *wl, const struct run_options *opt)
 	if (!r->m)
 		user_error("%s: %s", wl->file, err);
 	r->m->check = opt->check;
+	r->res.checked = opt->check;
 	r->res.m = r->m;
 	r->wl_cache = xcalloc(wl->nr_caches ? wl->nr_caches : 1, sizeof(int));
 	r->creating = xcalloc(wl->nr_caches ? wl->nr_caches : 1,

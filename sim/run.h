@@ -88,6 +88,7 @@ struct run_result {
 	/* expectations evaluated (sim/expect_report.c), for the report */
 	struct strbuf expect_json, junit, expect_text;
 	unsigned int expect_failed;
+	bool checked;			/* --check: validated after operations */
 };
 
 /*

@@ -19,13 +19,14 @@
 #include "sim/cli.h"
 #include "sim/compare.h"
 #include "sim/progress.h"
+#include "sim/report/outdir.h"
 #include "sim/util.h"
 #include "sim/workload.h"
 
 static const char usage_sweep[] =
 	"usage: slabsim sweep WORKLOAD --vary KEY=V1,V2,... [--vary ...] -o DIR\n"
 	"                     [-j N] [--set KEY=VALUE]... [--emit-commands FILE]\n"
-	"                     [--slurm FILE]\n"
+	"                     [--slurm FILE] [--force]\n"
 	"\n"
 	"Runs WORKLOAD once for every combination of the --vary values, each as\n"
 	"its own `slabsim run WORKLOAD -o DIR/POINT --set KEY=V ...`, where POINT\n"
@@ -50,6 +51,7 @@ static const char usage_sweep[] =
 	"                         quoted, e.g. for GNU parallel); run nothing\n"
 	"  --slurm FILE           write a Slurm job-array script running one point\n"
 	"                         per task; run nothing\n"
+	"  --force                let points make more than 10^10 allocations\n"
 	"\n"
 	"Exit status: 0 every point ran; 1 some point failed (each is named);\n"
 	"2 bad input (nothing run, nothing written).\n";
@@ -86,9 +88,11 @@ struct sweep {
 	int nvary;
 	const char **sets;	/* fixed --set values */
 	int nsets;
+	bool force;		/* --force, passed to every point */
 	struct point *pts;
 	int npts;
 	char exe[4096];
+	char wl_name[64];	/* the workload's name, for DIR's marker */
 };
 
 /* ------------------------------------------------------------------ */
@@ -328,7 +332,7 @@ static void make_points(struct sweep *s)
 		snprintf(pt->dir, n, "%s/%s", s->out, pt->name);
 
 		int argc = 0;
-		pt->argv = xcalloc((size_t)(6 + 2 * (s->nsets + s->nvary)),
+		pt->argv = xcalloc((size_t)(7 + 2 * (s->nsets + s->nvary)),
 				   sizeof(char *));
 		pt->argv[argc++] = s->exe;
 		pt->argv[argc++] = xstrdup("run");
@@ -347,6 +351,8 @@ static void make_points(struct sweep *s)
 			snprintf(pt->argv[argc++], m, "%s=%s", s->vary[k].key,
 				 s->vary[k].vals[idx[k]]);
 		}
+		if (s->force)
+			pt->argv[argc++] = xstrdup("--force");
 		pt->argv[argc] = NULL;
 	}
 	free(idx);
@@ -357,7 +363,7 @@ static void make_points(struct sweep *s)
  * will apply them: a bad key or value is a user error before anything
  * runs or is written.
  */
-static void validate(const struct sweep *s)
+static void validate(struct sweep *s)
 {
 	struct workload wl;
 	char err[512];
@@ -365,10 +371,11 @@ static void validate(const struct sweep *s)
 	for (int p = 0; p < s->npts; p++) {
 		if (!workload_load(s->workload, &wl, err, sizeof(err)))
 			user_error("%s", err);
+		snprintf(s->wl_name, sizeof(s->wl_name), "%s", wl.name);
 		/* argv: exe run WORKLOAD -o DIR, then --set pairs: the
 		 * fixed ones first, then one per --vary. */
 		char **a = s->pts[p].argv + 5;
-		for (int i = 0; a[2 * i]; i++)
+		for (int i = 0; a[2 * i] && strcmp(a[2 * i], "--force"); i++)
 			if (!workload_override(&wl, a[2 * i + 1], err, sizeof(err)))
 				user_error("sweep: %s %s: %s",
 					   i < s->nsets ? "--set" : "--vary",
@@ -421,58 +428,51 @@ static void shell_command(struct strbuf *sb, char *const *argv)
 
 static void write_or_die(const char *path, const struct strbuf *sb)
 {
-	if (!write_file(path, sb->buf ? sb->buf : "", sb->len))
+	if (!write_file_atomic(path, sb->buf ? sb->buf : "", sb->len))
 		user_error("sweep: cannot write %s: %s", path, strerror(errno));
 }
 
-/* A directory may hold a sweep: absent, empty, or one a sweep wrote. */
-static bool sweep_dir_usable(const char *dir)
+/* What a sweep writes into DIR itself, besides its points. */
+static const char *const sweep_files[] = {
+	"points.txt", "compare.txt", "compare.csv", "compare.json",
+	"compare.png",
+};
+
+/*
+ * DIR, fresh: a new directory holding only the sweep marker (which lists
+ * every file and point the sweep may write) exchanged into place, and the
+ * sweep directory it replaces (checked before anything ran) removed. The
+ * points then run into it; a sweep killed part way leaves a directory
+ * that is still recognisably a sweep, which the next sweep replaces.
+ */
+static void make_out_dir(const struct sweep *s)
 {
-	char path[4200];
-	struct stat st;
-	DIR *d;
-	struct dirent *e;
-	bool empty = true;
+	struct strbuf mk;
+	char path[4200], why[600];
 
-	if (stat(dir, &st) != 0)
-		return errno == ENOENT;
-	if (!S_ISDIR(st.st_mode))
-		return false;
-	snprintf(path, sizeof(path), "%s/points.txt", dir);
-	if (access(path, F_OK) == 0)
-		return true;
-	d = opendir(dir);
-	if (!d)
-		return false;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			empty = false;
-	closedir(d);
-	return empty;
-}
-
-/* DIR and its missing parents, as run -o does. */
-static void make_out_dir(const char *dir)
-{
-	char *p = xstrdup(dir);
-	struct stat st;
-
-	for (char *q = p + 1; *q; q++) {
-		if (*q != '/')
-			continue;
-		*q = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST)
-			user_error("sweep: cannot create %s: %s", p, strerror(errno));
-		*q = '/';
+	sb_init(&mk);
+	outdir_marker_begin(&mk, OUTDIR_SWEEP, s->wl_name);
+	for (size_t i = 0; i < sizeof(sweep_files) / sizeof(sweep_files[0]); i++)
+		outdir_marker_entry(&mk, "file", sweep_files[i]);
+	for (int p = 0; p < s->npts; p++)
+		outdir_marker_entry(&mk, "run", s->pts[p].name);
+	char *tmp = outdir_mktemp(s->out);
+	if (!tmp)
+		user_error("sweep: cannot create a directory beside %s: %s",
+			   s->out, strerror(errno));
+	snprintf(path, sizeof(path), "%s/%s", tmp, OUTDIR_SWEEP_MARKER);
+	if (!write_file(path, mk.buf, mk.len)) {
+		int err = errno;
+		unlink(path);
+		rmdir(tmp);
+		user_error("sweep: cannot write %s: %s", s->out, strerror(err));
 	}
-	free(p);
-	if (mkdir(dir, 0777) == 0)
-		return;
-	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-		return;
-	user_error("sweep: cannot create %s: %s", dir,
-		   errno == EEXIST ? "exists and is not a directory" :
-		   strerror(errno));
+	sb_free(&mk);
+	if (!outdir_install(tmp, s->out, OUTDIR_SWEEP, why, sizeof(why))) {
+		outdir_remove(tmp, OUTDIR_SWEEP);
+		user_error("sweep: -o %s: not replacing it: %s", s->out, why);
+	}
+	free(tmp);
 }
 
 static void write_points_txt(const struct sweep *s);
@@ -491,8 +491,8 @@ static void emit(const struct sweep *s)
 		shell_command(&list, s->pts[p].argv);
 		sb_putc(&list, '\n');
 	}
-	make_out_dir(s->out);
-	/* Marks DIR as this sweep's, and names the points for compare. */
+	make_out_dir(s);
+	/* names the points, for compare and for rerunning one alone */
 	write_points_txt(s);
 	if (s->emit) {
 		write_or_die(s->emit, &list);
@@ -661,12 +661,8 @@ static bool compare_points(const struct sweep *s)
 	}
 	char *gnuplot = find_gnuplot();
 	if (ok && gnuplot && !strpbrk(s->out, "'\n\r")) {
-		struct strbuf script;
-		sb_init(&script);
 		snprintf(path, sizeof(path), "%s/compare.png", s->out);
-		compare_plot_script(&t, path, &script);
-		ok = compare_gnuplot("sweep", &script) == 0;
-		sb_free(&script);
+		ok = compare_plot_file(&t, path, "sweep") == 0;
 	}
 	free(gnuplot);
 	for (int i = 0; i < t.nr; i++)
@@ -749,6 +745,7 @@ int cmd_sweep(int argc, char **argv)
 		{ "set", required_argument, NULL, 'S' },
 		{ "emit-commands", required_argument, NULL, 'E' },
 		{ "slurm", required_argument, NULL, 'B' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -778,6 +775,10 @@ int cmd_sweep(int argc, char **argv)
 			break;
 		case 'E': s.emit = optarg; break;
 		case 'B': s.slurm = optarg; break;
+		case 'F':
+			s.force = true;
+			workload_allow_huge(true);
+			break;
 		case 'h':
 			fputs(usage_sweep, stdout);
 			return 0;
@@ -793,10 +794,18 @@ int cmd_sweep(int argc, char **argv)
 		user_error("sweep: -o DIR is required (see slabsim sweep --help)");
 	if (!s.nvary)
 		user_error("sweep: at least one --vary KEY=V1,V2,... is required");
-	char *out = xstrdup(s.out);
-	for (size_t n = strlen(out); n > 1 && out[n - 1] == '/'; n--)
-		out[n - 1] = '\0';
+	/*
+	 * DIR is checked now, before any point runs: only a directory an
+	 * earlier sweep made (its marker lists every entry) is replaced.
+	 * The chart is drawn by gnuplot, which cannot be given a path with a
+	 * quote or a line break; that too is known now, not after the points.
+	 */
+	char *out = outdir_check_or_die("sweep", s.out, OUTDIR_SWEEP);
 	s.out = out;
+	if (!s.emit && !s.slurm && strpbrk(out, "'\n\r"))
+		user_error("sweep: -o %s: a path with a single quote or a line "
+			   "break cannot be passed to gnuplot for compare.png; "
+			   "rename it", out);
 	ssize_t n = readlink("/proc/self/exe", s.exe, sizeof(s.exe) - 1);
 	if (n <= 0)
 		user_error("sweep: cannot find the slabsim binary: %s",
@@ -807,9 +816,6 @@ int cmd_sweep(int argc, char **argv)
 	order_values(&s);
 	make_points(&s);
 	validate(&s);
-	if (!sweep_dir_usable(s.out))
-		user_error("sweep: %s exists and is not a sweep directory "
-			   "(no points.txt); not writing into it", s.out);
 
 	if (s.emit || s.slurm) {
 		emit(&s);
@@ -818,7 +824,7 @@ int cmd_sweep(int argc, char **argv)
 		return 0;
 	}
 
-	make_out_dir(s.out);
+	make_out_dir(&s);
 	int failed = run_points(&s);
 	write_points_txt(&s);
 	bool compared = compare_points(&s);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -385,5 +386,81 @@ bool write_file(const char *path, const char *data, size_t len)
 	bool ok = fwrite(data, 1, len, f) == len;
 	if (fclose(f) != 0)
 		ok = false;
+	return ok;
+}
+
+char *temp_beside(const char *path)
+{
+	size_t n = strlen(path) + 32;
+	char *t = xcalloc(1, n);
+
+	snprintf(t, n, "%s.slabsim-tmp.XXXXXX", path);
+	int fd = mkstemp(t);
+	if (fd < 0) {
+		int err = errno;
+		free(t);
+		errno = err;
+		return NULL;
+	}
+	/* mkstemp makes it 0600; the file replaces one fopen would make. */
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	close(fd);
+	return t;
+}
+
+bool write_file_atomic(const char *path, const char *data, size_t len)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return write_file(path, data, len);
+	char *tmp = temp_beside(path);
+	if (!tmp)
+		return false;
+	bool ok = write_file(tmp, data, len) && rename(tmp, path) == 0;
+	int err = errno;
+	if (!ok)
+		unlink(tmp);
+	free(tmp);
+	errno = err;
+	return ok;
+}
+
+bool image_complete(const char *path, bool svg)
+{
+	static const unsigned char png_sig[8] = { 0x89, 'P', 'N', 'G', '\r',
+						  '\n', 0x1a, '\n' };
+	static const unsigned char iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D',
+						0xae, 0x42, 0x60, 0x82 };
+	unsigned char head[8], tail[64];
+	FILE *f = fopen(path, "rb");
+	bool ok = false;
+
+	if (!f)
+		return false;
+	if (fseek(f, 0, SEEK_END) == 0) {
+		long size = ftell(f);
+		long n = size < (long)sizeof(tail) ? size : (long)sizeof(tail);
+		if (size > 0 && fseek(f, size - n, SEEK_SET) == 0 &&
+		    fread(tail, 1, (size_t)n, f) == (size_t)n) {
+			if (svg) {
+				/* the closing tag, then at most white space */
+				long e = n;
+				while (e > 0 && (tail[e - 1] == '\n' ||
+						 tail[e - 1] == '\r' ||
+						 tail[e - 1] == ' '))
+					e--;
+				ok = e >= 6 && !memcmp(tail + e - 6, "</svg>", 6);
+			} else {
+				ok = n >= 12 && !memcmp(tail + n - 12, iend, 12) &&
+				     fseek(f, 0, SEEK_SET) == 0 &&
+				     fread(head, 1, 8, f) == 8 &&
+				     !memcmp(head, png_sig, 8);
+			}
+		}
+	}
+	fclose(f);
 	return ok;
 }

@@ -115,7 +115,30 @@ pid_t spawn(char *const *argv, int in_fd, FILE *err);
 /* waitpid(pid) through EINTR; the raw wait status. */
 int wait_child(pid_t pid);
 
-/* Write a whole file; false (errno set) on failure. */
+/*
+ * Write a whole file; false (errno set) on failure, with every write and
+ * the close checked. What a failure leaves at path is undefined: use it
+ * only inside a directory that is removed on failure.
+ */
 bool write_file(const char *path, const char *data, size_t len);
+/*
+ * Write a whole file all or nothing: into a unique temporary beside path
+ * (path.slabsim-tmp.XXXXXX), then renamed over it. On failure (false,
+ * errno set) path is as it was and the temporary is gone. A path that is
+ * not a regular file (/dev/stdout, a pipe) is written directly.
+ */
+bool write_file_atomic(const char *path, const char *data, size_t len);
+/*
+ * A unique temporary file name beside path, the file created empty with
+ * the mode a new file gets (0666 less the umask); malloc'd, NULL (errno
+ * set) when it cannot be made. For a tool (gnuplot) that writes by name.
+ */
+char *temp_beside(const char *path);
+/*
+ * Whether the file at path is a whole picture of its kind: a PNG ending
+ * in its IEND chunk, an SVG ending in </svg>. gnuplot can exit 0 having
+ * written part of one (a full disk); such a file is not kept.
+ */
+bool image_complete(const char *path, bool svg);
 
 #endif /* SLABSIM_SIM_UTIL_H */

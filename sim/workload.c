@@ -1183,7 +1183,7 @@ static const struct key_row costs_rows[] = {
 TABLE(costs_table, "machine costs", costs_rows);
 
 enum { MK_ARCH, MK_BUFCTL, MK_NODES, MK_CPUS, MK_MEMORY, MK_HZ, MK_MINFREE,
-       MK_CACHES, MK_COSTS, MK_NR };
+       MK_CACHES, MK_COSTS, MK_SMP, MK_NR };
 
 static const struct key_row machine_rows[] = {
 	[MK_ARCH] = { "arch", YAML_SCALAR_NODE, h_arch, M(arch), NULL, 0, 0 },
@@ -1196,6 +1196,8 @@ static const struct key_row machine_rows[] = {
 	[MK_MINFREE] = { "min_free_kbytes", YAML_SCALAR_NODE, h_int, M(min_free_kbytes), NULL, 0, 1048576 },
 	[MK_CACHES] = { "caches", YAML_MAPPING_NODE, h_map, 0, &mcaches_table, 0, 0 },
 	[MK_COSTS] = { "costs", YAML_MAPPING_NODE, h_map, 0, &costs_table, 0, 0 },
+	/* a kernel built SMP (as every NUMA one) even on one CPU */
+	[MK_SMP] = { "smp", YAML_SCALAR_NODE, h_bool, M(smp), NULL, 0, 0 },
 };
 TABLE(machine_table, "machine", machine_rows);
 _Static_assert(ARRAY_SIZE(machine_rows) == MK_NR, "machine rows");
@@ -1378,6 +1380,40 @@ _Static_assert(ARRAY_SIZE(tune_ev_rows) == TK_NR, "tune rows");
 #undef TU
 
 /*
+ * The arrays a tune makes must be ones kmalloc can give (its largest
+ * object is KMALLOC_MAX_SIZE): a per-CPU array of limit entries, and a
+ * shared array of shared * batchcount entries, each after a struct
+ * array_cache header (four ints and a spinlock, word aligned). 2.6.17
+ * does not check: a per-CPU array too large fails do_tune_cpucache with
+ * -ENOMEM, a shared one BUGs in alloc_kmemlist, and a product that wraps
+ * its int memsize gets a tiny array it then writes far past. None of
+ * that can be what a workload means, so it is refused here.
+ */
+static bool check_tune_arrays(struct loader *ld, const struct wl_tune *t,
+			      struct pos p)
+{
+	unsigned int word = strcmp(ld->wl->machine.arch, "i386") ? 8 : 4;
+	uint64_t header = (16 + 4 + word - 1) / word * word;
+	uint64_t max = (KMALLOC_MAX_SIZE - header) / word;
+	/* what the runner applies when batchcount is left out */
+	int64_t batch = t->batchcount > 0 ? t->batchcount :
+			t->limit > 0 ? (t->limit + 1) / 2 : -1;
+
+	if (t->limit > 0 && (uint64_t)t->limit > max)
+		return fail_pos(ld, p, "bad tune: limit %d needs a per-CPU array of %" PRIu64 " bytes, more than kmalloc's largest object (%llu bytes; at most %" PRIu64 " entries on %s)",
+				t->limit, header + (uint64_t)t->limit * word,
+				KMALLOC_MAX_SIZE, max, ld->wl->machine.arch);
+	if (t->shared > 0 && batch > 0 &&
+	    (uint64_t)t->shared * (uint64_t)batch > max)
+		return fail_pos(ld, p, "bad tune: shared %d * batchcount %" PRId64 " = %" PRIu64 " entries needs a shared array of %" PRIu64 " bytes, more than kmalloc's largest object (%llu bytes; at most %" PRIu64 " entries on %s)",
+				t->shared, batch,
+				(uint64_t)t->shared * (uint64_t)batch,
+				header + (uint64_t)t->shared * (uint64_t)batch * word,
+				KMALLOC_MAX_SIZE, max, ld->wl->machine.arch);
+	return true;
+}
+
+/*
  * The rule slabinfo_write applies across values. A cache's own tune may
  * leave values out (-1: the kernel's enable_cpucache choice); a tune
  * event, like a write to /proc/slabinfo, must give all three.
@@ -1390,7 +1426,7 @@ static bool check_tune(struct loader *ld, const struct wl_tune *t,
 	if (t->limit >= 0 && t->batchcount > t->limit)
 		return fail_pos(ld, p, "bad tune: batchcount %d is larger than limit %d (slabinfo_write needs batchcount <= limit)",
 				t->batchcount, t->limit);
-	return true;
+	return check_tune_arrays(ld, t, p);
 }
 
 enum { CK_NAME, CK_SIZE, CK_ALIGN, CK_FLAGS, CK_CTOR, CK_DTOR, CK_TUNE, CK_T,
@@ -3328,6 +3364,72 @@ static struct pos ev_pos(unsigned int line, unsigned int col)
 	return p;
 }
 
+/* ------------------------------------------------------------------ */
+/* Bounds on the size of a run                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A run writes one time-series sample every `sample` of simulated time:
+ * more than this many is gigabytes of output and memory, never a useful
+ * plot. And generators whose rate x CPUs x seconds comes to more than
+ * WL_MAX_GENERATED allocations would run for days; they are refused
+ * unless the user says --force (workload_allow_huge).
+ */
+#define WL_MAX_GENERATED	1e10
+
+static bool allow_huge;
+
+void workload_allow_huge(bool yes)
+{
+	allow_huge = yes;
+}
+
+/* Where the run ends: duration, else the runner's "last event + 1". */
+static uint64_t run_end(const struct workload *wl)
+{
+	uint64_t end = 0;
+
+	if (wl->duration_given)
+		return wl->duration;
+	for (size_t i = 0; i < wl->nr_events; i++)
+		end = wl->events[i].t > end ? wl->events[i].t : end;
+	for (size_t i = 0; i < wl->nr_generators; i++)
+		end = wl->generators[i].until > end ? wl->generators[i].until : end;
+	return end + 1;
+}
+
+static bool check_size(struct loader *ld)
+{
+	const struct workload *wl = ld->wl;
+	uint64_t end = run_end(wl);
+	char a[32], b[32], c[32];
+
+	if (wl->sample && end / wl->sample > WL_MAX_SAMPLES)
+		return fail_pos(ld, nopos, "sample: %s over a run of %s is %" PRIu64 " samples, more than %llu: sample at least every %s",
+				fmt_ns(a, sizeof(a), wl->sample),
+				fmt_ns(b, sizeof(b), end), end / wl->sample,
+				WL_MAX_SAMPLES,
+				fmt_ns(c, sizeof(c), end / (WL_MAX_SAMPLES + 1) + 1));
+	double total = 0, worst = -1;
+	const struct wl_generator *big = NULL;
+	for (size_t i = 0; i < wl->nr_generators; i++) {
+		const struct wl_generator *g = &wl->generators[i];
+		double n = g->rate * g->nr_cpus * (double)(g->until - g->from) / 1e9;
+		total += n;
+		if (n > worst) {
+			worst = n;
+			big = g;
+		}
+	}
+	if (total > WL_MAX_GENERATED && !allow_huge)
+		return fail_pos(ld, ev_pos(big->line, big->col),
+				"generators would make %.3g allocations (this one: rate %.6g/s x %d CPU%s x %.6g s = %.3g), more than 1e10; use --force to run it anyway",
+				total, big->rate, big->nr_cpus,
+				plural(big->nr_cpus),
+				(double)(big->until - big->from) / 1e9, worst);
+	return true;
+}
+
 /*
  * Everything an override can break: the machine's cross-key rules, cache
  * sizes and tunes, events and generators against the machine and the run
@@ -3388,6 +3490,8 @@ static bool validate(struct loader *ld)
 					fmt_ns(a, sizeof(a), g->until),
 					fmt_ns(b, sizeof(b), wl->duration));
 	}
+	if (!check_size(ld))
+		return false;
 	/* not given: 0, "until the last event", which the runner works out */
 	if (!wl->duration_given)
 		wl->duration = 0;

@@ -36,6 +36,8 @@ struct wl_machine {
 	unsigned int line;		/* cache line bytes, default arch's */
 	struct wl_level l1d, l2;	/* defaults 32KiB/8, 1MiB/16 */
 	bool cache_model;		/* default true */
+	bool smp;			/* CONFIG_SMP on one CPU (default: only
+					 * with more than one CPU) */
 	/* costs in ns (defaults in workload.c) */
 	uint64_t cost_l1, cost_l2, cost_local, cost_remote, cost_lock;
 	uint64_t cost_handoff, cost_ipi, cost_page, cost_op;
@@ -147,6 +149,12 @@ bool workload_load(const char *path, struct workload *wl, char *err,
 bool workload_load_string(const char *name, const char *yaml,
 			  struct workload *wl, char *err, size_t errlen);
 void workload_free(struct workload *wl);
+/*
+ * Whether a workload whose generators would make more than 10^10
+ * allocations may load (--force); by default it is refused, the product
+ * named. Set before loading.
+ */
+void workload_allow_huge(bool yes);
 
 /*
  * The events, one at a time, in file order, with the creations of caches
@@ -164,6 +172,7 @@ void workload_free(struct workload *wl);
  */
 #define WL_DEAD_NAMES	4096
 #define WL_MAX_SNAPSHOTS	10000	/* slabinfo: true events in a run */
+#define WL_MAX_SAMPLES		10000ULL	/* run length / sample */
 int workload_next_event(struct workload *wl, struct wl_event *ev, char *err,
 			size_t errlen);
 void workload_slot_hold(struct workload *wl, int slot);

@@ -152,6 +152,7 @@ void fake_machine(const struct fake_config *cfg)
 	env_fast.mem_map = F.mem_map;
 	env_fast.nr_pages = F.npages;
 	env_fast.nr_cpus = F.cpus;
+	env_fast.smp = F.cpus > 1;
 	/* CPUs are numbered node by node, the rest on the last node. */
 	for (i = 0; i < NR_CPUS; i++) {
 		int per = F.cpus / F.nodes;

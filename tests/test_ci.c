@@ -376,7 +376,7 @@ static void test_sweep_tidy(void **state)
 			     "-o", tmp_path("mine"), NULL), 2);
 	char *err = stderr_text();
 	assert_one_line(err);
-	assert_non_null(strstr(err, "is not a sweep directory"));
+	assert_non_null(strstr(err, "not a slabsim sweep directory"));
 	free(err);
 	assert_false(exists(tmp_path("mine/seed-1")));
 	/* Its own sweep directory is taken again. */

@@ -388,37 +388,46 @@ static void test_sweep_equals_separate_runs(void **state)
 	free(pts);
 }
 
-/* One point cannot write its directory: it is named, the other is kept. */
+/*
+ * One point's kernel hits BUG (a double free the debug kernel stops at):
+ * it is named with its exit status, the sweep exits 1, and the other
+ * point still runs. Both left a run directory (a BUG is a result), so
+ * the comparison holds both.
+ */
+static const char dfree_yaml[] =
+	"name: df\nseed: 1\nmachine: {cpus: 1, memory: 64MiB}\n"
+	"caches:\n  - {name: c, size: 64, tune: {limit: 4, batchcount: 2, shared: 0}}\n"
+	"events:\n"
+	"  - {t: 0us, cpu: 0, alloc: c, as: x}\n"
+	"  - {t: 0us, cpu: 0, alloc: c, as: w}\n"
+	"  - {t: 1us, cpu: 0, free: x}\n"
+	"  - {t: 2us, cpu: 0, free: x}\n"
+	"  - {t: 2us, cpu: 0, free: w}\n"
+	"  - {t: 5us, cpu: 0, shrink: c}\n";
+
 static void test_sweep_failed_point_is_named(void **state)
 {
 	(void)state;
-	spit(tmp_path("fp.yaml"), tuned_yaml);
-	/* A sweep directory (points.txt marks it) with a file in the way. */
-	mkdir(tmp_path("fp"), 0777);
-	spit(tmp_path("fp/points.txt"), "");
-	spit(tmp_path("fp/limit-16"), "in the way\n");
+	spit(tmp_path("fp.yaml"), dfree_yaml);
 	assert_int_equal(run("sweep", tmp_path("fp.yaml"), "--vary",
-			     "caches.inode_cache.tune.limit=16,32", "-o",
-			     tmp_path("fp"), NULL), 1);
+			     "slab.debug=true,false", "-o", tmp_path("fp"),
+			     NULL), 1);
 	char *err = stderr_text();
 	assert_one_line(err);
-	assert_non_null(strstr(err, "point limit-16 failed (exit 2)"));
-	assert_non_null(strstr(err, "not a slabsim run directory"));
+	assert_non_null(strstr(err, "point debug-true failed (exit 3)"));
 	free(err);
-	assert_true(exists(tmp_path("fp/limit-32/summary.json")));
-	/* The comparison holds the point that ran, and only it. */
+	assert_true(exists(tmp_path("fp/debug-false/summary.json")));
+	assert_true(exists(tmp_path("fp/debug-true/summary.json")));
 	char *csv = slurp(tmp_path("fp/compare.csv"), NULL);
 	assert_non_null(csv);
-	char *row = strchr(csv, '\n');
-	assert_non_null(row);
-	assert_int_equal(strncmp(row + 1, "limit-32,32,", 12), 0);
-	char *after = strchr(row + 1, '\n');
-	assert_non_null(after);
-	assert_string_equal(after + 1, "");	/* two lines: header, limit-32 */
+	/* tidy: a row per point, the varied value as its own column */
+	assert_int_equal(strncmp(csv, "run,debug,", 10), 0);
+	assert_non_null(strstr(csv, "\ndebug-true,true,"));
+	assert_non_null(strstr(csv, "\ndebug-false,false,"));
 	free(csv);
 	char *pts = slurp(tmp_path("fp/points.txt"), NULL);
-	assert_non_null(strstr(pts, "limit-16\t"));
-	assert_non_null(strstr(pts, "limit-32\t"));
+	assert_non_null(strstr(pts, "debug-true\t"));
+	assert_non_null(strstr(pts, "debug-false\t"));
 	free(pts);
 }
 

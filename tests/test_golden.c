@@ -99,6 +99,12 @@ static void test_golden_numa(void **state)
 	check_golden("numa");
 }
 
+static void test_golden_reap(void **state)
+{
+	(void)state;
+	check_golden("reap");
+}
+
 int main(void)
 {
 	regen = getenv("SLABSIM_REGEN_GOLDEN") &&
@@ -111,6 +117,7 @@ int main(void)
 		cmocka_unit_test(test_golden_mixed),
 		cmocka_unit_test(test_golden_debug_i386),
 		cmocka_unit_test(test_golden_numa),
+		cmocka_unit_test(test_golden_reap),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	e2e_teardown(rc);

@@ -173,7 +173,8 @@ def main():
             elif isinstance(v, (int, float)):
                 paths.append((".".join(path), "min: -1000000000"))
             elif isinstance(v, str) and "\n" not in v and v:
-                paths.append((".".join(path), "equal: '%s'" % v))
+                paths.append((".".join(path),
+                              "equal: '%s'" % v.replace("'", "''")))
         walk(summary, [])
         lines = "".join("  - {summary: '%s', %s}\n" % p for p in paths)
         every = ci_yaml.split("expect:\n")[0] + "expect:\n" + lines

@@ -1187,6 +1187,70 @@ static void test_last_cpu_of_node_dies(void **state)
 	done();
 }
 
+/*
+ * Tunes whose arrays cannot be had. A per-CPU array beyond kmalloc's
+ * largest object fails do_tune_cpucache with -ENOMEM and changes
+ * nothing, as in 2.6.17. shared 327685 * batchcount 13107 is 2^32 - 1
+ * entries: 2.6.17's int memsize wraps to 16 bytes and the kernel would
+ * write gigabytes past that array; the simulated kernel BUGs at
+ * alloc_arraycache instead, and the memory next to it is untouched.
+ */
+static void test_tune_arrays_that_cannot_be(void **state)
+{
+	struct kmem_cache *c = boot_rt(2, 1, false);
+	struct kmem_cache_info before = info(c), after;
+
+	(void)state;
+	assert_int_equal(slabinfo_write("rt 16382 1 0"), -ENOMEM);
+	after = info(c);
+	assert_int_equal(after.limit, before.limit);
+	assert_int_equal(after.batchcount, before.batchcount);
+	ok(c);
+	/* the largest that fits: 16381 entries + 24 bytes = 131072 */
+	assert_int_equal(slabinfo_write("rt 16381 1 0"), 0);
+	assert_int_equal(info(c).limit, 16381);
+	ok(c);
+
+	void *guard = kmalloc(16, GFP_KERNEL);
+	assert_non_null(guard);
+	memset(guard, 0xa5, 16);
+	assert_true(FAKE_EXPECT_BUG(slabinfo_write("rt 13107 13107 327685")));
+	assert_non_null(strstr(fake_log(), "int memsize wrapped to 16"));
+	for (int k = 0; k < 16; k++)
+		assert_int_equal(((unsigned char *)guard)[k], 0xa5);
+	done();
+}
+
+/*
+ * reap_spread staggers node-list reaping by the cache descriptor's
+ * address modulo REAPTIMEOUT_LIST3: 2.6.17 uses (unsigned long)cachep, a
+ * kernel virtual address (PAGE_OFFSET + physical), so a cache's next_reap
+ * is that much past creation plus the period. Checked on both
+ * architectures' PAGE_OFFSETs, each where the physical address would
+ * give a different spread (so the test tells the two apart).
+ */
+static void test_reap_spread_uses_virtual_address(void **state)
+{
+	(void)state;
+	for (int arch = 0; arch < 2; arch++) {
+		struct fake_config cfg = { .cpus = 1, .nodes = 1, .mem_mb = 64,
+			.arch = arch ? &fake_arch_i386 : &fake_arch_x86_64 };
+		fake_boot(&cfg);
+		fake_set_cpu(0);
+		fake_set_jiffies(1000);
+		struct kmem_cache *c = kmem_cache_create("spread", 100, 0, 0,
+							 NULL, NULL);
+		assert_non_null(c);
+		unsigned int period = 4 * HZ;
+		unsigned int virt = (unsigned int)(kaddr(c) % period);
+		unsigned int phys = (unsigned int)(__pa(c) % period);
+		assert_int_not_equal(virt, phys);
+		assert_int_equal(cache_l3(c, 0)->next_reap,
+				 1000 + period + virt);
+		done();
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1223,6 +1287,8 @@ int main(void)
 		cmocka_unit_test(test_reboot_resets),
 		cmocka_unit_test(test_mempolicy_alternate_node),
 		cmocka_unit_test(test_last_cpu_of_node_dies),
+		cmocka_unit_test(test_tune_arrays_that_cannot_be),
+		cmocka_unit_test(test_reap_spread_uses_virtual_address),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

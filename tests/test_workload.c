@@ -601,7 +601,7 @@ static void test_unknown_keys(void **state)
 	refuse("nmae: x\n",
 	       "w.yaml:1:1: unknown key 'nmae' in workload (expected one of: name, seed, machine, slab, caches, events, generators, sample, duration, expect)");
 	refuse("machine:\n  cpu: 2\n",
-	       "w.yaml:2:3: unknown key 'cpu' in machine (expected one of: arch, bufctl, nodes, cpus, memory, hz, min_free_kbytes, caches, costs)");
+	       "w.yaml:2:3: unknown key 'cpu' in machine (expected one of: arch, bufctl, nodes, cpus, memory, hz, min_free_kbytes, caches, costs, smp)");
 	/* "  caches: {" ends in column 11 */
 	refuse("machine:\n  caches: {lines: 64}\n",
 	       "w.yaml:2:12: unknown key 'lines' in machine caches (expected one of: line, l1d, l2, model)");
@@ -1341,7 +1341,7 @@ static void test_overrides(void **state)
 	assert_false(workload_override(&wl, "machine.cpus=abc", err, sizeof(err)));
 	assert_string_equal(err, "bad cpus 'abc' (expected a whole number)");
 	assert_false(workload_override(&wl, "machine.cpu=4", err, sizeof(err)));
-	assert_string_equal(err, "unknown key 'cpu' in machine (expected one of: arch, bufctl, nodes, cpus, memory, hz, min_free_kbytes, caches, costs)");
+	assert_string_equal(err, "unknown key 'cpu' in machine (expected one of: arch, bufctl, nodes, cpus, memory, hz, min_free_kbytes, caches, costs, smp)");
 	assert_false(workload_override(&wl, "machine.caches=1", err, sizeof(err)));
 	assert_string_equal(err, "'caches' is a section; set one of its keys (line, l1d, l2, model)");
 	assert_false(workload_override(&wl, "name=x", err, sizeof(err)));
