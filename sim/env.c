@@ -520,6 +520,19 @@ __attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
 	engine_charge_fast(m->eng, cost);
 }
 
+/*
+ * The workload's colouring switch for cachep: its own caches[].colouring,
+ * else slab.colouring (also for caches the simulator does not list, such
+ * as cache_cache).
+ */
+bool slab_colouring(const struct kmem_cache *cachep)
+{
+	struct machine *m = M();
+	int i = machine_find_cache(m, cachep);
+
+	return i >= 0 ? m->caches[i]->colouring : m->wl->colouring;
+}
+
 void cpu_work(enum env_work kind, unsigned long n)
 {
 	/* ~16 bytes per ns for memset/memcpy, 8 for byte-wise checks. */

@@ -185,6 +185,7 @@ int machine_add_cache(struct machine *m, const char *name,
 	struct sim_cache *c = xcalloc(1, sizeof(*c));
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	c->kmalloc = kmalloc;
+	c->colouring = m->wl->colouring;	/* a workload cache may differ */
 	m->caches[m->nr_caches++] = c;
 	machine_cache_created(m, c, cachep);
 	return (int)m->nr_caches - 1;

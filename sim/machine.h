@@ -66,6 +66,7 @@ struct sim_cache {
 	unsigned int obj_size;	/* the object proper */
 	unsigned int obj_room;	/* to the end of its buffer (red zone, user word) */
 	bool reclaimable;	/* SLAB_RECLAIM_ACCOUNT: shrunk first in reclaim */
+	bool colouring;		/* cache_grow colours new slabs (slab_colouring) */
 };
 
 struct machine {

@@ -21,6 +21,18 @@ struct live {
 	int cache;		/* machine cache index */
 	uint64_t size;		/* bytes requested */
 	bool live, freed, kmalloced;
+	/* while live: its cache's live objects in allocation order (walks) */
+	struct live *walk_prev, *walk_next;
+};
+
+/*
+ * The live objects of one machine cache, oldest first: what a walk reads.
+ * The links point into the names table and generator objects, so neither
+ * may move while an object is live (the names table is allocated once;
+ * generator objects are pooled, never freed during the run).
+ */
+struct live_list {
+	struct live *first, *last;
 };
 
 /*
@@ -45,6 +57,7 @@ struct gen_cpu {
 	int mi;			/* sc's machine cache index */
 	uint64_t size;		/* the workload cache's object size */
 	uint64_t stop_t;	/* no arrival from here: until, or the end */
+	uint64_t next_walk_t;	/* walk: {every}: the next walk, workload time */
 };
 
 /* A generator object on its way to being freed. */
@@ -63,6 +76,8 @@ struct run {
 	struct gen_cpu *gens;
 	size_t nr_gens;
 	struct gen_obj *pool;
+	struct live_list *walk_lists;	/* per machine cache index */
+	size_t nr_walk_lists;
 	uint64_t t0;			/* when the workload's time 0 is */
 	uint64_t end_t;			/* workload time the run ends */
 	uint64_t end_abs;		/* t0 + end_t, engine time */
@@ -91,6 +106,50 @@ static inline struct user_stats *users_of(struct run *r, int cache)
 	if (__builtin_expect((size_t)cache >= r->res.nr_users, 0))
 		users_grow(r);
 	return &r->res.users[cache];
+}
+
+/* The live list of cache, growing the table as caches are added. */
+static __attribute__((noinline)) void walk_lists_grow(struct run *r)
+{
+	size_t n = r->m->nr_caches + 16;
+
+	r->walk_lists = xrealloc(r->walk_lists, n * sizeof(*r->walk_lists));
+	memset(r->walk_lists + r->nr_walk_lists, 0,
+	       (n - r->nr_walk_lists) * sizeof(*r->walk_lists));
+	r->nr_walk_lists = n;
+}
+
+/* l (just allocated from machine cache l->cache) joins its cache's list. */
+static inline void live_link(struct run *r, struct live *l)
+{
+	struct live_list *ll;
+
+	if (__builtin_expect((size_t)l->cache >= r->nr_walk_lists, 0))
+		walk_lists_grow(r);
+	ll = &r->walk_lists[l->cache];
+	l->walk_next = NULL;
+	l->walk_prev = ll->last;
+	if (ll->last)
+		ll->last->walk_next = l;
+	else
+		ll->first = l;
+	ll->last = l;
+}
+
+/* l (live, linked by live_link) is freed: it leaves its cache's list. */
+static inline void live_unlink(struct run *r, struct live *l)
+{
+	struct live_list *ll = &r->walk_lists[l->cache];
+
+	if (l->walk_prev)
+		l->walk_prev->walk_next = l->walk_next;
+	else
+		ll->first = l->walk_next;
+	if (l->walk_next)
+		l->walk_next->walk_prev = l->walk_prev;
+	else
+		ll->last = l->walk_prev;
+	l->walk_prev = l->walk_next = NULL;
 }
 
 static void note(struct run *r, const char *fmt, ...)
@@ -164,6 +223,7 @@ account_alloc(struct run *r, struct live *l, void *obj, int cache,
 		u->allocs++;
 		u->live_objs++;
 		u->live_bytes += size;
+		live_link(r, l);
 	}
 }
 
@@ -175,6 +235,7 @@ static inline void account_free(struct run *r, struct live *l)
 		u->frees++;
 		u->live_objs--;
 		u->live_bytes -= l->size;
+		live_unlink(r, l);
 	}
 	l->live = false;
 	l->freed = true;
@@ -247,6 +308,7 @@ static void create_cache(struct run *r, int wi)
 	}
 	struct sim_cache *sc = r->m->caches[mi];
 	sc->ctor_ns = wc->ctor_ns;
+	sc->colouring = wc->colouring >= 0 ? wc->colouring : r->wl->colouring;
 	struct kmem_cache *c = kmem_cache_create(sc->name, wc->size, wc->align,
 		wc->flags, wc->has_ctor ? machine_ctor : NULL,
 		wc->has_dtor ? machine_ctor : NULL);
@@ -320,6 +382,35 @@ static void touch_live(struct run *r, struct live *l, uint64_t bytes,
 	if (!sc->cachep)
 		return;
 	touch_obj(sc, obj, bytes, write, l->live);
+}
+
+/*
+ * A walk: the running CPU reads (or writes) [offset, offset + bytes) of
+ * every live object of machine cache mi, oldest first, repeat times, the
+ * way kernel code walks its inodes or dentries. Every access goes through
+ * mem_touch, so the cache-line model sees it and the CPU is charged; the
+ * objects' bytes are not changed. bytes 0, or more than the object has
+ * from offset, reads to the object's end. Returns the objects visited per
+ * pass.
+ */
+static uint64_t walk_cache(struct run *r, int mi, uint64_t offset,
+			   uint64_t bytes, bool write, int repeat)
+{
+	struct sim_cache *sc = r->m->caches[mi];
+	uint64_t n = 0;
+
+	if (!sc->cachep || offset >= sc->obj_size ||
+	    (size_t)mi >= r->nr_walk_lists)
+		return 0;
+	if (bytes == 0 || bytes > sc->obj_size - offset)
+		bytes = sc->obj_size - offset;
+	for (int pass = 0; pass < repeat; pass++) {
+		n = 0;
+		for (struct live *l = r->walk_lists[mi].first; l;
+		     l = l->walk_next, n++)
+			mem_touch((char *)__va(l->obj) + offset, bytes, write);
+	}
+	return n;
 }
 
 static void run_event(void *arg)
@@ -437,6 +528,11 @@ static void run_event(void *arg)
 	}
 	case WL_SLABINFO:
 		break;	/* a global, see take_snapshot */
+	case WL_WALK:
+		if (event_cache(r, ev))
+			walk_cache(r, r->wl_cache[ev->cache], ev->offset,
+				   ev->size, ev->write, ev->repeat);
+		break;
 	}
 	machine_op_end(m);
 }
@@ -585,6 +681,46 @@ static void gen_alloc(void *arg)
 	machine_op_end(m);
 }
 
+/*
+ * A generator's walk (walk: {every, ...}): each of its CPUs walks the
+ * generator's cache every `every` ns from the generator's start, until it
+ * stops allocating. While the cache does not exist, the walk is skipped.
+ */
+static void gen_walk(void *arg)
+{
+	struct gen_cpu *gc = arg;
+	struct run *r = gc->run;
+	struct machine *m = r->m;
+	const struct wl_gen_walk *w = &gc->g->walk;
+	struct sim_cache *sc = gc->sc ? gc->sc : gen_find_cache(gc);
+
+	machine_op_begin(m);
+	m->call_site = gc->call_site;
+	r->res.ops++;
+	if (sc)
+		walk_cache(r, gc->mi, w->offset, w->bytes, w->write, 1);
+	gc->next_walk_t += w->every;
+	if (gc->next_walk_t < gc->stop_t)
+		engine_post(m->eng, r->t0 + gc->next_walk_t, gc->cpu, gen_walk,
+			    gc);
+	machine_op_end(m);
+}
+
+/* Posts the first walk of every generator CPU that walks. */
+static void post_gen_walks(struct run *r)
+{
+	for (size_t i = 0; i < r->nr_gens; i++) {
+		struct gen_cpu *gc = &r->gens[i];
+
+		if (!gc->g->walk.every || gc->g->cache < 0)
+			continue;
+		gc->next_walk_t = gc->g->from + gc->g->walk.every;
+		if (gc->next_walk_t < gc->stop_t)
+			engine_post(r->m->eng, r->t0 + gc->next_walk_t, gc->cpu,
+				    gen_walk, gc);
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* Globals: snapshots, samples, the end                                 */
 /* ------------------------------------------------------------------ */
@@ -730,6 +866,7 @@ static void free_run(struct run *r)
 		free(o);
 	}
 	free(r->gens);
+	free(r->walk_lists);
 	free(r->names);
 	free(r->wl_cache);
 	machine_destroy(r->m);
@@ -802,6 +939,7 @@ int run_workload(const struct workload *wl, const struct run_options *opt)
 		}
 		r->t0 = (r->t0 / r->m->ns_per_tick + 1) * r->m->ns_per_tick;
 		post_workload(r);
+		post_gen_walks(r);
 		r->progress = opt->progress;
 		progress_run_start(r->progress, r->end_t);
 		if (!run_guarded(r))

@@ -590,20 +590,20 @@ static void test_unknown_keys(void **state)
 	refuse("machine:\n  costs: {tlb: 1ns}\n",
 	       "w.yaml:2:11: unknown key 'tlb' in machine costs (expected one of: l1, l2, local, remote, lock, handoff, ipi, page, op)");
 	refuse("slab: {debugg: true}\n",
-	       "w.yaml:1:8: unknown key 'debugg' in slab (expected one of: debug)");
+	       "w.yaml:1:8: unknown key 'debugg' in slab (expected one of: debug, colouring)");
 	/* the message of the brief, line 7 column 12: "- {name: x," is 11 */
 	refuse("name: w\nseed: 1\nmachine:\n  cpus: 2\nsample: 1ms\ncaches:\n- {name: x,sizee: 8}\n",
-	       "w.yaml:7:12: unknown key 'sizee' in cache (expected one of: name, size, align, flags, ctor, dtor, tune, t)");
+	       "w.yaml:7:12: unknown key 'sizee' in cache (expected one of: name, size, align, flags, ctor, dtor, tune, t, colouring)");
 	refuse("caches:\n- {name: c, size: 64, tune: {limt: 4}}\n",
 	       "w.yaml:2:30: unknown key 'limt' in tune (expected one of: limit, batchcount, shared)");
 	refuse("caches:\n- {name: c, size: 64}\nevents:\n- {t: 0, allocc: c}\n",
-	       "w.yaml:4:10: unknown key 'allocc' in event (expected one of: t, cpu, gfp, as, node, bytes, write, alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy)");
+	       "w.yaml:4:10: unknown key 'allocc' in event (expected one of: t, cpu, gfp, as, node, bytes, write, offset, repeat, alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy, walk)");
 	refuse("caches:\n- {name: c, size: 64}\nevents:\n- {t: 0, tune: {cache: c, limits: 1}}\n",
 	       "w.yaml:4:27: unknown key 'limits' in tune (expected one of: cache, limit, batchcount, shared)");
 	refuse("events:\n- {t: 0, mempolicy: {cpus: 0}}\n",
 	       "w.yaml:2:22: unknown key 'cpus' in mempolicy (expected one of: cpu, policy, nodes, spread_slab)");
 	refuse("generators:\n- {rat: 1/s}\n",
-	       "w.yaml:2:4: unknown key 'rat' in generator (expected one of: cache, kmalloc, cpus, rate, lifetime, free_on, touch, gfp, from, until)");
+	       "w.yaml:2:4: unknown key 'rat' in generator (expected one of: cache, kmalloc, cpus, rate, lifetime, free_on, touch, gfp, from, until, walk)");
 	refuse("generators:\n- {lifetime: {mean: 1us}}\n",
 	       "w.yaml:2:15: unknown key 'mean' in lifetime (expected one of: exp, fixed, uniform)");
 }
@@ -627,7 +627,7 @@ static void test_key_shapes(void **state)
 	refuse("slab: null\n",
 	       "w.yaml:1:7: 'slab' in workload must be a mapping, not empty");
 	refuse("caches: [1]\n",
-	       "w.yaml:1:10: cache must be a mapping (keys: name, size, align, flags, ctor, dtor, tune, t), not '1'");
+	       "w.yaml:1:10: cache must be a mapping (keys: name, size, align, flags, ctor, dtor, tune, t, colouring), not '1'");
 	refuse("? [a]\n: 1\n",
 	       "w.yaml:1:3: keys in workload must be words, not a list");
 	refuse("name: \"a\\0b\"\n",
@@ -841,7 +841,7 @@ static void test_event_shapes(void **state)
 	refuse(CACHE_C "- {t: 0, alloc: c, free: a, as: a}\n",
 	       "w.yaml:4:20: event has two operations, 'alloc' and 'free' (write one event each)");
 	refuse(CACHE_C "- {t: 0, cpu: 0}\n",
-	       "w.yaml:4:3: event has no operation (expected one of: alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy)");
+	       "w.yaml:4:3: event has no operation (expected one of: alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy, walk)");
 	refuse(CACHE_C "- {t: 0, alloc: d, as: a}\n",
 	       "w.yaml:4:17: unknown cache 'd' (declare it under caches:)");
 	refuse(CACHE_C "- {t: 0, shrink: size-64}\n",
@@ -851,7 +851,7 @@ static void test_event_shapes(void **state)
 	refuse(CACHE_C "- {t: 0, kmalloc: 64, as: a, gfp: [GFP_KERNEL, GFP_SOMETIMES]}\n",
 	       "w.yaml:4:48: unknown gfp flag 'GFP_SOMETIMES' (expected GFP_KERNEL, GFP_ATOMIC, GFP_NOFS, GFP_NOIO, GFP_USER, GFP_DMA, GFP_NOWAIT or a __GFP_* name)");
 	refuse(CACHE_C "- [t, 0]\n",
-	       "w.yaml:4:3: event must be a mapping (keys: t, cpu, gfp, as, node, bytes, write, alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy), not a list");
+	       "w.yaml:4:3: event must be a mapping (keys: t, cpu, gfp, as, node, bytes, write, offset, repeat, alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy, walk), not a list");
 }
 
 static void test_cache_life(void **state)
@@ -988,7 +988,7 @@ static void test_odd_documents(void **state)
 	workload_free(&wl);
 	/* an alias to the wrong section is just a wrong key */
 	refuse("machine: &m {cpus: 2}\nslab: *m\n",
-	       "w.yaml:1:14: unknown key 'cpus' in slab (expected one of: debug)");
+	       "w.yaml:1:14: unknown key 'cpus' in slab (expected one of: debug, colouring)");
 	/* an alias that points at itself ends in a wrong type, not a loop */
 	refuse_prefix("caches: &c [*c]\n", "w.yaml:1:");
 	refuse_prefix("machine: &m {caches: *m}\n", "w.yaml:1:");
@@ -1246,7 +1246,7 @@ static void test_overrides(void **state)
 	assert_false(workload_override(&wl, "machine.caches=1", err, sizeof(err)));
 	assert_string_equal(err, "'caches' is a section; set one of its keys (line, l1d, l2, model)");
 	assert_false(workload_override(&wl, "name=x", err, sizeof(err)));
-	assert_string_equal(err, "'name' cannot be set (settable: seed, sample, duration, slab.debug, machine.*, caches.NAME.size, .align, .tune.limit, .tune.batchcount, .tune.shared)");
+	assert_string_equal(err, "'name' cannot be set (settable: seed, sample, duration, slab.debug, slab.colouring, machine.*, caches.NAME.size, .align, .colouring, .tune.limit, .tune.batchcount, .tune.shared)");
 	assert_false(workload_override(&wl, "caches.dentry_cache.flags=POISON", err, sizeof(err)));
 	assert_false(workload_override(&wl, "caches.nosuch.size=4", err, sizeof(err)));
 	assert_string_equal(err, "no declared cache matches 'caches.nosuch.size'");
