@@ -66,9 +66,15 @@ struct cm_geom {
 	size_t per_cpu;		/* ways of one CPU: sets * ways */
 };
 
-/* Directory slot: the CPUs holding one line valid in L2. */
+/*
+ * Directory slot: the CPUs holding one line valid in L2. sharers has bit
+ * cpu % 64 set for every such CPU: exact up to 64 CPUs; beyond, a bit
+ * may stay set after its CPUs dropped the line (it is cleared when the
+ * line is claimed), so it names the CPUs worth asking, never fewer.
+ */
 struct cm_dir {
 	uint64_t key;		/* line + 1; 0 = free slot */
+	uint64_t sharers;	/* bit cpu % 64 per holder (see above) */
 	uint32_t count;		/* CPUs holding it valid in L2 */
 	int32_t hint;		/* last CPU to fill or claim it */
 };
@@ -81,10 +87,15 @@ struct cache_model {
 	struct cache_model_config cfg;
 	unsigned int line_shift;
 	struct cm_geom g1, g2;
+	uint64_t cost[2][3];		/* [remote][outcome], ns */
 	uint64_t *l1, *l2;		/* nr_cpus * per_cpu ways each */
 	struct cm_dir *dir;		/* 1 << dir_bits slots */
 	unsigned int dir_bits;
-	struct cm_stats total;
+	/*
+	 * Statistics per tag only: the totals are their sum (plus overflow,
+	 * the accesses whose tag got no entry), worked out when read.
+	 */
+	struct cm_stats overflow;
 	struct cm_stats *tags;		/* tag_cap entries, grown on demand */
 	uint32_t tag_cap, tag_max;
 	struct cm_set_count *l1_sets;	/* g1.sets entries */
@@ -188,8 +199,11 @@ static inline int set_find(const uint64_t *set, unsigned int ways,
  */
 static inline void set_touch(uint64_t *set, int idx, uint64_t key)
 {
-	for (; idx > 0; idx--)
+	for (; idx > 0; idx--) {
 		set[idx] = set[idx - 1];
+		/* keeps gcc from turning the loop into a memmove call */
+		__asm__("" : "+r"(idx));
+	}
 	set[0] = key;
 }
 
@@ -262,8 +276,10 @@ static void dir_add(struct cache_model *cm, uint64_t line, int cpu)
 	if (cm->dir[i].key == 0) {
 		cm->dir[i].key = line + 1;
 		cm->dir[i].count = 0;
+		cm->dir[i].sharers = 0;
 	}
 	cm->dir[i].count++;
+	cm->dir[i].sharers |= 1ull << (cpu & 63);
 	cm->dir[i].hint = cpu;
 }
 
@@ -294,14 +310,16 @@ static void dir_delete(struct cache_model *cm, size_t i)
 	}
 }
 
-/* One CPU fewer holds line (an L2 eviction or an invalidation). */
-static void dir_drop(struct cache_model *cm, uint64_t line)
+/* cpu no longer holds line (an L2 eviction). */
+static void dir_drop(struct cache_model *cm, uint64_t line, int cpu)
 {
 	struct cm_dir *d = dir_find(cm, line);
 
 	assert(d && d->count > 0);
 	if (--d->count == 0)
 		dir_delete(cm, (size_t)(d - cm->dir));
+	else if (cm->cfg.nr_cpus <= 64)
+		d->sharers &= ~(1ull << cpu);
 }
 
 /* Makes o's copy of line stale in L2 and L1; false if o held none valid. */
@@ -324,25 +342,35 @@ static bool invalidate_on(struct cache_model *cm, int o, uint64_t line)
  * cpu is about to hold line Modified: every other CPU's valid copy becomes
  * stale. here says whether cpu already holds it valid. When it does not,
  * the caller fills L2 right after, so an entry left at count 0 is kept for
- * that fill rather than deleted and inserted again.
+ * that fill rather than deleted and inserted again. Only the CPUs the
+ * sharer bits name are asked, so the cost follows the holders, not the
+ * machine's size.
  */
 static void claim_line(struct cache_model *cm, int cpu, uint64_t line,
 		       bool here)
 {
 	struct cm_dir *d = dir_find(cm, line);
+	const int n = cm->cfg.nr_cpus;
 	uint32_t others, found = 0;
-	int o;
+	uint64_t bits;
 
 	if (!d)
 		return;
 	others = d->count - (here ? 1 : 0);
 	if (others && d->hint != cpu && invalidate_on(cm, d->hint, line))
 		found++;
-	for (o = 0; o < cm->cfg.nr_cpus && found < others; o++)
-		if (o != cpu && o != d->hint && invalidate_on(cm, o, line))
-			found++;
+	for (bits = d->sharers; bits && found < others; bits &= bits - 1) {
+		int o;
+
+		for (o = __builtin_ctzll(bits); o < n && found < others;
+		     o += 64)
+			if (o != cpu && o != d->hint &&
+			    invalidate_on(cm, o, line))
+				found++;
+	}
 	assert(found == others);
 	d->count -= found;
+	d->sharers = 1ull << (cpu & 63);
 	d->hint = cpu;
 }
 
@@ -404,7 +432,7 @@ static void fill_l2(struct cache_model *cm, int cpu, uint64_t *s2, int i2,
 		uint64_t *s1 = l1_set(cm, cpu, vline);
 		int j = set_find(s1, cm->g1.ways, vline);
 
-		dir_drop(cm, vline);
+		dir_drop(cm, vline, cpu);
 		if (j >= 0 && state_valid(key_state(s1[j])))
 			set_drop(s1, cm->g1.ways, j);
 	}
@@ -478,25 +506,27 @@ static enum cm_outcome access_line(struct cache_model *cm, int cpu,
 /* ---- Statistics ---- */
 
 /*
- * The stats of tag, growing the table on first use. NULL when the tag is
- * beyond CM_MAX_TAGS or memory runs out: the access then counts in the
+ * The stats of tag, growing the table on first use. overflow when the tag
+ * is beyond CM_MAX_TAGS or memory runs out: the access then counts in the
  * totals only, and the table is left as it was.
  */
 static struct cm_stats *tag_stats(struct cache_model *cm, uint32_t tag)
 {
+	if (tag < cm->tag_max)
+		return &cm->tags[tag];
 	if (tag >= cm->tag_cap) {
 		uint32_t cap = cm->tag_cap ? cm->tag_cap : 16;
 		struct cm_stats *t;
 
 		if (tag >= CM_MAX_TAGS)
-			return NULL;
+			return &cm->overflow;
 		while (cap <= tag)
 			cap *= 2;
 		if (cap > CM_MAX_TAGS)
 			cap = CM_MAX_TAGS;
 		t = realloc(cm->tags, (size_t)cap * sizeof(*t));
 		if (!t)
-			return NULL;
+			return &cm->overflow;
 		memset(t + cm->tag_cap, 0,
 		       (size_t)(cap - cm->tag_cap) * sizeof(*t));
 		cm->tags = t;
@@ -507,23 +537,32 @@ static struct cm_stats *tag_stats(struct cache_model *cm, uint32_t tag)
 	return &cm->tags[tag];
 }
 
+/* l1_hits, l2_hits and misses are counted by outcome, as an array. */
+_Static_assert(offsetof(struct cm_stats, l2_hits) ==
+	       offsetof(struct cm_stats, l1_hits) + 8 * CM_HIT_L2 &&
+	       offsetof(struct cm_stats, misses) ==
+	       offsetof(struct cm_stats, l1_hits) + 8 * CM_MEMORY,
+	       "cm_stats counts in outcome order");
+
 static inline void account(struct cm_stats *s, enum cm_outcome out,
 			   bool coherence, bool remote)
 {
 	s->accesses++;
-	switch (out) {
-	case CM_HIT_L1:
-		s->l1_hits++;
-		break;
-	case CM_HIT_L2:
-		s->l2_hits++;
-		break;
-	case CM_MEMORY:
-		s->misses++;
+	(&s->l1_hits)[out]++;
+	if (out == CM_MEMORY) {
 		s->coherence_misses += coherence;
 		s->remote += remote;
-		break;
 	}
+}
+
+static void stats_add(struct cm_stats *to, const struct cm_stats *s)
+{
+	to->accesses += s->accesses;
+	to->l1_hits += s->l1_hits;
+	to->l2_hits += s->l2_hits;
+	to->misses += s->misses;
+	to->coherence_misses += s->coherence_misses;
+	to->remote += s->remote;
 }
 
 /* ---- Public interface ---- */
@@ -550,6 +589,11 @@ struct cache_model *cache_model_create(const struct cache_model_config *cfg)
 		return NULL;
 	cm->cfg = *cfg;
 	cm->line_shift = log2_u64(cfg->line);
+	for (int r = 0; r < 2; r++) {
+		cm->cost[r][CM_HIT_L1] = cfg->cost_l1;
+		cm->cost[r][CM_HIT_L2] = cfg->cost_l2;
+		cm->cost[r][CM_MEMORY] = r ? cfg->cost_remote : cfg->cost_local;
+	}
 	if (!geom_init(&cm->g1, &cfg->l1, cfg->line, cfg->nr_cpus) ||
 	    !geom_init(&cm->g2, &cfg->l2, cfg->line, cfg->nr_cpus))
 		goto fail;
@@ -597,7 +641,7 @@ uint64_t cache_model_access(struct cache_model *cm, int cpu, int cpu_node,
 			    int mem_node, uint32_t tag)
 {
 	bool remote = mem_node != cpu_node;
-	uint64_t mem_cost = remote ? cm->cfg.cost_remote : cm->cfg.cost_local;
+	const uint64_t *costs = cm->cost[remote];
 	struct cm_stats *ts;
 	uint64_t line, last, cost = 0;
 
@@ -611,27 +655,19 @@ uint64_t cache_model_access(struct cache_model *cm, int cpu, int cpu_node,
 		enum cm_outcome out = access_line(cm, cpu, line, write,
 						  &coherence);
 
-		switch (out) {
-		case CM_HIT_L1:
-			cost += cm->cfg.cost_l1;
-			break;
-		case CM_HIT_L2:
-			cost += cm->cfg.cost_l2;
-			break;
-		case CM_MEMORY:
-			cost += mem_cost;
-			break;
-		}
-		account(&cm->total, out, coherence, remote);
-		if (ts)
-			account(ts, out, coherence, remote);
+		cost += costs[out];
+		account(ts, out, coherence, remote);
 	}
 	return cost;
 }
 
 void cache_model_totals(const struct cache_model *cm, struct cm_stats *out)
 {
-	*out = cm->total;
+	uint32_t t;
+
+	*out = cm->overflow;
+	for (t = 0; t < cm->tag_max; t++)
+		stats_add(out, &cm->tags[t]);
 }
 
 void cache_model_tag_stats(const struct cache_model *cm, uint32_t tag,
@@ -701,6 +737,7 @@ bool cache_model_is_consistent(const struct cache_model *cm)
 	const int n = cm->cfg.nr_cpus;
 	const size_t slots = (size_t)1 << cm->dir_bits;
 	uint32_t *tally;
+	uint64_t *bits;
 	bool ok = true;
 	size_t i;
 	int c, o;
@@ -743,24 +780,36 @@ bool cache_model_is_consistent(const struct cache_model *cm)
 	if (!ok)
 		return false;
 
-	/* every valid L2 way is counted once in a reachable entry */
+	/*
+	 * every valid L2 way is counted once in a reachable entry, and its
+	 * CPU's sharer bit is set (the bits are exact up to 64 CPUs)
+	 */
 	tally = calloc(slots, sizeof(*tally));
-	if (!tally)
+	bits = calloc(slots, sizeof(*bits));
+	if (!tally || !bits) {
+		free(tally);
+		free(bits);
 		return false;
+	}
 	for (i = 0; i < (size_t)n * cm->g2.per_cpu && ok; i++) {
 		const struct cm_dir *d;
+		int cpu = (int)(i / cm->g2.per_cpu);
 
 		if (!state_valid(key_state(cm->l2[i])))
 			continue;
 		d = dir_find(cm, key_line(cm->l2[i]));
-		ok = d != NULL;
-		if (ok)
+		ok = d != NULL && (d->sharers & (1ull << (cpu & 63)));
+		if (ok) {
 			tally[d - cm->dir]++;
+			bits[d - cm->dir] |= 1ull << (cpu & 63);
+		}
 	}
 	for (i = 0; i < slots && ok; i++)
 		if (cm->dir[i].key)
 			ok = cm->dir[i].count > 0 &&
-			     cm->dir[i].count == tally[i];
+			     cm->dir[i].count == tally[i] &&
+			     (n > 64 || cm->dir[i].sharers == bits[i]);
 	free(tally);
+	free(bits);
 	return ok;
 }

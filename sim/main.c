@@ -45,6 +45,9 @@ static const char usage_run[] =
 	"  --check             run the slab validators after every operation\n"
 	"                      that leaves no CPU inside the allocator; stop\n"
 	"                      with a report at the first inconsistency\n"
+	"  --access-trace FILE write every access the cache-line model sees to\n"
+	"                      FILE, one line each: cpu node addr(hex) len R|W\n"
+	"                      home-node tag (the row of cache.csv)\n"
 	"\n"
 	"Exit status: 0 ok; 2 bad input (nothing written); 3 the simulated\n"
 	"kernel hit BUG or panic (the run directory holds the report).\n";
@@ -86,6 +89,7 @@ static int cmd_run(int argc, char **argv)
 		{ "set", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "check", no_argument, NULL, 'c' },
+		{ "access-trace", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -106,6 +110,7 @@ static int cmd_run(int argc, char **argv)
 		case 'S': sets[nsets++] = optarg; break;
 		case 'q': ro.quiet = true; break;
 		case 'c': ro.check = true; break;
+		case 'A': ro.access_trace = optarg; break;
 		default:
 			user_error("run: unknown option '%s' (see slabsim run --help)",
 				   argv[optind - 1]);

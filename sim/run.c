@@ -7,9 +7,11 @@
  * bookkeeping here is about what the *users* of the slab
  * hold; what the slab itself holds is read back through slab.h.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/progress.h"
 #include "sim/report.h"
@@ -851,6 +853,61 @@ static void post_workload(struct run *r)
 	engine_post_global(e, r->t0 + r->end_t, end_run, NULL);
 }
 
+/* ------------------------------------------------------------------ */
+/* The access trace (--access-trace FILE)                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Written to FILE.partial while the run goes, renamed to FILE when the
+ * run directory is written: a run that stops on bad input leaves no
+ * trace behind (an exit handler removes the partial file).
+ */
+static char trace_partial[4200];
+
+static void trace_remove_partial(void)
+{
+	if (trace_partial[0])
+		unlink(trace_partial);
+}
+
+static void access_trace_open(struct machine *m, const char *path)
+{
+	static bool registered;
+
+	if (!m->cm)
+		user_error("--access-trace: the cache-line model is off (machine.caches.model: false), so there are no accesses to trace");
+	snprintf(trace_partial, sizeof(trace_partial), "%s.partial", path);
+	if (!registered) {
+		atexit(trace_remove_partial);
+		registered = true;
+	}
+	m->access_trace = fopen(trace_partial, "w");
+	if (!m->access_trace) {
+		int err = errno;
+		trace_partial[0] = '\0';
+		user_error("%s: cannot write: %s", path, strerror(err));
+	}
+	setvbuf(m->access_trace, NULL, _IOFBF, 1 << 20);
+	fputs("# slabsim access trace: cpu node addr len rw home tag\n", m->access_trace);
+}
+
+static void access_trace_close(struct machine *m, const char *path)
+{
+	int bad = ferror(m->access_trace);
+
+	if (fclose(m->access_trace) != 0 || bad) {
+		int err = errno;
+		m->access_trace = NULL;
+		user_error("%s: cannot write: %s", path, strerror(err));
+	}
+	m->access_trace = NULL;
+	if (rename(trace_partial, path) != 0) {
+		int err = errno;
+		user_error("%s: cannot create: %s", path, strerror(err));
+	}
+	trace_partial[0] = '\0';
+}
+
 static void free_run(struct run *r)
 {
 	for (size_t i = 0; i < r->res.nr_snaps; i++)
@@ -913,6 +970,8 @@ int run_workload(const struct workload *wl, const struct run_options *opt)
 	if (!r->m)
 		user_error("%s: %s", wl->file, err);
 	r->m->check = opt->check;
+	if (opt->access_trace)
+		access_trace_open(r->m, opt->access_trace);
 	r->res.m = r->m;
 	r->wl_cache = xcalloc(wl->nr_caches ? wl->nr_caches : 1, sizeof(int));
 	for (size_t i = 0; i < wl->nr_caches; i++)
@@ -961,6 +1020,8 @@ int run_workload(const struct workload *wl, const struct run_options *opt)
 	}
 
 	report_write_run_dir(&r->res, opt);
+	if (r->m->access_trace)
+		access_trace_close(r->m, opt->access_trace);
 	if (!opt->quiet)
 		report_print_summary(&r->res, opt->out_dir, stdout);
 	free_run(r);
