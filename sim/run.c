@@ -533,7 +533,8 @@ static void run_event(void *arg)
 	case WL_WALK:
 		if (event_cache(r, ev))
 			walk_cache(r, r->wl_cache[ev->cache], ev->offset,
-				   ev->size, ev->write, ev->repeat);
+				   ev->whole ? 0 : ev->size, ev->write,
+				   ev->repeat);
 		break;
 	}
 	machine_op_end(m);

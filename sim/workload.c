@@ -1824,6 +1824,25 @@ static bool cache_life(struct loader *ld, struct wl_event *ev,
 }
 
 /*
+ * [offset, offset + bytes) of a walk lies inside the cache's objects (a
+ * whole-object walk reads from offset to the end, whatever the size).
+ * Checked on loading and again after an override changes the size.
+ */
+static bool walk_fits(struct loader *ld, const struct wl_event *ev,
+		      struct pos p)
+{
+	const struct wl_cache *c = &ld->wl->caches[ev->cache];
+
+	if (ev->offset >= c->size)
+		return fail_pos(ld, p, "walk offset %" PRIu64 " is past the end of '%s' objects (%" PRIu64 " bytes)",
+				ev->offset, c->name, c->size);
+	if (!ev->whole && ev->size > c->size - ev->offset)
+		return fail_pos(ld, p, "walk of %" PRIu64 " bytes at offset %" PRIu64 " does not fit in '%s' objects (%" PRIu64 " bytes)",
+				ev->size, ev->offset, c->name, c->size);
+	return true;
+}
+
+/*
  * A walk's range within the cache's objects, and its defaults: the whole
  * object from offset, a read, one pass.
  */
@@ -1837,17 +1856,12 @@ static bool event_walk(struct loader *ld, struct ev_raw *r,
 		ev->write = false;
 	if (!seen[EK_REPEAT].val)
 		ev->repeat = 1;
-	if (ev->offset >= size)
-		return fail(ld, seen[EK_OFFSET].val, "walk offset %" PRIu64 " is past the end of '%s' objects (%" PRIu64 " bytes)",
-			    ev->offset, ld->wl->caches[ev->cache].name, size);
 	ev->whole = !seen[EK_BYTES].val;
-	ev->size = ev->whole ? size - ev->offset : r->bytes;
-	if (ev->size == 0 || ev->size > size - ev->offset)
-		return fail(ld, seen[EK_BYTES].val ? seen[EK_BYTES].val : arg,
-			    "walk of %" PRIu64 " bytes at offset %" PRIu64 " does not fit in '%s' objects (%" PRIu64 " bytes)",
-			    ev->size, ev->offset,
-			    ld->wl->caches[ev->cache].name, size);
-	return true;
+	ev->size = !ev->whole ? r->bytes : ev->offset < size ? size - ev->offset : 0;
+	if (seen[EK_BYTES].val && r->bytes == 0)
+		return fail(ld, seen[EK_BYTES].val, "walk of 0 bytes (leave bytes: out to read the whole object)");
+	return walk_fits(ld, ev, pos_of(seen[EK_BYTES].val ? seen[EK_BYTES].val :
+				       seen[EK_OFFSET].val ? seen[EK_OFFSET].val : arg));
 }
 
 /* The operation's own value, and the names it allocates or refers to. */
@@ -2319,23 +2333,31 @@ _Static_assert(ARRAY_SIZE(gen_rows) == GK_NR, "generator rows");
 
 #undef G
 
+/* A generator's walk reads inside the cache's objects (bytes 0: to the end). */
+static bool gen_walk_fits(struct loader *ld, const struct wl_generator *g,
+			  struct pos p)
+{
+	const struct wl_gen_walk *w = &g->walk;
+	const struct wl_cache *c = &ld->wl->caches[g->cache];
+
+	if (w->offset >= c->size || w->bytes > c->size - w->offset)
+		return fail_pos(ld, p, "walk of %" PRIu64 " bytes at offset %" PRIu64 " does not fit in '%s' objects (%" PRIu64 " bytes)",
+				w->bytes ? w->bytes : c->size, w->offset,
+				c->name, c->size);
+	return true;
+}
+
 /* A generator's walk: of a cache generator, periodic, inside the object. */
 static bool gen_walk_check(struct loader *ld, const struct wl_generator *g,
 			   yaml_node_t *v)
 {
 	const struct wl_gen_walk *w = &g->walk;
-	uint64_t size;
 
 	if (g->cache < 0)
 		return fail(ld, v, "walk needs a cache generator (cache: NAME); a kmalloc generator's objects are spread over size-N caches");
 	if (!w->every)
 		return fail(ld, v, "walk needs every: (how often each of the generator's CPUs walks the cache, like 1ms)");
-	size = ld->wl->caches[g->cache].size;
-	if (w->offset >= size || w->bytes > size - w->offset)
-		return fail(ld, v, "walk of %" PRIu64 " bytes at offset %" PRIu64 " does not fit in '%s' objects (%" PRIu64 " bytes)",
-			    w->bytes ? w->bytes : size - (w->offset < size ? w->offset : size),
-			    w->offset, ld->wl->caches[g->cache].name, size);
-	return true;
+	return gen_walk_fits(ld, g, pos_of(v));
 }
 
 static bool load_generators(struct loader *ld, yaml_node_t *seq)
@@ -2522,6 +2544,8 @@ static bool validate(struct loader *ld)
 
 		if (!event_vs_machine(ld, ev, &cs, p, p))
 			return false;
+		if (ev->op == WL_WALK && !walk_fits(ld, ev, p))
+			return false;
 		if (wl->duration_given && ev->t > wl->duration)
 			return fail_pos(ld, p, "event at t=%s is after the end of the run (duration %s)",
 					fmt_ns(a, sizeof(a), ev->t),
@@ -2550,6 +2574,8 @@ static bool validate(struct loader *ld)
 				return fail_pos(ld, p, "generator free_on cpu %d is out of range (the machine has %d CPU%s)",
 						g->free_on[j], m->cpus,
 						plural(m->cpus));
+		if (g->walk.every && g->cache >= 0 && !gen_walk_fits(ld, g, p))
+			return false;
 		if (!g->until_given) {
 			if (!wl->duration_given)
 				return fail_pos(ld, p, "generator has no end: give it until:, or give the workload a duration:");

@@ -914,6 +914,96 @@ static void test_touch_sizes(void **state)
 	       "w.yaml:5:21: 'bytes' does not apply to free");
 }
 
+/*
+ * walk: CACHE reads the whole object from offset once by default; its
+ * range must lie inside the object, also after a size override.
+ */
+static void test_walks(void **state)
+{
+	struct workload wl;
+
+	assert_true(load(CACHE_C "- {t: 0, walk: c}\n"
+			 "- {t: 1us, cpu: 0, walk: c, offset: 16, repeat: 7}\n"
+			 "- {t: 2us, walk: c, bytes: 48, write: true}\n", &wl));
+	assert_int_equal(wl.events[0].op, WL_WALK);
+	assert_int_equal(wl.events[0].cache, 0);
+	assert_int_equal(wl.events[0].size, 64);
+	assert_true(wl.events[0].whole);
+	assert_false(wl.events[0].write);
+	assert_int_equal(wl.events[0].repeat, 1);
+	assert_int_equal(wl.events[0].offset, 0);
+	assert_int_equal(wl.events[1].size, 48);	/* to the object's end */
+	assert_int_equal(wl.events[1].offset, 16);
+	assert_int_equal(wl.events[1].repeat, 7);
+	assert_int_equal(wl.events[2].size, 48);
+	assert_false(wl.events[2].whole);
+	assert_true(wl.events[2].write);
+	/* shrinking the objects under a walk's range is refused */
+	assert_false(workload_override(&wl, "caches.c.size=40", err, sizeof(err)));
+	assert_string_equal(err, "w.yaml:6:3: walk of 48 bytes at offset 0 does not fit in 'c' objects (40 bytes)");
+	assert_true(workload_override(&wl, "caches.c.size=48", err, sizeof(err)));
+	workload_free(&wl);
+
+	refuse(CACHE_C "- {t: 0, walk: c, offset: 64}\n",
+	       "w.yaml:4:27: walk offset 64 is past the end of 'c' objects (64 bytes)");
+	refuse(CACHE_C "- {t: 0, walk: c, offset: 60, bytes: 8}\n",
+	       "w.yaml:4:38: walk of 8 bytes at offset 60 does not fit in 'c' objects (64 bytes)");
+	refuse(CACHE_C "- {t: 0, walk: c, bytes: 0}\n",
+	       "w.yaml:4:26: walk of 0 bytes (leave bytes: out to read the whole object)");
+	refuse(CACHE_C "- {t: 0, walk: c, repeat: 0}\n",
+	       "w.yaml:4:27: repeat '0' is out of range (1..1000000)");
+	refuse(CACHE_C "- {t: 0, walk: d}\n",
+	       "w.yaml:4:16: unknown cache 'd'");
+	refuse(CACHE_C "- {t: 0, alloc: c, as: a}\n- {t: 1, free: a, repeat: 2}\n",
+	       "w.yaml:5:18: 'repeat' does not apply to free");
+
+	/* generators: walk: {every, bytes, offset, write} of a cache generator */
+	assert_true(load("caches:\n- {name: c, size: 64}\n"
+			 "generators:\n- {cache: c, rate: 1/s, lifetime: {fixed: 1us},\n"
+			 "   until: 1s, walk: {every: 1ms, bytes: 16, offset: 8}}\n", &wl));
+	assert_int_equal(wl.generators[0].walk.every, 1000000);
+	assert_int_equal(wl.generators[0].walk.bytes, 16);
+	assert_int_equal(wl.generators[0].walk.offset, 8);
+	assert_false(wl.generators[0].walk.write);
+	workload_free(&wl);
+	refuse("generators:\n- {kmalloc: 64, rate: 1/s, lifetime: {fixed: 1us}, until: 1s,\n"
+	       "   walk: {every: 1ms}}\n",
+	       "w.yaml:3:10: walk needs a cache generator (cache: NAME); a kmalloc generator's objects are spread over size-N caches");
+	refuse("caches:\n- {name: c, size: 64}\n"
+	       "generators:\n- {cache: c, rate: 1/s, lifetime: {fixed: 1us}, until: 1s,\n"
+	       "   walk: {bytes: 8}}\n",
+	       "w.yaml:5:10: walk needs every: (how often each of the generator's CPUs walks the cache, like 1ms)");
+	refuse("caches:\n- {name: c, size: 64}\n"
+	       "generators:\n- {cache: c, rate: 1/s, lifetime: {fixed: 1us}, until: 1s,\n"
+	       "   walk: {every: 1ms, offset: 32, bytes: 33}}\n",
+	       "w.yaml:5:10: walk of 33 bytes at offset 32 does not fit in 'c' objects (64 bytes)");
+}
+
+/* slab.colouring and caches[].colouring (unset: -1, as the workload) */
+static void test_colouring_keys(void **state)
+{
+	struct workload wl;
+
+	assert_true(load("caches:\n- {name: c, size: 64}\n"
+			 "- {name: d, size: 64, colouring: false}\n", &wl));
+	assert_true(wl.colouring);
+	assert_int_equal(wl.caches[0].colouring, -1);
+	assert_int_equal(wl.caches[1].colouring, 0);
+	assert_true(workload_override(&wl, "slab.colouring=false", err, sizeof(err)));
+	assert_false(wl.colouring);
+	assert_true(workload_override(&wl, "caches.c.colouring=true", err, sizeof(err)));
+	assert_int_equal(wl.caches[0].colouring, 1);
+	assert_false(workload_override(&wl, "caches.c.colouring=maybe", err, sizeof(err)));
+	assert_string_equal(err, "bad colouring 'maybe' (expected true or false)");
+	assert_int_equal(wl.caches[0].colouring, 1);
+	workload_free(&wl);
+	assert_true(load("slab: {colouring: false}\n", &wl));
+	assert_false(wl.colouring);
+	workload_free(&wl);
+	refuse("slab: {colouring: sometimes}\n",
+	       "w.yaml:1:19: bad colouring 'sometimes' (expected true or false)");
+}
+
 static void test_generators(void **state)
 {
 	struct workload wl;
@@ -1280,6 +1370,8 @@ int main(void)
 		cmocka_unit_test(test_event_shapes),
 		cmocka_unit_test(test_cache_life),
 		cmocka_unit_test(test_touch_sizes),
+		cmocka_unit_test(test_walks),
+		cmocka_unit_test(test_colouring_keys),
 		cmocka_unit_test(test_generators),
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_odd_documents),
