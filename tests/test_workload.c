@@ -953,7 +953,7 @@ static void test_walks(void **state)
 	refuse(CACHE_C "- {t: 0, walk: c, repeat: 0}\n",
 	       "w.yaml:4:27: repeat '0' is out of range (1..1000000)");
 	refuse(CACHE_C "- {t: 0, walk: d}\n",
-	       "w.yaml:4:16: unknown cache 'd'");
+	       "w.yaml:4:16: unknown cache 'd' (declare it under caches:)");
 	refuse(CACHE_C "- {t: 0, alloc: c, as: a}\n- {t: 1, free: a, repeat: 2}\n",
 	       "w.yaml:5:18: 'repeat' does not apply to free");
 
