@@ -954,8 +954,8 @@ static void test_walks(void **state)
 	       "w.yaml:4:27: repeat '0' is out of range (1..1000000)");
 	refuse(CACHE_C "- {t: 0, walk: d}\n",
 	       "w.yaml:4:16: unknown cache 'd' (declare it under caches:)");
-	refuse(CACHE_C "- {t: 0, alloc: c, as: a}\n- {t: 1, free: a, repeat: 2}\n",
-	       "w.yaml:5:18: 'repeat' does not apply to free");
+	refuse(CACHE_C "- {t: 0, alloc: c, as: a}\n- {t: 1us, free: a, repeat: 2}\n",
+	       "w.yaml:5:21: 'repeat' does not apply to free");
 
 	/* generators: walk: {every, bytes, offset, write} of a cache generator */
 	assert_true(load("caches:\n- {name: c, size: 64}\n"
