@@ -42,6 +42,7 @@
 #define CM_MAX_WAY_BYTES (1ull << 30)		/* per level, all CPUs */
 #define CM_MAX_L2_LINES	(1ull << 24)		/* all CPUs: sizes the directory */
 #define CM_DIR_BITS_MIN	10
+#define CM_MAX_SET_COUNTS (1u << 22)		/* per-tag L1 set counters */
 
 /*
  * A way is one word, (line number + 1) << 2 | state, so a 16-way set fits
@@ -98,7 +99,14 @@ struct cache_model {
 	struct cm_stats overflow;
 	struct cm_stats *tags;		/* tag_cap entries, grown on demand */
 	uint32_t tag_cap, tag_max;
-	struct cm_set_count *l1_sets;	/* g1.sets entries */
+	/*
+	 * L1 set counts per tag: set_tags rows of g1.sets entries (fewer
+	 * rows than tags when the table would pass CM_MAX_SET_COUNTS; later
+	 * tags then count in overflow_sets). A set's total is the column sum.
+	 */
+	struct cm_set_count *tag_sets;
+	uint32_t set_tags;
+	struct cm_set_count *overflow_sets;	/* g1.sets entries */
 };
 
 static inline uint64_t cm_key(uint64_t line, enum cm_state st)
@@ -445,9 +453,10 @@ static void fill_l2(struct cache_model *cm, int cpu, uint64_t *s2, int i2,
  * when a memory access was caused by another CPU's invalidation.
  */
 static enum cm_outcome access_line(struct cache_model *cm, int cpu,
-				   uint64_t line, bool write, bool *coherence)
+				   uint64_t line, bool write, bool *coherence,
+				   struct cm_set_count *sets)
 {
-	struct cm_set_count *sc = &cm->l1_sets[line & cm->g1.set_mask];
+	struct cm_set_count *sc = &sets[line & cm->g1.set_mask];
 	uint64_t *s1 = l1_set(cm, cpu, line);
 	uint64_t *s2;
 	int i1 = set_find(s1, cm->g1.ways, line);
@@ -505,15 +514,42 @@ static enum cm_outcome access_line(struct cache_model *cm, int cpu,
 
 /* ---- Statistics ---- */
 
-/*
- * The stats of tag, growing the table on first use. overflow when the tag
- * is beyond CM_MAX_TAGS or memory runs out: the access then counts in the
- * totals only, and the table is left as it was.
- */
-static struct cm_stats *tag_stats(struct cache_model *cm, uint32_t tag)
+/* The L1 set counters of tag (a row of tag_sets, or the overflow row). */
+static inline struct cm_set_count *tag_set_row(const struct cache_model *cm,
+					       uint32_t tag)
 {
-	if (tag < cm->tag_max)
-		return &cm->tags[tag];
+	return tag < cm->set_tags ? cm->tag_sets + (size_t)tag * cm->g1.sets
+				  : cm->overflow_sets;
+}
+
+/* Grows the set counters to rows for cap tags, as far as allowed. */
+static void grow_tag_sets(struct cache_model *cm, uint32_t cap)
+{
+	uint32_t rows = CM_MAX_SET_COUNTS / (uint32_t)cm->g1.sets;
+	struct cm_set_count *t;
+
+	if (rows > cap)
+		rows = cap;
+	if (rows <= cm->set_tags)
+		return;
+	t = realloc(cm->tag_sets, (size_t)rows * cm->g1.sets * sizeof(*t));
+	if (!t)
+		return;
+	memset(t + (size_t)cm->set_tags * cm->g1.sets, 0,
+	       (size_t)(rows - cm->set_tags) * cm->g1.sets * sizeof(*t));
+	cm->tag_sets = t;
+	cm->set_tags = rows;
+}
+
+/*
+ * The stats and L1 set counters of tag, growing the tables on first use.
+ * overflow when the tag is beyond CM_MAX_TAGS or memory runs out: the
+ * access then counts in the totals only, and the table is left as it was.
+ */
+static __attribute__((noinline)) struct cm_stats *
+tag_stats_slow(struct cache_model *cm, uint32_t tag, struct cm_set_count **sets)
+{
+	*sets = cm->overflow_sets;
 	if (tag >= cm->tag_cap) {
 		uint32_t cap = cm->tag_cap ? cm->tag_cap : 16;
 		struct cm_stats *t;
@@ -531,10 +567,22 @@ static struct cm_stats *tag_stats(struct cache_model *cm, uint32_t tag)
 		       (size_t)(cap - cm->tag_cap) * sizeof(*t));
 		cm->tags = t;
 		cm->tag_cap = cap;
+		grow_tag_sets(cm, cap);
 	}
 	if (tag >= cm->tag_max)
 		cm->tag_max = tag + 1;
+	*sets = tag_set_row(cm, tag);
 	return &cm->tags[tag];
+}
+
+static inline struct cm_stats *tag_stats(struct cache_model *cm, uint32_t tag,
+					 struct cm_set_count **sets)
+{
+	if (tag < cm->tag_max) {
+		*sets = tag_set_row(cm, tag);
+		return &cm->tags[tag];
+	}
+	return tag_stats_slow(cm, tag, sets);
 }
 
 /* l1_hits, l2_hits and misses are counted by outcome, as an array. */
@@ -611,8 +659,8 @@ struct cache_model *cache_model_create(const struct cache_model_config *cfg)
 	cm->l1 = calloc((size_t)cfg->nr_cpus * cm->g1.per_cpu, sizeof(*cm->l1));
 	cm->l2 = calloc((size_t)cfg->nr_cpus * cm->g2.per_cpu, sizeof(*cm->l2));
 	cm->dir = calloc((size_t)1 << bits, sizeof(*cm->dir));
-	cm->l1_sets = calloc(cm->g1.sets, sizeof(*cm->l1_sets));
-	if (!cm->l1 || !cm->l2 || !cm->dir || !cm->l1_sets)
+	cm->overflow_sets = calloc(cm->g1.sets, sizeof(*cm->overflow_sets));
+	if (!cm->l1 || !cm->l2 || !cm->dir || !cm->overflow_sets)
 		goto fail;
 	return cm;
 fail:
@@ -627,7 +675,8 @@ void cache_model_destroy(struct cache_model *cm)
 	free(cm->l1);
 	free(cm->l2);
 	free(cm->dir);
-	free(cm->l1_sets);
+	free(cm->overflow_sets);
+	free(cm->tag_sets);
 	free(cm->tags);
 	free(cm);
 }
@@ -643,17 +692,18 @@ uint64_t cache_model_access(struct cache_model *cm, int cpu, int cpu_node,
 	bool remote = mem_node != cpu_node;
 	const uint64_t *costs = cm->cost[remote];
 	struct cm_stats *ts;
+	struct cm_set_count *sets;
 	uint64_t line, last, cost = 0;
 
 	assert(cpu >= 0 && cpu < cm->cfg.nr_cpus);
 	if (len == 0)
 		return 0;
-	ts = tag_stats(cm, tag);
+	ts = tag_stats(cm, tag, &sets);
 	last = (addr + len - 1) >> cm->line_shift;
 	for (line = addr >> cm->line_shift; line <= last; line++) {
 		bool coherence = false;
 		enum cm_outcome out = access_line(cm, cpu, line, write,
-						  &coherence);
+						  &coherence, sets);
 
 		cost += costs[out];
 		account(ts, out, coherence, remote);
@@ -692,13 +742,35 @@ unsigned int cache_model_l1_sets(const struct cache_model *cm)
 void cache_model_l1_set_stats(const struct cache_model *cm, unsigned int set,
 			      uint64_t *accesses, uint64_t *misses)
 {
-	if (set < cm->g1.sets) {
-		*accesses = cm->l1_sets[set].accesses;
-		*misses = cm->l1_sets[set].misses;
-	} else {
-		*accesses = 0;
-		*misses = 0;
+	uint32_t t, rows = cm->tag_max < cm->set_tags ? cm->tag_max
+						      : cm->set_tags;
+
+	*accesses = 0;
+	*misses = 0;
+	if (set >= cm->g1.sets)
+		return;
+	*accesses = cm->overflow_sets[set].accesses;
+	*misses = cm->overflow_sets[set].misses;
+	for (t = 0; t < rows; t++) {
+		const struct cm_set_count *c =
+			&cm->tag_sets[(size_t)t * cm->g1.sets + set];
+
+		*accesses += c->accesses;
+		*misses += c->misses;
 	}
+}
+
+bool cache_model_tag_l1_set_stats(const struct cache_model *cm, uint32_t tag,
+				  unsigned int set, uint64_t *accesses,
+				  uint64_t *misses)
+{
+	*accesses = 0;
+	*misses = 0;
+	if (tag >= cm->tag_max || tag >= cm->set_tags || set >= cm->g1.sets)
+		return tag >= cm->tag_max && set < cm->g1.sets;
+	*accesses = cm->tag_sets[(size_t)tag * cm->g1.sets + set].accesses;
+	*misses = cm->tag_sets[(size_t)tag * cm->g1.sets + set].misses;
+	return true;
 }
 
 /* ---- Validation ---- */
