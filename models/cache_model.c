@@ -407,13 +407,13 @@ static void share_line(struct cache_model *cm, int cpu, uint64_t line)
 
 /* ---- Fills ---- */
 
-/* Puts line into cpu's L1, reusing a stale way of the same line if any. */
-static void fill_l1(struct cache_model *cm, int cpu, uint64_t line,
-		    enum cm_state st)
+/*
+ * Puts line into L1 set s1, at way i (its stale way, found by the
+ * caller's lookup) or, i < 0, over the least recent way.
+ */
+static inline void fill_l1(struct cache_model *cm, uint64_t *s1, int i,
+			   uint64_t line, enum cm_state st)
 {
-	uint64_t *s1 = l1_set(cm, cpu, line);
-	int i = set_find(s1, cm->g1.ways, line);
-
 	if (i >= 0)
 		set_touch(s1, i, cm_key(line, st));
 	else
@@ -494,7 +494,7 @@ static enum cm_outcome access_line(struct cache_model *cm, int cpu,
 			st = CM_MODIFIED;
 		}
 		set_touch(s2, i2, cm_key(line, st));
-		fill_l1(cm, cpu, line, st);
+		fill_l1(cm, s1, i1, line, st);	/* s1 is as looked up */
 		return CM_HIT_L2;
 	}
 	stale = stale || i2 >= 0;
@@ -507,7 +507,13 @@ static enum cm_outcome access_line(struct cache_model *cm, int cpu,
 		st = CM_SHARED;
 	}
 	fill_l2(cm, cpu, s2, i2, line, st);
-	fill_l1(cm, cpu, line, st);
+	/*
+	 * fill_l2's victim may have left this very L1 set, moving the stale
+	 * way up by one; a line not in the set cannot have come into it.
+	 */
+	if (i1 >= 0 && (s1[i1] >> 2) != line + 1)
+		i1 = set_find(s1, cm->g1.ways, line);
+	fill_l1(cm, s1, i1, line, st);
 	*coherence = stale;
 	return CM_MEMORY;
 }
@@ -682,25 +688,18 @@ void cache_model_destroy(struct cache_model *cm)
 }
 
 /*
- * Touches every line of [addr, addr + len); len 0 touches nothing and
- * costs 0. cpu must be in 0..nr_cpus-1.
+ * The lines first..last of one access, each through access_line. Out of
+ * line: the caller's fast path stays small.
  */
-uint64_t cache_model_access(struct cache_model *cm, int cpu, int cpu_node,
-			    uint64_t addr, size_t len, bool write,
-			    int mem_node, uint32_t tag)
+static __attribute__((noinline)) uint64_t
+access_lines(struct cache_model *cm, int cpu, uint64_t line, uint64_t last,
+	     bool write, bool remote, struct cm_stats *ts,
+	     struct cm_set_count *sets)
 {
-	bool remote = mem_node != cpu_node;
 	const uint64_t *costs = cm->cost[remote];
-	struct cm_stats *ts;
-	struct cm_set_count *sets;
-	uint64_t line, last, cost = 0;
+	uint64_t cost = 0;
 
-	assert(cpu >= 0 && cpu < cm->cfg.nr_cpus);
-	if (len == 0)
-		return 0;
-	ts = tag_stats(cm, tag, &sets);
-	last = (addr + len - 1) >> cm->line_shift;
-	for (line = addr >> cm->line_shift; line <= last; line++) {
+	for (; line <= last; line++) {
 		bool coherence = false;
 		enum cm_outcome out = access_line(cm, cpu, line, write,
 						  &coherence, sets);
@@ -709,6 +708,45 @@ uint64_t cache_model_access(struct cache_model *cm, int cpu, int cpu_node,
 		account(ts, out, coherence, remote);
 	}
 	return cost;
+}
+
+/*
+ * Touches every line of [addr, addr + len); len 0 touches nothing and
+ * costs 0. cpu must be in 0..nr_cpus-1.
+ */
+uint64_t cache_model_access(struct cache_model *cm, int cpu, int cpu_node,
+			    uint64_t addr, size_t len, bool write,
+			    int mem_node, uint32_t tag)
+{
+	bool remote = mem_node != cpu_node;
+	struct cm_stats *ts;
+	struct cm_set_count *sets;
+	uint64_t line, last;
+
+	assert(cpu >= 0 && cpu < cm->cfg.nr_cpus);
+	if (len == 0)
+		return 0;
+	ts = tag_stats(cm, tag, &sets);
+	line = addr >> cm->line_shift;
+	last = (addr + len - 1) >> cm->line_shift;
+	if (line == last) {
+		/*
+		 * The common case, inline: one line, found where this CPU
+		 * touched it last in its set (the most recent way) and usable
+		 * as it is. Nothing moves; only the counts change.
+		 */
+		const uint64_t w0 = l1_set(cm, cpu, line)[0];
+		const enum cm_state st = key_state(w0);
+
+		if ((w0 >> 2) == line + 1 &&
+		    (st == CM_MODIFIED || (st == CM_SHARED && !write))) {
+			sets[line & cm->g1.set_mask].accesses++;
+			ts->accesses++;
+			ts->l1_hits++;
+			return cm->cost[remote][CM_HIT_L1];
+		}
+	}
+	return access_lines(cm, cpu, line, last, write, remote, ts, sets);
 }
 
 void cache_model_totals(const struct cache_model *cm, struct cm_stats *out)
