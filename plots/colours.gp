@@ -1,16 +1,16 @@
 # What colouring buys, as the cache model saw it.
 #
-# Top: misses per slab colour, for the caches that have more than one
+# Top: L1 misses per slab colour, for the caches that have more than one
 # colour (a cache with one colour has nothing to compare). Solid lines are
-# capacity/conflict misses (the line was evicted, or never there); dashed
-# lines, same colour, coherence misses (another CPU's write took the line:
-# false or true sharing). Colouring shifts each slab's objects by a
+# capacity/conflict misses (the line was evicted, or never there, whether
+# L2 or memory then served it); dashed lines, same colour, coherence
+# misses (another CPU's write took the line: false or true sharing). Colouring shifts each slab's objects by a
 # multiple of the cache line so that slabs do not all compete for the same
 # L1 sets; a colour that misses far more than its neighbours says the
 # shift did not help.
 #
-# Middle: per cache, capacity/conflict against coherence misses (all
-# colours): false sharing shows as a tall coherence bar.
+# Middle: per cache, L1 misses by kind, capacity/conflict against
+# coherence (all colours): false sharing shows as a tall coherence bar.
 #
 # Bottom: the L1 set histogram of each of the caches with most L1 misses,
 # one panel per cache (from l1sets_cache.csv, not all caches mixed): a few
@@ -43,15 +43,12 @@ base(p) = strstrt(p, '/') ? base(p[strstrt(p, '/') + 1:]) : p
 stats f using (uadd(strcol("cache"))) nooutput
 ncaches = words(ulist)
 
-# Per cache: misses, L1 misses, accesses, number of colours.
-array miss[ncaches]
+# Per cache: L1 misses, accesses, number of colours.
 array l1miss[ncaches]
 array acc[ncaches]
 array ncol[ncaches]
 do for [i = 1:ncaches] {
 	c = word(ulist, i)
-	stats f using (strcol("cache") eq c ? column("misses") : 0) name 'M' nooutput
-	miss[i] = M_sum
 	stats f using (strcol("cache") eq c ? column("accesses") - column("l1_hits") : 0) \
 		name 'L' nooutput
 	l1miss[i] = L_sum
@@ -67,8 +64,8 @@ chosen = ' '
 do for [r = 1:top] {
 	best = 0; bestname = ''
 	do for [i = 1:ncaches] {
-		if (ncol[i] > 1 && !member(chosen, word(ulist, i)) && miss[i] > best) {
-			best = miss[i]; bestname = word(ulist, i)
+		if (ncol[i] > 1 && !member(chosen, word(ulist, i)) && l1miss[i] > best) {
+			best = l1miss[i]; bestname = word(ulist, i)
 		}
 	}
 	if (bestname ne '') { chosen = chosen . bestname . ' ' }
@@ -79,8 +76,8 @@ bars = ' '
 do for [r = 1:top] {
 	best = 0; bestname = ''
 	do for [i = 1:ncaches] {
-		if (!member(bars, word(ulist, i)) && miss[i] > best) {
-			best = miss[i]; bestname = word(ulist, i)
+		if (!member(bars, word(ulist, i)) && l1miss[i] > best) {
+			best = l1miss[i]; bestname = word(ulist, i)
 		}
 	}
 	if (bestname ne '') { bars = bars . bestname . ' ' }
@@ -122,16 +119,17 @@ if (fmt eq 'svg') {
 }
 set output out
 
-cap(c) = strcol("cache") eq c ? column("misses") - column("coherence_misses") : NaN
+cap(c) = strcol("cache") eq c ? \
+	column("accesses") - column("l1_hits") - column("coherence_misses") : NaN
 coh(c) = strcol("cache") eq c ? column("coherence_misses") : NaN
 
 set lmargin 12
 set multiplot layout rows, 1 title 'What colouring buys: cache misses by colour, kind and L1 set'
 
 # ---- misses per colour ----
-set title sprintf('Misses per slab colour (caches with more than one colour; %d shown)', n)
+set title sprintf('L1 misses per slab colour (caches with more than one colour; %d shown)', n)
 set xlabel 'slab colour (offset = colour x colour_off bytes)'
-set ylabel 'misses (count)'
+set ylabel 'L1 misses (count)'
 set yrange [0:*]
 set xtics 1
 if (n > 0) {
@@ -160,9 +158,9 @@ set xtics 1 autofreq
 unset xrange
 
 # ---- capacity/conflict against coherence, per cache ----
-set title sprintf('Misses by kind, per cache (%d caches with most misses)', nbars)
+set title sprintf('L1 misses by kind, per cache (%d caches with most L1 misses)', nbars)
 set xlabel ''
-set ylabel 'misses (count)'
+set ylabel 'L1 misses (count)'
 set yrange [0:*]
 set xrange [-0.5:(nbars > 0 ? nbars : 1) - 0.5]
 set style fill solid 0.9 noborder
@@ -172,7 +170,8 @@ set xtics rotate by -20 nomirror
 set print $bars
 do for [i = 1:nbars] {
 	c = word(bars, i)
-	stats f using (strcol("cache") eq c ? column("misses") - column("coherence_misses") : 0) \
+	stats f using (strcol("cache") eq c ? \
+		column("accesses") - column("l1_hits") - column("coherence_misses") : 0) \
 		name 'P' nooutput
 	stats f using (strcol("cache") eq c ? column("coherence_misses") : 0) name 'Q' nooutput
 	print sprintf("%d %d %d", i - 1, P_sum, Q_sum)
