@@ -877,6 +877,8 @@ static void access_trace_open(struct machine *m, const char *path)
 
 	if (!m->cm)
 		user_error("--access-trace: the cache-line model is off (machine.caches.model: false), so there are no accesses to trace");
+	if (strlen(path) + sizeof(".partial") > sizeof(trace_partial))
+		user_error("--access-trace: the file name is too long");
 	snprintf(trace_partial, sizeof(trace_partial), "%s.partial", path);
 	if (!registered) {
 		atexit(trace_remove_partial);

@@ -348,7 +348,7 @@ static const char replay_yaml[] =
 	"  - {name: inode, size: 448}\n"
 	"generators:\n"
 	"  - {cache: dentry, rate: 200000/s, lifetime: {exp: 200us}, touch: 100,\n"
-	"     until: 2ms, walk: {every: 500us, bytes: 48}}\n"
+	"     until: 2ms, walk: {every: 500us, bytes: 52}}\n"
 	"  - {cache: inode, rate: 100000/s, lifetime: {exp: 1ms}, touch: 448,\n"
 	"     until: 2ms}\n"
 	"  - {kmalloc: [16, 600], rate: 50000/s, lifetime: {exp: 300us},\n"
@@ -363,7 +363,7 @@ static void test_access_trace_replay(void **state)
 	static struct row rows[MAX_ROWS], got[MAX_ROWS];
 	struct ref_level l1, l2;
 	char *text, *line, *save = NULL;
-	unsigned long long lines = 0, walk_reads = 0;
+	unsigned long long lines = 0, walk_reads = 0, gen_walk_reads = 0;
 	int n;
 
 	(void)state;
@@ -396,6 +396,9 @@ static void test_access_trace_replay(void **state)
 		assert_true(rw == 'R' || rw == 'W');
 		assert_true(tag < (unsigned int)n);
 		walk_reads += len == 48 && rw == 'R';
+		/* the generator's walk: dentry objects, 52 bytes read */
+		gen_walk_reads += len == 52 && rw == 'R' &&
+				  !strcmp(rows[tag].cache, "dentry");
 		for (long long ln = (long long)(addr / 64);
 		     ln <= (long long)((addr + len - 1) / 64); ln++) {
 			struct row *g = &got[tag];
@@ -427,6 +430,8 @@ static void test_access_trace_replay(void **state)
 	free(l2.lines);
 	/* the run did walk, and the caches were too small to hold it all */
 	assert_true(walk_reads > 100);
+	/* a walk every 500us until 2ms: 3 walks of the live dentries */
+	assert_true(gen_walk_reads > 3);
 	for (int i = 0; i < n; i++) {
 		assert_int_equal(got[i].accesses, rows[i].accesses);
 		assert_int_equal(got[i].l1, rows[i].l1);
