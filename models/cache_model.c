@@ -24,11 +24,19 @@
  *   two accesses. The L1 set table counts L1 misses (served by L2 or by
  *   memory).
  *
- * Memory: 8 bytes per way, plus a directory of 16 bytes per slot with two
+ * - The directory keeps, per line held anywhere, a count of holders, the
+ *   last CPU to claim or fill it and a bit per CPU (cpu % 64), so that a
+ *   write asks only the CPUs that may hold the line: its cost follows the
+ *   sharers, not the size of the machine.
+ * - Statistics are kept per tag (and per tag and L1 set); totals are their
+ *   sums, worked out when read.
+ *
+ * Memory: 8 bytes per way, plus a directory of 24 bytes per slot with two
  * to four slots per L2 way of the machine. 256 CPUs with 32 KiB L1 and
- * 1 MiB L2 of 64-byte lines: 1 + 32 MiB of ways and a 128 MiB directory,
+ * 1 MiB L2 of 64-byte lines: 1 + 32 MiB of ways and a 192 MiB directory,
  * touched lazily. Machines beyond 2^24 L2 lines in all are refused.
- * Addresses must stay below 2^58 (line numbers are stored shifted).
+ * Addresses must stay below 2^58 (line numbers are stored shifted). Per
+ * tag, 16 bytes per L1 set (at most 64 MiB in all).
  */
 #include "models/cache_model.h"
 
@@ -626,7 +634,7 @@ static void stats_add(struct cm_stats *to, const struct cm_stats *s)
  * not a power of two or under 4 bytes, ways outside 1..32, a size that is
  * not sets * line * ways with a power-of-two number of sets, nr_cpus
  * outside 1..4096, more than 1 GiB of ways per level or more than 2^24
- * L2 lines in the machine (the directory would pass 512 MiB); or out of
+ * L2 lines in the machine (the directory would pass 768 MiB); or out of
  * memory.
  */
 struct cache_model *cache_model_create(const struct cache_model_config *cfg)
