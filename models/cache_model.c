@@ -114,6 +114,7 @@ struct cache_model {
 	 */
 	struct cm_set_count *tag_sets;
 	uint32_t set_tags;
+	struct cm_set_count **set_rows;	/* per tag < tag_max: its row */
 	struct cm_set_count *overflow_sets;	/* g1.sets entries */
 };
 
@@ -563,9 +564,12 @@ static void grow_tag_sets(struct cache_model *cm, uint32_t cap)
 static __attribute__((noinline)) struct cm_stats *
 tag_stats_slow(struct cache_model *cm, uint32_t tag, struct cm_set_count **sets)
 {
+	uint32_t first = cm->tag_max;	/* rows to point from here */
+
 	*sets = cm->overflow_sets;
 	if (tag >= cm->tag_cap) {
 		uint32_t cap = cm->tag_cap ? cm->tag_cap : 16;
+		struct cm_set_count **rows;
 		struct cm_stats *t;
 
 		if (tag >= CM_MAX_TAGS)
@@ -574,6 +578,10 @@ tag_stats_slow(struct cache_model *cm, uint32_t tag, struct cm_set_count **sets)
 			cap *= 2;
 		if (cap > CM_MAX_TAGS)
 			cap = CM_MAX_TAGS;
+		rows = realloc(cm->set_rows, (size_t)cap * sizeof(*rows));
+		if (!rows)
+			return &cm->overflow;
+		cm->set_rows = rows;
 		t = realloc(cm->tags, (size_t)cap * sizeof(*t));
 		if (!t)
 			return &cm->overflow;
@@ -582,10 +590,13 @@ tag_stats_slow(struct cache_model *cm, uint32_t tag, struct cm_set_count **sets)
 		cm->tags = t;
 		cm->tag_cap = cap;
 		grow_tag_sets(cm, cap);
+		first = 0;	/* tag_sets may have moved */
 	}
 	if (tag >= cm->tag_max)
 		cm->tag_max = tag + 1;
-	*sets = tag_set_row(cm, tag);
+	for (uint32_t u = first; u < cm->tag_max; u++)
+		cm->set_rows[u] = tag_set_row(cm, u);
+	*sets = cm->set_rows[tag];
 	return &cm->tags[tag];
 }
 
@@ -593,7 +604,7 @@ static inline struct cm_stats *tag_stats(struct cache_model *cm, uint32_t tag,
 					 struct cm_set_count **sets)
 {
 	if (tag < cm->tag_max) {
-		*sets = tag_set_row(cm, tag);
+		*sets = cm->set_rows[tag];
 		return &cm->tags[tag];
 	}
 	return tag_stats_slow(cm, tag, sets);
@@ -691,6 +702,7 @@ void cache_model_destroy(struct cache_model *cm)
 	free(cm->dir);
 	free(cm->overflow_sets);
 	free(cm->tag_sets);
+	free(cm->set_rows);
 	free(cm->tags);
 	free(cm);
 }
