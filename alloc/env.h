@@ -566,6 +566,16 @@ static inline void mem_touch(const void *addr, size_t len, bool write)
 #define touch_read(addr, len)	mem_touch((addr), (len), false)
 #define touch_write(addr, len)	mem_touch((addr), (len), true)
 
+/*
+ * Whether cache_grow colours the new slabs of cachep (Linux always does).
+ * The simulator lets a workload switch colouring off, for all caches or
+ * per cache, so an A/B shows what colouring buys; cache_grow then gives
+ * every new slab offset 0 while colour, colour_off and colour_next stay
+ * as the kernel computes them.
+ */
+struct kmem_cache;
+bool slab_colouring(const struct kmem_cache *cachep);
+
 enum env_work {
 	WORK_MEMSET,	/* n bytes set (poison, zalloc) */
 	WORK_MEMCPY,	/* n bytes copied (array transfers) */

@@ -2469,6 +2469,12 @@ static int cache_grow(struct kmem_cache *cachep, gfp_t flags, int nodeid)
 	spin_unlock(&l3->list_lock);
 
 	offset *= cachep->colour_off;
+	/*
+	 * slabsim departure: a workload may switch colouring off to measure
+	 * what it buys. colour_next still advances; only the offset is 0.
+	 */
+	if (!slab_colouring(cachep))
+		offset = 0;
 
 	if (local_flags & __GFP_WAIT)
 		local_irq_enable();

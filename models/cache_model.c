@@ -24,11 +24,19 @@
  *   two accesses. The L1 set table counts L1 misses (served by L2 or by
  *   memory).
  *
- * Memory: 8 bytes per way, plus a directory of 16 bytes per slot with two
+ * - The directory keeps, per line held anywhere, a count of holders, the
+ *   last CPU to claim or fill it and a bit per CPU (cpu % 64), so that a
+ *   write asks only the CPUs that may hold the line: its cost follows the
+ *   sharers, not the size of the machine.
+ * - Statistics are kept per tag (and per tag and L1 set); totals are their
+ *   sums, worked out when read.
+ *
+ * Memory: 8 bytes per way, plus a directory of 24 bytes per slot with two
  * to four slots per L2 way of the machine. 256 CPUs with 32 KiB L1 and
- * 1 MiB L2 of 64-byte lines: 1 + 32 MiB of ways and a 128 MiB directory,
+ * 1 MiB L2 of 64-byte lines: 1 + 32 MiB of ways and a 192 MiB directory,
  * touched lazily. Machines beyond 2^24 L2 lines in all are refused.
- * Addresses must stay below 2^58 (line numbers are stored shifted).
+ * Addresses must stay below 2^58 (line numbers are stored shifted). Per
+ * tag, 16 bytes per L1 set (at most 64 MiB in all).
  */
 #include "models/cache_model.h"
 
@@ -42,6 +50,7 @@
 #define CM_MAX_WAY_BYTES (1ull << 30)		/* per level, all CPUs */
 #define CM_MAX_L2_LINES	(1ull << 24)		/* all CPUs: sizes the directory */
 #define CM_DIR_BITS_MIN	10
+#define CM_MAX_SET_COUNTS (1u << 22)		/* per-tag L1 set counters */
 
 /*
  * A way is one word, (line number + 1) << 2 | state, so a 16-way set fits
@@ -66,9 +75,15 @@ struct cm_geom {
 	size_t per_cpu;		/* ways of one CPU: sets * ways */
 };
 
-/* Directory slot: the CPUs holding one line valid in L2. */
+/*
+ * Directory slot: the CPUs holding one line valid in L2. sharers has bit
+ * cpu % 64 set for every such CPU: exact up to 64 CPUs; beyond, a bit
+ * may stay set after its CPUs dropped the line (it is cleared when the
+ * line is claimed), so it names the CPUs worth asking, never fewer.
+ */
 struct cm_dir {
 	uint64_t key;		/* line + 1; 0 = free slot */
+	uint64_t sharers;	/* bit cpu % 64 per holder (see above) */
 	uint32_t count;		/* CPUs holding it valid in L2 */
 	int32_t hint;		/* last CPU to fill or claim it */
 };
@@ -81,13 +96,26 @@ struct cache_model {
 	struct cache_model_config cfg;
 	unsigned int line_shift;
 	struct cm_geom g1, g2;
+	uint64_t cost[2][3];		/* [remote][outcome], ns */
 	uint64_t *l1, *l2;		/* nr_cpus * per_cpu ways each */
 	struct cm_dir *dir;		/* 1 << dir_bits slots */
 	unsigned int dir_bits;
-	struct cm_stats total;
+	/*
+	 * Statistics per tag only: the totals are their sum (plus overflow,
+	 * the accesses whose tag got no entry), worked out when read.
+	 */
+	struct cm_stats overflow;
 	struct cm_stats *tags;		/* tag_cap entries, grown on demand */
 	uint32_t tag_cap, tag_max;
-	struct cm_set_count *l1_sets;	/* g1.sets entries */
+	/*
+	 * L1 set counts per tag: set_tags rows of g1.sets entries (fewer
+	 * rows than tags when the table would pass CM_MAX_SET_COUNTS; later
+	 * tags then count in overflow_sets). A set's total is the column sum.
+	 */
+	struct cm_set_count *tag_sets;
+	uint32_t set_tags;
+	struct cm_set_count **set_rows;	/* per tag < tag_max: its row */
+	struct cm_set_count *overflow_sets;	/* g1.sets entries */
 };
 
 static inline uint64_t cm_key(uint64_t line, enum cm_state st)
@@ -188,8 +216,11 @@ static inline int set_find(const uint64_t *set, unsigned int ways,
  */
 static inline void set_touch(uint64_t *set, int idx, uint64_t key)
 {
-	for (; idx > 0; idx--)
+	for (; idx > 0; idx--) {
 		set[idx] = set[idx - 1];
+		/* keeps gcc from turning the loop into a memmove call */
+		__asm__("" : "+r"(idx));
+	}
 	set[0] = key;
 }
 
@@ -262,8 +293,10 @@ static void dir_add(struct cache_model *cm, uint64_t line, int cpu)
 	if (cm->dir[i].key == 0) {
 		cm->dir[i].key = line + 1;
 		cm->dir[i].count = 0;
+		cm->dir[i].sharers = 0;
 	}
 	cm->dir[i].count++;
+	cm->dir[i].sharers |= 1ull << (cpu & 63);
 	cm->dir[i].hint = cpu;
 }
 
@@ -294,14 +327,16 @@ static void dir_delete(struct cache_model *cm, size_t i)
 	}
 }
 
-/* One CPU fewer holds line (an L2 eviction or an invalidation). */
-static void dir_drop(struct cache_model *cm, uint64_t line)
+/* cpu no longer holds line (an L2 eviction). */
+static void dir_drop(struct cache_model *cm, uint64_t line, int cpu)
 {
 	struct cm_dir *d = dir_find(cm, line);
 
 	assert(d && d->count > 0);
 	if (--d->count == 0)
 		dir_delete(cm, (size_t)(d - cm->dir));
+	else if (cm->cfg.nr_cpus <= 64)
+		d->sharers &= ~(1ull << cpu);
 }
 
 /* Makes o's copy of line stale in L2 and L1; false if o held none valid. */
@@ -324,25 +359,35 @@ static bool invalidate_on(struct cache_model *cm, int o, uint64_t line)
  * cpu is about to hold line Modified: every other CPU's valid copy becomes
  * stale. here says whether cpu already holds it valid. When it does not,
  * the caller fills L2 right after, so an entry left at count 0 is kept for
- * that fill rather than deleted and inserted again.
+ * that fill rather than deleted and inserted again. Only the CPUs the
+ * sharer bits name are asked, so the cost follows the holders, not the
+ * machine's size.
  */
 static void claim_line(struct cache_model *cm, int cpu, uint64_t line,
 		       bool here)
 {
 	struct cm_dir *d = dir_find(cm, line);
+	const int n = cm->cfg.nr_cpus;
 	uint32_t others, found = 0;
-	int o;
+	uint64_t bits;
 
 	if (!d)
 		return;
 	others = d->count - (here ? 1 : 0);
 	if (others && d->hint != cpu && invalidate_on(cm, d->hint, line))
 		found++;
-	for (o = 0; o < cm->cfg.nr_cpus && found < others; o++)
-		if (o != cpu && o != d->hint && invalidate_on(cm, o, line))
-			found++;
+	for (bits = d->sharers; bits && found < others; bits &= bits - 1) {
+		int o;
+
+		for (o = __builtin_ctzll(bits); o < n && found < others;
+		     o += 64)
+			if (o != cpu && o != d->hint &&
+			    invalidate_on(cm, o, line))
+				found++;
+	}
 	assert(found == others);
 	d->count -= found;
+	d->sharers = 1ull << (cpu & 63);
 	d->hint = cpu;
 }
 
@@ -371,13 +416,13 @@ static void share_line(struct cache_model *cm, int cpu, uint64_t line)
 
 /* ---- Fills ---- */
 
-/* Puts line into cpu's L1, reusing a stale way of the same line if any. */
-static void fill_l1(struct cache_model *cm, int cpu, uint64_t line,
-		    enum cm_state st)
+/*
+ * Puts line into L1 set s1, at way i (its stale way, found by the
+ * caller's lookup) or, i < 0, over the least recent way.
+ */
+static inline void fill_l1(struct cache_model *cm, uint64_t *s1, int i,
+			   uint64_t line, enum cm_state st)
 {
-	uint64_t *s1 = l1_set(cm, cpu, line);
-	int i = set_find(s1, cm->g1.ways, line);
-
 	if (i >= 0)
 		set_touch(s1, i, cm_key(line, st));
 	else
@@ -404,7 +449,7 @@ static void fill_l2(struct cache_model *cm, int cpu, uint64_t *s2, int i2,
 		uint64_t *s1 = l1_set(cm, cpu, vline);
 		int j = set_find(s1, cm->g1.ways, vline);
 
-		dir_drop(cm, vline);
+		dir_drop(cm, vline, cpu);
 		if (j >= 0 && state_valid(key_state(s1[j])))
 			set_drop(s1, cm->g1.ways, j);
 	}
@@ -417,9 +462,10 @@ static void fill_l2(struct cache_model *cm, int cpu, uint64_t *s2, int i2,
  * when a memory access was caused by another CPU's invalidation.
  */
 static enum cm_outcome access_line(struct cache_model *cm, int cpu,
-				   uint64_t line, bool write, bool *coherence)
+				   uint64_t line, bool write, bool *coherence,
+				   struct cm_set_count *sets)
 {
-	struct cm_set_count *sc = &cm->l1_sets[line & cm->g1.set_mask];
+	struct cm_set_count *sc = &sets[line & cm->g1.set_mask];
 	uint64_t *s1 = l1_set(cm, cpu, line);
 	uint64_t *s2;
 	int i1 = set_find(s1, cm->g1.ways, line);
@@ -457,7 +503,7 @@ static enum cm_outcome access_line(struct cache_model *cm, int cpu,
 			st = CM_MODIFIED;
 		}
 		set_touch(s2, i2, cm_key(line, st));
-		fill_l1(cm, cpu, line, st);
+		fill_l1(cm, s1, i1, line, st);	/* s1 is as looked up */
 		return CM_HIT_L2;
 	}
 	stale = stale || i2 >= 0;
@@ -470,60 +516,126 @@ static enum cm_outcome access_line(struct cache_model *cm, int cpu,
 		st = CM_SHARED;
 	}
 	fill_l2(cm, cpu, s2, i2, line, st);
-	fill_l1(cm, cpu, line, st);
+	/*
+	 * fill_l2's victim may have left this very L1 set, moving the stale
+	 * way up by one; a line not in the set cannot have come into it.
+	 */
+	if (i1 >= 0 && (s1[i1] >> 2) != line + 1)
+		i1 = set_find(s1, cm->g1.ways, line);
+	fill_l1(cm, s1, i1, line, st);
 	*coherence = stale;
 	return CM_MEMORY;
 }
 
 /* ---- Statistics ---- */
 
-/*
- * The stats of tag, growing the table on first use. NULL when the tag is
- * beyond CM_MAX_TAGS or memory runs out: the access then counts in the
- * totals only, and the table is left as it was.
- */
-static struct cm_stats *tag_stats(struct cache_model *cm, uint32_t tag)
+/* The L1 set counters of tag (a row of tag_sets, or the overflow row). */
+static inline struct cm_set_count *tag_set_row(const struct cache_model *cm,
+					       uint32_t tag)
 {
+	return tag < cm->set_tags ? cm->tag_sets + (size_t)tag * cm->g1.sets
+				  : cm->overflow_sets;
+}
+
+/* Grows the set counters to rows for cap tags, as far as allowed. */
+static void grow_tag_sets(struct cache_model *cm, uint32_t cap)
+{
+	uint32_t rows = CM_MAX_SET_COUNTS / (uint32_t)cm->g1.sets;
+	struct cm_set_count *t;
+
+	if (rows > cap)
+		rows = cap;
+	if (rows <= cm->set_tags)
+		return;
+	t = realloc(cm->tag_sets, (size_t)rows * cm->g1.sets * sizeof(*t));
+	if (!t)
+		return;
+	memset(t + (size_t)cm->set_tags * cm->g1.sets, 0,
+	       (size_t)(rows - cm->set_tags) * cm->g1.sets * sizeof(*t));
+	cm->tag_sets = t;
+	cm->set_tags = rows;
+}
+
+/*
+ * The stats and L1 set counters of tag, growing the tables on first use.
+ * overflow when the tag is beyond CM_MAX_TAGS or memory runs out: the
+ * access then counts in the totals only, and the table is left as it was.
+ */
+static __attribute__((noinline)) struct cm_stats *
+tag_stats_slow(struct cache_model *cm, uint32_t tag, struct cm_set_count **sets)
+{
+	uint32_t first = cm->tag_max;	/* rows to point from here */
+
+	*sets = cm->overflow_sets;
 	if (tag >= cm->tag_cap) {
 		uint32_t cap = cm->tag_cap ? cm->tag_cap : 16;
+		struct cm_set_count **rows;
 		struct cm_stats *t;
 
 		if (tag >= CM_MAX_TAGS)
-			return NULL;
+			return &cm->overflow;
 		while (cap <= tag)
 			cap *= 2;
 		if (cap > CM_MAX_TAGS)
 			cap = CM_MAX_TAGS;
+		rows = realloc(cm->set_rows, (size_t)cap * sizeof(*rows));
+		if (!rows)
+			return &cm->overflow;
+		cm->set_rows = rows;
 		t = realloc(cm->tags, (size_t)cap * sizeof(*t));
 		if (!t)
-			return NULL;
+			return &cm->overflow;
 		memset(t + cm->tag_cap, 0,
 		       (size_t)(cap - cm->tag_cap) * sizeof(*t));
 		cm->tags = t;
 		cm->tag_cap = cap;
+		grow_tag_sets(cm, cap);
+		first = 0;	/* tag_sets may have moved */
 	}
 	if (tag >= cm->tag_max)
 		cm->tag_max = tag + 1;
+	for (uint32_t u = first; u < cm->tag_max; u++)
+		cm->set_rows[u] = tag_set_row(cm, u);
+	*sets = cm->set_rows[tag];
 	return &cm->tags[tag];
 }
+
+static inline struct cm_stats *tag_stats(struct cache_model *cm, uint32_t tag,
+					 struct cm_set_count **sets)
+{
+	if (tag < cm->tag_max) {
+		*sets = cm->set_rows[tag];
+		return &cm->tags[tag];
+	}
+	return tag_stats_slow(cm, tag, sets);
+}
+
+/* l1_hits, l2_hits and misses are counted by outcome, as an array. */
+_Static_assert(offsetof(struct cm_stats, l2_hits) ==
+	       offsetof(struct cm_stats, l1_hits) + 8 * CM_HIT_L2 &&
+	       offsetof(struct cm_stats, misses) ==
+	       offsetof(struct cm_stats, l1_hits) + 8 * CM_MEMORY,
+	       "cm_stats counts in outcome order");
 
 static inline void account(struct cm_stats *s, enum cm_outcome out,
 			   bool coherence, bool remote)
 {
 	s->accesses++;
-	switch (out) {
-	case CM_HIT_L1:
-		s->l1_hits++;
-		break;
-	case CM_HIT_L2:
-		s->l2_hits++;
-		break;
-	case CM_MEMORY:
-		s->misses++;
+	(&s->l1_hits)[out]++;
+	if (out == CM_MEMORY) {
 		s->coherence_misses += coherence;
 		s->remote += remote;
-		break;
 	}
+}
+
+static void stats_add(struct cm_stats *to, const struct cm_stats *s)
+{
+	to->accesses += s->accesses;
+	to->l1_hits += s->l1_hits;
+	to->l2_hits += s->l2_hits;
+	to->misses += s->misses;
+	to->coherence_misses += s->coherence_misses;
+	to->remote += s->remote;
 }
 
 /* ---- Public interface ---- */
@@ -533,7 +645,7 @@ static inline void account(struct cm_stats *s, enum cm_outcome out,
  * not a power of two or under 4 bytes, ways outside 1..32, a size that is
  * not sets * line * ways with a power-of-two number of sets, nr_cpus
  * outside 1..4096, more than 1 GiB of ways per level or more than 2^24
- * L2 lines in the machine (the directory would pass 512 MiB); or out of
+ * L2 lines in the machine (the directory would pass 768 MiB); or out of
  * memory.
  */
 struct cache_model *cache_model_create(const struct cache_model_config *cfg)
@@ -550,6 +662,11 @@ struct cache_model *cache_model_create(const struct cache_model_config *cfg)
 		return NULL;
 	cm->cfg = *cfg;
 	cm->line_shift = log2_u64(cfg->line);
+	for (int r = 0; r < 2; r++) {
+		cm->cost[r][CM_HIT_L1] = cfg->cost_l1;
+		cm->cost[r][CM_HIT_L2] = cfg->cost_l2;
+		cm->cost[r][CM_MEMORY] = r ? cfg->cost_remote : cfg->cost_local;
+	}
 	if (!geom_init(&cm->g1, &cfg->l1, cfg->line, cfg->nr_cpus) ||
 	    !geom_init(&cm->g2, &cfg->l2, cfg->line, cfg->nr_cpus))
 		goto fail;
@@ -567,8 +684,8 @@ struct cache_model *cache_model_create(const struct cache_model_config *cfg)
 	cm->l1 = calloc((size_t)cfg->nr_cpus * cm->g1.per_cpu, sizeof(*cm->l1));
 	cm->l2 = calloc((size_t)cfg->nr_cpus * cm->g2.per_cpu, sizeof(*cm->l2));
 	cm->dir = calloc((size_t)1 << bits, sizeof(*cm->dir));
-	cm->l1_sets = calloc(cm->g1.sets, sizeof(*cm->l1_sets));
-	if (!cm->l1 || !cm->l2 || !cm->dir || !cm->l1_sets)
+	cm->overflow_sets = calloc(cm->g1.sets, sizeof(*cm->overflow_sets));
+	if (!cm->l1 || !cm->l2 || !cm->dir || !cm->overflow_sets)
 		goto fail;
 	return cm;
 fail:
@@ -583,9 +700,34 @@ void cache_model_destroy(struct cache_model *cm)
 	free(cm->l1);
 	free(cm->l2);
 	free(cm->dir);
-	free(cm->l1_sets);
+	free(cm->overflow_sets);
+	free(cm->tag_sets);
+	free(cm->set_rows);
 	free(cm->tags);
 	free(cm);
+}
+
+/*
+ * The lines first..last of one access, each through access_line. Out of
+ * line: the caller's fast path stays small.
+ */
+static __attribute__((noinline)) uint64_t
+access_lines(struct cache_model *cm, int cpu, uint64_t line, uint64_t last,
+	     bool write, bool remote, struct cm_stats *ts,
+	     struct cm_set_count *sets)
+{
+	const uint64_t *costs = cm->cost[remote];
+	uint64_t cost = 0;
+
+	for (; line <= last; line++) {
+		bool coherence = false;
+		enum cm_outcome out = access_line(cm, cpu, line, write,
+						  &coherence, sets);
+
+		cost += costs[out];
+		account(ts, out, coherence, remote);
+	}
+	return cost;
 }
 
 /*
@@ -597,41 +739,43 @@ uint64_t cache_model_access(struct cache_model *cm, int cpu, int cpu_node,
 			    int mem_node, uint32_t tag)
 {
 	bool remote = mem_node != cpu_node;
-	uint64_t mem_cost = remote ? cm->cfg.cost_remote : cm->cfg.cost_local;
 	struct cm_stats *ts;
-	uint64_t line, last, cost = 0;
+	struct cm_set_count *sets;
+	uint64_t line, last;
 
 	assert(cpu >= 0 && cpu < cm->cfg.nr_cpus);
 	if (len == 0)
 		return 0;
-	ts = tag_stats(cm, tag);
+	ts = tag_stats(cm, tag, &sets);
+	line = addr >> cm->line_shift;
 	last = (addr + len - 1) >> cm->line_shift;
-	for (line = addr >> cm->line_shift; line <= last; line++) {
-		bool coherence = false;
-		enum cm_outcome out = access_line(cm, cpu, line, write,
-						  &coherence);
+	if (line == last) {
+		/*
+		 * The common case, inline: one line, found where this CPU
+		 * touched it last in its set (the most recent way) and usable
+		 * as it is. Nothing moves; only the counts change.
+		 */
+		const uint64_t w0 = l1_set(cm, cpu, line)[0];
+		const enum cm_state st = key_state(w0);
 
-		switch (out) {
-		case CM_HIT_L1:
-			cost += cm->cfg.cost_l1;
-			break;
-		case CM_HIT_L2:
-			cost += cm->cfg.cost_l2;
-			break;
-		case CM_MEMORY:
-			cost += mem_cost;
-			break;
+		if ((w0 >> 2) == line + 1 &&
+		    (st == CM_MODIFIED || (st == CM_SHARED && !write))) {
+			sets[line & cm->g1.set_mask].accesses++;
+			ts->accesses++;
+			ts->l1_hits++;
+			return cm->cost[remote][CM_HIT_L1];
 		}
-		account(&cm->total, out, coherence, remote);
-		if (ts)
-			account(ts, out, coherence, remote);
 	}
-	return cost;
+	return access_lines(cm, cpu, line, last, write, remote, ts, sets);
 }
 
 void cache_model_totals(const struct cache_model *cm, struct cm_stats *out)
 {
-	*out = cm->total;
+	uint32_t t;
+
+	*out = cm->overflow;
+	for (t = 0; t < cm->tag_max; t++)
+		stats_add(out, &cm->tags[t]);
 }
 
 void cache_model_tag_stats(const struct cache_model *cm, uint32_t tag,
@@ -656,13 +800,35 @@ unsigned int cache_model_l1_sets(const struct cache_model *cm)
 void cache_model_l1_set_stats(const struct cache_model *cm, unsigned int set,
 			      uint64_t *accesses, uint64_t *misses)
 {
-	if (set < cm->g1.sets) {
-		*accesses = cm->l1_sets[set].accesses;
-		*misses = cm->l1_sets[set].misses;
-	} else {
-		*accesses = 0;
-		*misses = 0;
+	uint32_t t, rows = cm->tag_max < cm->set_tags ? cm->tag_max
+						      : cm->set_tags;
+
+	*accesses = 0;
+	*misses = 0;
+	if (set >= cm->g1.sets)
+		return;
+	*accesses = cm->overflow_sets[set].accesses;
+	*misses = cm->overflow_sets[set].misses;
+	for (t = 0; t < rows; t++) {
+		const struct cm_set_count *c =
+			&cm->tag_sets[(size_t)t * cm->g1.sets + set];
+
+		*accesses += c->accesses;
+		*misses += c->misses;
 	}
+}
+
+bool cache_model_tag_l1_set_stats(const struct cache_model *cm, uint32_t tag,
+				  unsigned int set, uint64_t *accesses,
+				  uint64_t *misses)
+{
+	*accesses = 0;
+	*misses = 0;
+	if (tag >= cm->tag_max || tag >= cm->set_tags || set >= cm->g1.sets)
+		return tag >= cm->tag_max && set < cm->g1.sets;
+	*accesses = cm->tag_sets[(size_t)tag * cm->g1.sets + set].accesses;
+	*misses = cm->tag_sets[(size_t)tag * cm->g1.sets + set].misses;
+	return true;
 }
 
 /* ---- Validation ---- */
@@ -701,6 +867,7 @@ bool cache_model_is_consistent(const struct cache_model *cm)
 	const int n = cm->cfg.nr_cpus;
 	const size_t slots = (size_t)1 << cm->dir_bits;
 	uint32_t *tally;
+	uint64_t *bits;
 	bool ok = true;
 	size_t i;
 	int c, o;
@@ -743,24 +910,36 @@ bool cache_model_is_consistent(const struct cache_model *cm)
 	if (!ok)
 		return false;
 
-	/* every valid L2 way is counted once in a reachable entry */
+	/*
+	 * every valid L2 way is counted once in a reachable entry, and its
+	 * CPU's sharer bit is set (the bits are exact up to 64 CPUs)
+	 */
 	tally = calloc(slots, sizeof(*tally));
-	if (!tally)
+	bits = calloc(slots, sizeof(*bits));
+	if (!tally || !bits) {
+		free(tally);
+		free(bits);
 		return false;
+	}
 	for (i = 0; i < (size_t)n * cm->g2.per_cpu && ok; i++) {
 		const struct cm_dir *d;
+		int cpu = (int)(i / cm->g2.per_cpu);
 
 		if (!state_valid(key_state(cm->l2[i])))
 			continue;
 		d = dir_find(cm, key_line(cm->l2[i]));
-		ok = d != NULL;
-		if (ok)
+		ok = d != NULL && (d->sharers & (1ull << (cpu & 63)));
+		if (ok) {
 			tally[d - cm->dir]++;
+			bits[d - cm->dir] |= 1ull << (cpu & 63);
+		}
 	}
 	for (i = 0; i < slots && ok; i++)
 		if (cm->dir[i].key)
 			ok = cm->dir[i].count > 0 &&
-			     cm->dir[i].count == tally[i];
+			     cm->dir[i].count == tally[i] &&
+			     (n > 64 || cm->dir[i].sharers == bits[i]);
 	free(tally);
+	free(bits);
 	return ok;
 }

@@ -60,6 +60,15 @@ uint32_t cache_model_max_tag(const struct cache_model *cm); /* 1 + highest used 
 unsigned int cache_model_l1_sets(const struct cache_model *cm);
 void cache_model_l1_set_stats(const struct cache_model *cm, unsigned int set,
 			      uint64_t *accesses, uint64_t *misses);
+/*
+ * The same for the accesses of one tag. Set counts are kept per tag for
+ * the first 2^22 / sets tags (65536 with 64 sets); for a tag beyond,
+ * returns false (its accesses count in the sums above only). A tag never
+ * used reads as zero.
+ */
+bool cache_model_tag_l1_set_stats(const struct cache_model *cm, uint32_t tag,
+				  unsigned int set, uint64_t *accesses,
+				  uint64_t *misses);
 
 /*
  * Whether the model's invariants hold (sets well formed, L1 included in

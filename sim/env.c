@@ -80,6 +80,13 @@ void free_pages(void *addr, unsigned int order)
 
 	BUG_ON(pfn >= m->nr_pages);
 	engine_charge(m->eng, m->wl->machine.cost_page);
+	if (m->cm_pages) {	/* the frames' attribution no longer holds */
+		uint64_t n = 1ULL << order;
+
+		if (n > m->nr_pages - pfn)
+			n = m->nr_pages - pfn;
+		memset(&m->cm_pages[pfn], 0, n * sizeof(*m->cm_pages));
+	}
 	pa_free(m->pa, pfn, order);
 }
 
@@ -450,12 +457,30 @@ void synchronize_rcu(void)
 /* Memory traffic and CPU work                                          */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The slot of (cache, colour) in the tag index: the key's product taken
+ * from its high bits, so that the cache number reaches the slot (the low
+ * bits of key * K depend only on the key's low bits, the colour).
+ */
+static inline size_t tag_slot(int cache, unsigned int colour,
+			      size_t cap_log2)
+{
+	uint32_t key = ((uint32_t)(cache + 1) << 12) ^ colour;
+
+	return (size_t)(((uint64_t)key * 0x9e3779b97f4a7c15ull) >>
+			(64 - cap_log2));
+}
+
+static inline size_t log2_cap(size_t cap)
+{
+	return (size_t)__builtin_ctzll((unsigned long long)cap);
+}
+
 /* The tag of (cache, colour): dense, in first-touch order. */
 static uint32_t cm_tag_of(struct machine *m, int cache, unsigned int colour)
 {
-	uint32_t key = ((uint32_t)(cache + 1) << 12) ^ colour;
 	size_t mask = m->tag_index_cap - 1;
-	size_t i = (key * 2654435761u) & mask;
+	size_t i = tag_slot(cache, colour, log2_cap(m->tag_index_cap));
 
 	for (;;) {
 		uint32_t v = m->tag_index[i];
@@ -479,9 +504,8 @@ static uint32_t cm_tag_of(struct machine *m, int cache, unsigned int colour)
 		m->tag_index = xcalloc(m->tag_index_cap, sizeof(uint32_t));
 		mask = m->tag_index_cap - 1;
 		for (size_t t = 0; t < m->nr_tags; t++) {
-			uint32_t k = ((uint32_t)(m->tags[t].cache + 1) << 12) ^
-				     m->tags[t].colour;
-			size_t j = (k * 2654435761u) & mask;
+			size_t j = tag_slot(m->tags[t].cache, m->tags[t].colour,
+					    log2_cap(m->tag_index_cap));
 			while (m->tag_index[j])
 				j = (j + 1) & mask;
 			m->tag_index[j] = (uint32_t)(t + 1);
@@ -491,33 +515,97 @@ static uint32_t cm_tag_of(struct machine *m, int cache, unsigned int colour)
 }
 
 /*
+ * Works out the attribution of frame pfn (page pg) afresh and keeps it in
+ * cp: the slab cache and colour its slab belongs to, or tag "(other)".
+ */
+static __attribute__((noinline)) void cm_page_fill(struct machine *m,
+						   uint64_t pfn,
+						   const struct page *pg,
+						   struct cm_page *cp)
+{
+	const void *addr = env_mem_base + (pfn << PAGE_SHIFT);
+	int cache = -1;
+	unsigned int colour = 0;
+	struct kmem_cache *cachep;
+
+	if (PageSlab(pg) && kmem_addr_owner(addr, &cachep, &colour))
+		cache = machine_find_cache(m, cachep);
+	if (cache < 0)
+		colour = 0;
+	cp->tag = cm_tag_of(m, cache, colour);
+	cp->gen = m->cm_gen;
+	cp->home = pa_pfn_to_nid(m->pa, pfn);
+	cp->slab = PageSlab(pg);
+	cp->lru_next = pg->lru.next;
+	cp->lru_prev = pg->lru.prev;
+}
+
+/* One line of --access-trace (format: README, "The access trace"). */
+static __attribute__((noinline)) void trace_access(struct machine *m, int cpu,
+						   uint64_t pa, size_t len,
+						   bool write, int home,
+						   uint32_t tag)
+{
+	fprintf(m->access_trace, "%d %d %llx %zu %c %d %u\n", cpu,
+		m->cpu_node[cpu], (unsigned long long)pa, len,
+		write ? 'W' : 'R', home, tag);
+}
+
+/*
  * mem_touch through the cache-line model, kept out of the fast path. As
  * with the model off, NULL and touches outside operations cost nothing.
+ * The tag comes from the frame's cached attribution (struct cm_page),
+ * checked against the page's current state in three compares; the
+ * attribution is worked out again only when the page changed hands.
+ * Memory outside the arena's frames counts as "(other)" on node 0.
  */
 __attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
 					       bool write)
 {
 	struct machine *m = M();
+	struct env_cpu_fast *c = *env_fast.cur;
 
-	if (!on_cpu() || !addr)
+	if (!c || !addr)
 		return;
-	int cpu = engine_cpu_fast(m->eng);
+	int cpu = *env_fast.cpu;
 	uint64_t pa = (uint64_t)((const unsigned char *)addr - env_mem_base);
 	uint64_t pfn = pa >> PAGE_SHIFT;
-	int cache = -1;
-	unsigned int colour = 0;
-	struct kmem_cache *cachep;
+	uint32_t tag;
+	int home;
 
-	if (pfn < m->nr_pages && PageSlab(&m->mem_map[pfn]) &&
-	    kmem_addr_owner(addr, &cachep, &colour))
-		cache = machine_find_cache(m, cachep);
-	if (cache < 0)
-		colour = 0;
-	uint32_t tag = cm_tag_of(m, cache, colour);
-	int home = pfn < m->nr_pages ? pa_pfn_to_nid(m->pa, pfn) : 0;
-	uint64_t cost = cache_model_access(m->cm, cpu, m->cpu_node[cpu], pa,
-					   len ? len : 1, write, home, tag);
-	engine_charge_fast(m->eng, cost);
+	if (__builtin_expect(pfn < m->nr_pages, 1)) {
+		const struct page *pg = &m->mem_map[pfn];
+		struct cm_page *cp = &m->cm_pages[pfn];
+
+		if (__builtin_expect(cp->gen != m->cm_gen ||
+				     cp->slab != PageSlab(pg) ||
+				     cp->lru_next != pg->lru.next ||
+				     cp->lru_prev != pg->lru.prev, 0))
+			cm_page_fill(m, pfn, pg, cp);
+		tag = cp->tag;
+		home = cp->home;
+	} else {
+		tag = cm_tag_of(m, -1, 0);
+		home = 0;
+	}
+	len += len == 0;	/* a touch of nothing still reaches its line */
+	if (__builtin_expect(m->access_trace != NULL, 0))
+		trace_access(m, cpu, pa, len, write, home, tag);
+	c->clock += cache_model_access(m->cm, cpu, m->cpu_node[cpu], pa, len,
+				       write, home, tag);
+}
+
+/*
+ * The workload's colouring switch for cachep: its own caches[].colouring,
+ * else slab.colouring (also for caches the simulator does not list, such
+ * as cache_cache).
+ */
+bool slab_colouring(const struct kmem_cache *cachep)
+{
+	struct machine *m = M();
+	int i = machine_find_cache(m, cachep);
+
+	return i >= 0 ? m->caches[i]->colouring : m->wl->colouring;
 }
 
 void cpu_work(enum env_work kind, unsigned long n)

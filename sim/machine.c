@@ -87,6 +87,8 @@ struct machine *machine_create(const struct workload *wl, char *err,
 			.cost_remote = mc->cost_remote,
 		};
 		m->cm = cache_model_create(&cc);
+		m->cm_pages = xcalloc(m->nr_pages, sizeof(*m->cm_pages));
+		m->cm_gen = 1;
 		if (!m->cm) {
 			snprintf(err, errlen,
 				 "impossible cache geometry (sets must be a power of two)");
@@ -136,6 +138,7 @@ void machine_destroy(struct machine *m)
 		engine_destroy(m->eng);
 	if (m->cm)
 		cache_model_destroy(m->cm);
+	free(m->cm_pages);
 	if (m->pa)
 		page_alloc_destroy(m->pa);
 	free(m->mem_map);
@@ -196,6 +199,7 @@ int machine_add_cache(struct machine *m, const char *name,
 	struct sim_cache *c = xcalloc(1, sizeof(*c));
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	c->kmalloc = kmalloc;
+	c->colouring = m->wl->colouring;	/* a workload cache may differ */
 	m->caches[m->nr_caches++] = c;
 	machine_cache_created(m, c, cachep);
 	return (int)m->nr_caches - 1;
@@ -209,6 +213,13 @@ void machine_cache_created(struct machine *m, struct sim_cache *c,
 	c->cachep = cachep;
 	c->pa = __pa(cachep);
 	index_caches(m);
+	/* attribution by cache index changes: every page's must be redone */
+	if (++m->cm_gen == 0) {
+		m->cm_gen = 1;
+		if (m->cm_pages)
+			memset(m->cm_pages, 0,
+			       m->nr_pages * sizeof(*m->cm_pages));
+	}
 	if (!cachep)
 		return;
 	kmem_cache_get_info(cachep, &info);

@@ -14,6 +14,7 @@
  */
 #include <setjmp.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "alloc/env.h"
@@ -68,6 +69,23 @@ struct cm_tag {
 	unsigned int colour;
 };
 
+/*
+ * The cache-model attribution of one page frame, as last worked out: the
+ * tag of its (cache, colour) and its home node. Valid while the page's
+ * PG_slab bit and lru back-pointers (cache, slab) are what they were then:
+ * everything else the tag depends on (the slab's colour, the cache's
+ * geometry) is fixed while the page stays allocated, and free_pages
+ * forgets the entry. Which caches the simulator knows changes only with
+ * machine_cache_created, which starts a new generation.
+ */
+struct cm_page {
+	const void *lru_next, *lru_prev;
+	uint32_t gen;		/* valid when machine cm_gen; 0: never */
+	uint32_t tag;
+	int32_t home;		/* node of the frame */
+	bool slab;		/* PageSlab when worked out */
+};
+
 /* A slab cache the simulator knows: the kmalloc caches and the workload's. */
 struct sim_cache {
 	char name[64];		/* the core keeps a pointer to this: never moved */
@@ -80,6 +98,7 @@ struct sim_cache {
 	unsigned int obj_room;	/* to the end of its buffer (red zone, user word) */
 	unsigned int buffer_size;	/* what an object takes in the slab */
 	bool reclaimable;	/* SLAB_RECLAIM_ACCOUNT: shrunk first in reclaim */
+	bool colouring;		/* cache_grow colours new slabs (slab_colouring) */
 };
 
 struct machine {
@@ -115,6 +134,10 @@ struct machine {
 	size_t nr_tags, tags_cap;
 	uint32_t *tag_index;	/* open addressing: key (cache, colour) -> tag+1 */
 	size_t tag_index_cap;
+	struct cm_page *cm_pages;	/* per page frame; with the model only */
+	uint32_t cm_gen;		/* of cm_pages entries; starts at 1 */
+	/* --access-trace: every access the model sees, as text (NULL: off) */
+	FILE *access_trace;
 
 	/* The kernel log and what went wrong. */
 	struct strbuf klog;

@@ -59,6 +59,9 @@ static const char usage_run[] =
 	"                      with a report at the first inconsistency\n"
 	"  --force             run a workload whose generators would make more\n"
 	"                      than 10^10 allocations\n"
+	"  --access-trace FILE write every access the cache-line model sees to\n"
+	"                      FILE, one line each: cpu node addr(hex) len R|W\n"
+	"                      home-node tag (the row of cache.csv)\n"
 	"\n"
 	"Exit status: 0 ok (every expectation held); 1 an expectation failed\n"
 	"(the run directory is written); 2 bad input, including an expectation\n"
@@ -104,6 +107,7 @@ static int cmd_run(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "force", no_argument, NULL, 'F' },
+		{ "access-trace", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -125,6 +129,7 @@ static int cmd_run(int argc, char **argv)
 		case 'q': ro.quiet = true; break;
 		case 'c': ro.check = true; break;
 		case 'F': workload_allow_huge(true); break;
+		case 'A': ro.access_trace = optarg; break;
 		default:
 			user_error("run: unknown option '%s' (see slabsim run --help)",
 				   argv[optind - 1]);

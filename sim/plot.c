@@ -21,6 +21,7 @@
 
 static const char usage_plot[] =
 	"usage: slabsim plot DIR [--format png|svg|both] [--only NAME,...]\n"
+	"                        [--compare OTHER]\n"
 	"\n"
 	"Draws the plots of the run directory DIR into DIR/plots/NAME.png and\n"
 	"DIR/plots/NAME.svg, one per gnuplot script plots/NAME.gp. A plot whose\n"
@@ -30,6 +31,9 @@ static const char usage_plot[] =
 	"\n"
 	"  --format png|svg|both   what to write (default both)\n"
 	"  --only NAME,...         only these plots (script names without .gp)\n"
+	"  --compare OTHER         another run directory to draw against DIR\n"
+	"                          where a plot can (colours: the L1 sets of the\n"
+	"                          most accessed cache, e.g. colouring off vs on)\n"
 	"\n"
 	"Exit status: 0 every plot drawn or skipped; 1 gnuplot failed on some\n"
 	"(each said on one line); 2 bad input or gnuplot not installed.\n";
@@ -260,7 +264,8 @@ static void last_line(int fd, char *buf, size_t len)
  * was, and whatever part of a picture gnuplot left is removed.
  */
 static bool draw(const char *gnuplot, const char *name, const char *script,
-		 const char *dir, const char *out, const char *fmt)
+		 const char *dir, const char *out, const char *fmt,
+		 const char *cmp)
 {
 	struct strbuf e;
 	char said[300];
@@ -272,6 +277,8 @@ static bool draw(const char *gnuplot, const char *name, const char *script,
 		user_error("plot: cannot write %s: %s", out, strerror(errno));
 	sb_init(&e);
 	sb_printf(&e, "dir='%s'; out='%s'; fmt='%s'", dir, tmp, fmt);
+	if (cmp)	/* scripts that can draw a comparison read it */
+		sb_printf(&e, "; cmp='%s'", cmp);
 	FILE *err = tmpfile();
 	if (!err)
 		user_error("plot: tmpfile: %s", strerror(errno));
@@ -389,10 +396,11 @@ int cmd_plot(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "only", required_argument, NULL, 'O' },
+		{ "compare", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *format = "both", *only = NULL;
+	const char *format = "both", *only = NULL, *cmp = NULL;
 	char path[4400];
 	int c;
 
@@ -401,6 +409,7 @@ int cmd_plot(int argc, char **argv)
 		switch (c) {
 		case 'f': format = optarg; break;
 		case 'O': only = optarg; break;
+		case 'C': cmp = optarg; break;
 		case 'h':
 			fputs(usage_plot, stdout);
 			return 0;
@@ -428,6 +437,13 @@ int cmd_plot(int argc, char **argv)
 	if (!is_dir(dir) || access(path, F_OK) != 0)
 		user_error("plot: %s: not a run directory (no summary.json)", dir);
 	check_quotable("directory", dir);
+	if (cmp) {
+		snprintf(path, sizeof(path), "%s/summary.json", cmp);
+		if (!is_dir(cmp) || access(path, F_OK) != 0)
+			user_error("plot: --compare %s: not a run directory (no summary.json)",
+				   cmp);
+		check_quotable("directory", cmp);
+	}
 
 	char *scripts = plots_dir();
 	size_t nr;
@@ -492,7 +508,7 @@ int cmd_plot(int argc, char **argv)
 				continue;
 			snprintf(out, sizeof(out), "%s/plots/%s.%s", dir,
 				 names[i], fmt);
-			if (draw(gnuplot, names[i], script, dir, out, fmt))
+			if (draw(gnuplot, names[i], script, dir, out, fmt, cmp))
 				printf("slabsim: plot: wrote %s\n", out);
 			else
 				failed++;

@@ -7,9 +7,11 @@
  * bookkeeping here is about what the *users* of the slab
  * hold; what the slab itself holds is read back through slab.h.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/progress.h"
 #include "sim/report.h"
@@ -27,6 +29,18 @@ struct live {
 	int cpu;		/* that allocated it */
 	uint32_t site;		/* call-site statistics row of the allocation */
 	struct evrec *waiters;	/* events that came before their object did */
+	/* while live: its cache's live objects in allocation order (walks) */
+	struct live *walk_prev, *walk_next;
+};
+
+/*
+ * The live objects of one machine cache, oldest first: what a walk reads.
+ * The links point into the names table and generator objects, so neither
+ * may move while an object is live (the names table is allocated once;
+ * generator objects are pooled, never freed during the run).
+ */
+struct live_list {
+	struct live *first, *last;
 };
 
 /*
@@ -83,6 +97,7 @@ struct gen_cpu {
 	uint64_t size;		/* the workload cache's object size */
 	uint64_t stop_t;	/* no arrival from here: until, or the end */
 	uint32_t site_row;	/* its call-site statistics */
+	uint64_t next_walk_t;	/* walk: {every}: the next walk, workload time */
 };
 
 /* A generator object on its way to being freed. */
@@ -130,6 +145,8 @@ struct run {
 	struct gen_obj **gen_all;
 	size_t nr_gen_all, gen_all_cap;
 	struct gen_obj *pool;
+	struct live_list *walk_lists;	/* per machine cache index */
+	size_t nr_walk_lists;
 	uint64_t t0;			/* when the workload's time 0 is */
 	uint64_t end_t;			/* workload time the run ends */
 	uint64_t end_abs;		/* t0 + end_t, engine time */
@@ -158,6 +175,50 @@ static inline struct user_stats *users_of(struct run *r, int cache)
 	if (__builtin_expect((size_t)cache >= r->res.nr_users, 0))
 		users_grow(r);
 	return &r->res.users[cache];
+}
+
+/* The live list of cache, growing the table as caches are added. */
+static __attribute__((noinline)) void walk_lists_grow(struct run *r)
+{
+	size_t n = r->m->nr_caches + 16;
+
+	r->walk_lists = xrealloc(r->walk_lists, n * sizeof(*r->walk_lists));
+	memset(r->walk_lists + r->nr_walk_lists, 0,
+	       (n - r->nr_walk_lists) * sizeof(*r->walk_lists));
+	r->nr_walk_lists = n;
+}
+
+/* l (just allocated from machine cache l->cache) joins its cache's list. */
+static inline void live_link(struct run *r, struct live *l)
+{
+	struct live_list *ll;
+
+	if (__builtin_expect((size_t)l->cache >= r->nr_walk_lists, 0))
+		walk_lists_grow(r);
+	ll = &r->walk_lists[l->cache];
+	l->walk_next = NULL;
+	l->walk_prev = ll->last;
+	if (ll->last)
+		ll->last->walk_next = l;
+	else
+		ll->first = l;
+	ll->last = l;
+}
+
+/* l (live, linked by live_link) is freed: it leaves its cache's list. */
+static inline void live_unlink(struct run *r, struct live *l)
+{
+	struct live_list *ll = &r->walk_lists[l->cache];
+
+	if (l->walk_prev)
+		l->walk_prev->walk_next = l->walk_next;
+	else
+		ll->first = l->walk_next;
+	if (l->walk_next)
+		l->walk_next->walk_prev = l->walk_prev;
+	else
+		ll->last = l->walk_prev;
+	l->walk_prev = l->walk_next = NULL;
 }
 
 static void note(struct run *r, const char *fmt, ...)
@@ -311,6 +372,7 @@ account_alloc(struct run *r, struct live *l, void *obj, int cache,
 		u->live_objs++;
 		u->live_bytes += size;
 		st->bytes_alloc += r->m->caches[cache]->buffer_size;
+		live_link(r, l);
 	}
 }
 
@@ -337,6 +399,7 @@ static inline void account_free(struct run *r, struct live *l,
 		u->frees++;
 		u->live_objs--;
 		u->live_bytes -= l->size;
+		live_unlink(r, l);
 	}
 	l->live = false;
 	l->freed = true;
@@ -412,6 +475,7 @@ static void create_cache(struct run *r, int wi)
 	}
 	struct sim_cache *sc = r->m->caches[mi];
 	sc->ctor_ns = wc->ctor_ns;
+	sc->colouring = wc->colouring >= 0 ? wc->colouring : r->wl->colouring;
 	struct kmem_cache *c = kmem_cache_create(sc->name, wc->size, wc->align,
 		wc->flags, wc->has_ctor ? machine_ctor : NULL,
 		wc->has_dtor ? machine_ctor : NULL);
@@ -686,6 +750,35 @@ static bool needs_cache(const struct wl_event *ev)
 	       op_allocates(ev->op) && ev->cache >= 0;
 }
 
+/*
+ * A walk: the running CPU reads (or writes) [offset, offset + bytes) of
+ * every live object of machine cache mi, oldest first, repeat times, the
+ * way kernel code walks its inodes or dentries. Every access goes through
+ * mem_touch, so the cache-line model sees it and the CPU is charged; the
+ * objects' bytes are not changed. bytes 0, or more than the object has
+ * from offset, reads to the object's end. Returns the objects visited per
+ * pass.
+ */
+static uint64_t walk_cache(struct run *r, int mi, uint64_t offset,
+			   uint64_t bytes, bool write, int repeat)
+{
+	struct sim_cache *sc = r->m->caches[mi];
+	uint64_t n = 0;
+
+	if (!sc->cachep || offset >= sc->obj_size ||
+	    (size_t)mi >= r->nr_walk_lists)
+		return 0;
+	if (bytes == 0 || bytes > sc->obj_size - offset)
+		bytes = sc->obj_size - offset;
+	for (int pass = 0; pass < repeat; pass++) {
+		n = 0;
+		for (struct live *l = r->walk_lists[mi].first; l;
+		     l = l->walk_next, n++)
+			mem_touch((char *)__va(l->obj) + offset, bytes, write);
+	}
+	return n;
+}
+
 static void run_event(void *arg)
 {
 	struct evrec *rec = arg;
@@ -816,6 +909,12 @@ static void run_event(void *arg)
 	}
 	case WL_SLABINFO:
 		break;	/* a global, see take_snapshot */
+	case WL_WALK:
+		if (event_cache(r, ev))
+			walk_cache(r, r->wl_cache[ev->cache], ev->offset,
+				   ev->whole ? 0 : ev->size, ev->write,
+				   ev->repeat);
+		break;
 	}
 	if (l && op_allocates(ev->op)) {
 		l->pending = false;
@@ -981,6 +1080,46 @@ static void gen_alloc(void *arg)
 	if (gc->next_t < gc->stop_t)
 		engine_post(m->eng, r->t0 + gc->next_t, gc->cpu, gen_alloc, gc);
 	machine_op_end(m);
+}
+
+/*
+ * A generator's walk (walk: {every, ...}): each of its CPUs walks the
+ * generator's cache every `every` ns from the generator's start, until it
+ * stops allocating. While the cache does not exist, the walk is skipped.
+ */
+static void gen_walk(void *arg)
+{
+	struct gen_cpu *gc = arg;
+	struct run *r = gc->run;
+	struct machine *m = r->m;
+	const struct wl_gen_walk *w = &gc->g->walk;
+	struct sim_cache *sc = gc->sc ? gc->sc : gen_find_cache(gc);
+
+	machine_op_begin(m);
+	m->call_site = gc->call_site;
+	r->res.ops++;
+	if (sc)
+		walk_cache(r, gc->mi, w->offset, w->bytes, w->write, 1);
+	gc->next_walk_t += w->every;
+	if (gc->next_walk_t < gc->stop_t)
+		engine_post(m->eng, r->t0 + gc->next_walk_t, gc->cpu, gen_walk,
+			    gc);
+	machine_op_end(m);
+}
+
+/* Posts the first walk of every generator CPU that walks. */
+static void post_gen_walks(struct run *r)
+{
+	for (size_t i = 0; i < r->nr_gens; i++) {
+		struct gen_cpu *gc = &r->gens[i];
+
+		if (!gc->g->walk.every || gc->g->cache < 0)
+			continue;
+		gc->next_walk_t = gc->g->from + gc->g->walk.every;
+		if (gc->next_walk_t < gc->stop_t)
+			engine_post(r->m->eng, r->t0 + gc->next_walk_t, gc->cpu,
+				    gen_walk, gc);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -1310,6 +1449,63 @@ static void post_workload(struct run *r)
 		engine_post_global(e, r->t0, take_sample, (void *)(uintptr_t)0);
 }
 
+/* ------------------------------------------------------------------ */
+/* The access trace (--access-trace FILE)                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Written to FILE.partial while the run goes, renamed to FILE when the
+ * run directory is written: a run that stops on bad input leaves no
+ * trace behind (an exit handler removes the partial file).
+ */
+static char trace_partial[4200];
+
+static void trace_remove_partial(void)
+{
+	if (trace_partial[0])
+		unlink(trace_partial);
+}
+
+static void access_trace_open(struct machine *m, const char *path)
+{
+	static bool registered;
+
+	if (!m->cm)
+		user_error("--access-trace: the cache-line model is off (machine.caches.model: false), so there are no accesses to trace");
+	if (strlen(path) + sizeof(".partial") > sizeof(trace_partial))
+		user_error("--access-trace: the file name is too long");
+	snprintf(trace_partial, sizeof(trace_partial), "%s.partial", path);
+	if (!registered) {
+		atexit(trace_remove_partial);
+		registered = true;
+	}
+	m->access_trace = fopen(trace_partial, "w");
+	if (!m->access_trace) {
+		int err = errno;
+		trace_partial[0] = '\0';
+		user_error("%s: cannot write: %s", path, strerror(err));
+	}
+	setvbuf(m->access_trace, NULL, _IOFBF, 1 << 20);
+	fputs("# slabsim access trace: cpu node addr len rw home tag\n", m->access_trace);
+}
+
+static void access_trace_close(struct machine *m, const char *path)
+{
+	int bad = ferror(m->access_trace);
+
+	if (fclose(m->access_trace) != 0 || bad) {
+		int err = errno;
+		m->access_trace = NULL;
+		user_error("%s: cannot write: %s", path, strerror(err));
+	}
+	m->access_trace = NULL;
+	if (rename(trace_partial, path) != 0) {
+		int err = errno;
+		user_error("%s: cannot create: %s", path, strerror(err));
+	}
+	trace_partial[0] = '\0';
+}
+
 static void free_run(struct run *r)
 {
 	for (size_t i = 0; i < r->res.nr_snaps; i++)
@@ -1335,6 +1531,7 @@ static void free_run(struct run *r)
 	free(r->gens);
 	for (size_t i = 0; i < r->nr_chunks; i++)
 		free(r->names[i]);
+	free(r->walk_lists);
 	free(r->names);
 	while (r->unrun_head) {
 		struct evrec *rec = r->unrun_head;
@@ -1410,6 +1607,8 @@ int run_workload(struct workload *wl, const struct run_options *opt)
 		user_error("%s: %s", wl->file, err);
 	r->m->check = opt->check;
 	r->res.checked = opt->check;
+	if (opt->access_trace)
+		access_trace_open(r->m, opt->access_trace);
 	r->res.m = r->m;
 	r->wl_cache = xcalloc(wl->nr_caches ? wl->nr_caches : 1, sizeof(int));
 	r->creating = xcalloc(wl->nr_caches ? wl->nr_caches : 1,
@@ -1439,6 +1638,7 @@ int run_workload(struct workload *wl, const struct run_options *opt)
 		}
 		r->t0 = (r->t0 / r->m->ns_per_tick + 1) * r->m->ns_per_tick;
 		post_workload(r);
+		post_gen_walks(r);
 		r->progress = opt->progress;
 		progress_run_start(r->progress, wl->duration_given ? r->end_t : 0);
 		if (!run_guarded(r))
@@ -1465,6 +1665,8 @@ int run_workload(struct workload *wl, const struct run_options *opt)
 	 * that does not exist is bad input, and leaves nothing behind. */
 	unsigned int failed = wl->nr_expects ? report_expectations(&r->res) : 0;
 	report_write_run_dir(&r->res, opt);
+	if (r->m->access_trace)
+		access_trace_close(r->m, opt->access_trace);
 	if (!opt->quiet)
 		report_print_summary(&r->res, opt->out_dir, stdout);
 	if (r->res.expect_text.buf && (!opt->quiet || failed))

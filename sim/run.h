@@ -17,6 +17,7 @@ struct run_options {
 	bool quiet;		/* no summary on stdout */
 	bool progress;		/* progress on stderr (a terminal) */
 	bool check;		/* run the slab validators whenever quiescent */
+	const char *access_trace;	/* --access-trace FILE, or NULL */
 };
 
 /* One slabinfo snapshot taken during the run. */

@@ -1430,7 +1430,19 @@ static bool check_tune(struct loader *ld, const struct wl_tune *t,
 }
 
 enum { CK_NAME, CK_SIZE, CK_ALIGN, CK_FLAGS, CK_CTOR, CK_DTOR, CK_TUNE, CK_T,
-       CK_NR };
+       CK_COLOURING, CK_NR };
+
+/* A bool into an int that stays -1 ("as the workload says") when absent. */
+static bool h_tristate(struct loader *ld, yaml_node_t *v, void *field,
+		       const struct key_row *row)
+{
+	bool b;
+
+	if (!get_bool(ld, v, row->key, &b))
+		return false;
+	*(int *)field = b;
+	return true;
+}
 
 #define C(f) offsetof(struct wl_cache, f)
 
@@ -1443,6 +1455,7 @@ static const struct key_row cache_rows[] = {
 	[CK_DTOR] = { "dtor", YAML_SCALAR_NODE, h_dtor, 0, NULL, 0, 0 },
 	[CK_TUNE] = { "tune", YAML_MAPPING_NODE, h_map, C(tune), &tune_table, 0, 0 },
 	[CK_T] = { "t", YAML_SCALAR_NODE, h_cache_t, 0, NULL, 0, 0 },
+	[CK_COLOURING] = { "colouring", YAML_SCALAR_NODE, h_tristate, C(colouring), NULL, 0, 0 },
 };
 TABLE(cache_table, "cache", cache_rows);
 _Static_assert(ARRAY_SIZE(cache_rows) == CK_NR, "cache rows");
@@ -1496,6 +1509,7 @@ static bool load_caches(struct loader *ld, yaml_node_t *seq)
 
 		memset(&c, 0, sizeof(c));
 		c.tune.limit = c.tune.batchcount = c.tune.shared = -1;
+		c.colouring = -1;
 		c.at_boot = true;
 		if (!walk_map(ld, item, &cache_table, &c, seen))
 			return false;
@@ -1812,8 +1826,9 @@ static bool h_site(struct loader *ld, yaml_node_t *v, void *field,
 
 /* Event keys; the operation rows follow in the order of enum wl_op. */
 enum { EK_T, EK_CPU, EK_GFP, EK_AS, EK_NODE, EK_BYTES, EK_WRITE, EK_SITE,
-       EK_OP0,
-       EK_NR = EK_OP0 + WL_MEMPOLICY + 1 };
+       EK_OFFSET, EK_REPEAT, EK_OP0, EK_NR = EK_OP0 + WL_LAST_OP + 1 };
+
+#define WL_MAX_REPEAT	1000000		/* passes of one walk */
 
 enum argkind { A_CACHE, A_NAME, A_SIZE, A_TRUE, A_TUNE, A_CPU, A_POLICY };
 
@@ -1845,8 +1860,10 @@ static const struct op_info {
 	[WL_CPU_DOWN] = { "cpu_down", A_CPU, 0, 0 },
 	[WL_CPU_UP] = { "cpu_up", A_CPU, 0, 0 },
 	[WL_MEMPOLICY] = { "mempolicy", A_POLICY, 0, 0 },
+	[WL_WALK] = { "walk", A_CACHE, RUNS | K(EK_BYTES) | K(EK_WRITE) |
+		      K(EK_OFFSET) | K(EK_REPEAT), 0 },
 };
-_Static_assert(ARRAY_SIZE(ops) == WL_MEMPOLICY + 1, "one op_info per op");
+_Static_assert(ARRAY_SIZE(ops) == WL_LAST_OP + 1, "one op_info per op");
 
 /* An event as it is read: the event plus what the finish step needs. */
 struct ev_raw {
@@ -1865,6 +1882,8 @@ static const struct key_row event_rows[] = {
 	[EK_BYTES] = { "bytes", YAML_SCALAR_NODE, h_size, offsetof(struct ev_raw, bytes), NULL, 0, 0 },
 	[EK_WRITE] = { "write", YAML_SCALAR_NODE, h_bool, EV(write), NULL, 0, 0 },
 	[EK_SITE] = { "site", YAML_SCALAR_NODE, h_site, EV(site), NULL, 0, 0 },
+	[EK_OFFSET] = { "offset", YAML_SCALAR_NODE, h_size, EV(offset), NULL, 0, 0 },
+	[EK_REPEAT] = { "repeat", YAML_SCALAR_NODE, h_int, EV(repeat), NULL, 1, WL_MAX_REPEAT },
 	[EK_OP0 + WL_ALLOC] = { "alloc", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
 	[EK_OP0 + WL_ALLOC_NODE] = { "alloc_node", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
 	[EK_OP0 + WL_ZALLOC] = { "zalloc", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
@@ -1881,6 +1900,7 @@ static const struct key_row event_rows[] = {
 	[EK_OP0 + WL_CPU_DOWN] = { "cpu_down", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
 	[EK_OP0 + WL_CPU_UP] = { "cpu_up", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
 	[EK_OP0 + WL_MEMPOLICY] = { "mempolicy", YAML_MAPPING_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_OP0 + WL_WALK] = { "walk", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
 };
 TABLE(event_table, "event", event_rows);
 _Static_assert(ARRAY_SIZE(event_rows) == EK_NR, "event rows");
@@ -2060,6 +2080,47 @@ static bool cache_life(struct loader *ld, struct wl_event *ev,
 	return true;
 }
 
+/*
+ * [offset, offset + bytes) of a walk lies inside the cache's objects (a
+ * whole-object walk reads from offset to the end, whatever the size).
+ * Checked on loading and again after an override changes the size.
+ */
+static bool walk_fits(struct loader *ld, const struct wl_event *ev,
+		      struct pos p)
+{
+	const struct wl_cache *c = &ld->wl->caches[ev->cache];
+
+	if (ev->offset >= c->size)
+		return fail_pos(ld, p, "walk offset %" PRIu64 " is past the end of '%s' objects (%" PRIu64 " bytes)",
+				ev->offset, c->name, c->size);
+	if (!ev->whole && ev->size > c->size - ev->offset)
+		return fail_pos(ld, p, "walk of %" PRIu64 " bytes at offset %" PRIu64 " does not fit in '%s' objects (%" PRIu64 " bytes)",
+				ev->size, ev->offset, c->name, c->size);
+	return true;
+}
+
+/*
+ * A walk's range within the cache's objects, and its defaults: the whole
+ * object from offset, a read, one pass.
+ */
+static bool event_walk(struct loader *ld, struct ev_raw *r,
+		       const struct seen *seen, yaml_node_t *arg)
+{
+	struct wl_event *ev = &r->ev;
+	uint64_t size = ld->wl->caches[ev->cache].size;
+
+	if (!seen[EK_WRITE].val)
+		ev->write = false;
+	if (!seen[EK_REPEAT].val)
+		ev->repeat = 1;
+	ev->whole = !seen[EK_BYTES].val;
+	ev->size = !ev->whole ? r->bytes : ev->offset < size ? size - ev->offset : 0;
+	if (seen[EK_BYTES].val && r->bytes == 0)
+		return fail(ld, seen[EK_BYTES].val, "walk of 0 bytes (leave bytes: out to read the whole object)");
+	return walk_fits(ld, ev, pos_of(seen[EK_BYTES].val ? seen[EK_BYTES].val :
+				       seen[EK_OFFSET].val ? seen[EK_OFFSET].val : arg));
+}
+
 /* The operation's own value, and the names it allocates or refers to. */
 static bool event_arg(struct loader *ld, struct ev_raw *r, struct seen *seen,
 		      yaml_node_t *arg, struct pos *pcpu, struct pos *pnode)
@@ -2077,7 +2138,9 @@ static bool event_arg(struct loader *ld, struct ev_raw *r, struct seen *seen,
 	switch (oi->arg) {
 	case A_CACHE:
 		ev->cache = cache_ref(ld, arg, oi->key);
-		return ev->cache >= 0 && cache_life(ld, ev, arg);
+		if (ev->cache < 0 || !cache_life(ld, ev, arg))
+			return false;
+		return ev->op != WL_WALK || event_walk(ld, r, seen, arg);
 	case A_TUNE:
 		ev->tune.limit = ev->tune.batchcount = ev->tune.shared = -1;
 		if (!walk_map(ld, arg, &tune_ev_table, &ev->tune, ts))
@@ -2275,7 +2338,7 @@ static bool finish_event(struct loader *ld, yaml_node_t *item,
 			    (const char *)later->data.scalar.value);
 	}
 	if (op < 0) {
-		for (i = 0; i <= WL_MEMPOLICY && o < sizeof(list); i++)
+		for (i = 0; i <= WL_LAST_OP && o < sizeof(list); i++)
 			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
 					      i ? ", " : "", ops[i].key);
 		return fail(ld, item, "event has no operation (expected one of: %s)",
@@ -3185,7 +3248,22 @@ static bool h_lifetime(struct loader *ld, yaml_node_t *v, void *field,
 }
 
 enum { GK_CACHE, GK_KMALLOC, GK_CPUS, GK_RATE, GK_LIFETIME, GK_FREE_ON,
-       GK_TOUCH, GK_GFP, GK_FROM, GK_UNTIL, GK_NR };
+       GK_TOUCH, GK_GFP, GK_FROM, GK_UNTIL, GK_WALK, GK_NR };
+
+enum { GW_EVERY, GW_BYTES, GW_OFFSET, GW_WRITE, GW_NR };
+
+#define GW(f) offsetof(struct wl_gen_walk, f)
+
+static const struct key_row gen_walk_rows[] = {
+	[GW_EVERY] = { "every", YAML_SCALAR_NODE, h_dur, GW(every), NULL, 0, 0 },
+	[GW_BYTES] = { "bytes", YAML_SCALAR_NODE, h_size, GW(bytes), NULL, 0, 0 },
+	[GW_OFFSET] = { "offset", YAML_SCALAR_NODE, h_size, GW(offset), NULL, 0, 0 },
+	[GW_WRITE] = { "write", YAML_SCALAR_NODE, h_bool, GW(write), NULL, 0, 0 },
+};
+TABLE(gen_walk_table, "walk", gen_walk_rows);
+_Static_assert(ARRAY_SIZE(gen_walk_rows) == GW_NR, "generator walk rows");
+
+#undef GW
 
 #define G(f) offsetof(struct wl_generator, f)
 
@@ -3200,11 +3278,39 @@ static const struct key_row gen_rows[] = {
 	[GK_GFP] = { "gfp", YAML_NO_NODE, h_gfp, G(gfp), NULL, 0, 0 },
 	[GK_FROM] = { "from", YAML_SCALAR_NODE, h_dur, G(from), NULL, 0, 0 },
 	[GK_UNTIL] = { "until", YAML_SCALAR_NODE, h_gen_until, 0, NULL, 0, 0 },
+	[GK_WALK] = { "walk", YAML_MAPPING_NODE, h_map, G(walk), &gen_walk_table, 0, 0 },
 };
 TABLE(gen_table, "generator", gen_rows);
 _Static_assert(ARRAY_SIZE(gen_rows) == GK_NR, "generator rows");
 
 #undef G
+
+/* A generator's walk reads inside the cache's objects (bytes 0: to the end). */
+static bool gen_walk_fits(struct loader *ld, const struct wl_generator *g,
+			  struct pos p)
+{
+	const struct wl_gen_walk *w = &g->walk;
+	const struct wl_cache *c = &ld->wl->caches[g->cache];
+
+	if (w->offset >= c->size || w->bytes > c->size - w->offset)
+		return fail_pos(ld, p, "walk of %" PRIu64 " bytes at offset %" PRIu64 " does not fit in '%s' objects (%" PRIu64 " bytes)",
+				w->bytes ? w->bytes : c->size, w->offset,
+				c->name, c->size);
+	return true;
+}
+
+/* A generator's walk: of a cache generator, periodic, inside the object. */
+static bool gen_walk_check(struct loader *ld, const struct wl_generator *g,
+			   yaml_node_t *v)
+{
+	const struct wl_gen_walk *w = &g->walk;
+
+	if (g->cache < 0)
+		return fail(ld, v, "walk needs a cache generator (cache: NAME); a kmalloc generator's objects are spread over size-N caches");
+	if (!w->every)
+		return fail(ld, v, "walk needs every: (how often each of the generator's CPUs walks the cache, like 1ms)");
+	return gen_walk_fits(ld, g, pos_of(v));
+}
 
 static bool load_generators(struct loader *ld, yaml_node_t *seq)
 {
@@ -3247,6 +3353,8 @@ static bool load_generators(struct loader *ld, yaml_node_t *seq)
 					    fmt_ns(a, sizeof(a), g->from), c->name,
 					    fmt_ns(b, sizeof(b), c->create_t));
 		}
+		if (seen[GK_WALK].val && !gen_walk_check(ld, g, seen[GK_WALK].val))
+			return false;
 		g->line = pos_of(item).line;
 		g->col = pos_of(item).col;
 		wl->nr_generators++;
@@ -3290,6 +3398,7 @@ static bool h_expect(struct loader *ld, yaml_node_t *v, void *field,
 
 static const struct key_row slab_rows[] = {
 	{ "debug", YAML_SCALAR_NODE, h_bool, offsetof(struct workload, debug), NULL, 0, 0 },
+	{ "colouring", YAML_SCALAR_NODE, h_bool, offsetof(struct workload, colouring), NULL, 0, 0 },
 };
 TABLE(slab_table, "slab", slab_rows);
 
@@ -3328,6 +3437,7 @@ static void set_defaults(struct workload *wl)
 	m->l2.size = 1ULL << 20;
 	m->l2.ways = 16;
 	m->cache_model = true;
+	wl->colouring = true;
 	m->cost_l1 = 1;
 	m->cost_l2 = 4;
 	m->cost_local = 80;
@@ -3476,6 +3586,8 @@ static bool validate(struct loader *ld)
 				return fail_pos(ld, p, "generator free_on cpu %d is out of range (the machine has %d CPU%s)",
 						g->free_on[j], m->cpus,
 						plural(m->cpus));
+		if (g->walk.every && g->cache >= 0 && !gen_walk_fits(ld, g, p))
+			return false;
 		if (!g->until_given) {
 			if (!wl->duration_given)
 				return fail_pos(ld, p, "generator has no end: give it until:, or give the workload a duration:");
@@ -3668,17 +3780,19 @@ static bool set_path(struct loader *ld, const struct key_table *tab,
 }
 
 static const char *const settable =
-	"settable: seed, sample, duration, slab.debug, machine.*, caches.NAME.size, .align, .tune.limit, .tune.batchcount, .tune.shared";
+	"settable: seed, sample, duration, slab.debug, slab.colouring, machine.*, caches.NAME.size, .align, .colouring, .tune.limit, .tune.batchcount, .tune.shared";
 
 /* Applies one override to ld->wl; the caller restores on failure. */
 static bool apply_override(struct loader *ld, const char *key,
 			   yaml_node_t *val)
 {
 	static const char *const top_ok[] = {
-		"seed", "sample", "duration", "slab.debug", "machine.",
+		"seed", "sample", "duration", "slab.debug", "slab.colouring",
+		"machine.",
 	};
 	static const char *const cache_ok[] = {
-		"size", "align", "tune.limit", "tune.batchcount", "tune.shared",
+		"size", "align", "colouring", "tune.limit", "tune.batchcount",
+		"tune.shared",
 	};
 	struct workload *wl = ld->wl;
 	size_t i, len = 0;
@@ -3720,7 +3834,7 @@ bool workload_override(struct workload *wl, const char *assignment,
 	struct wl_machine machine;
 	struct wl_cache *saved = NULL;
 	uint64_t seed, sample, duration;
-	bool debug, duration_given, ok = false;
+	bool debug, colouring, duration_given, ok = false;
 	const char *eq = assignment ? strchr(assignment, '=') : NULL;
 	char key[256], scratch[8];
 	int idx;
@@ -3754,6 +3868,7 @@ bool workload_override(struct workload *wl, const char *assignment,
 	sample = wl->sample;
 	duration = wl->duration;
 	debug = wl->debug;
+	colouring = wl->colouring;
 	duration_given = wl->duration_given;
 	if (wl->nr_caches) {
 		saved = malloc(wl->nr_caches * sizeof(*saved));
@@ -3774,6 +3889,7 @@ bool workload_override(struct workload *wl, const char *assignment,
 		wl->sample = sample;
 		wl->duration = duration;
 		wl->debug = debug;
+		wl->colouring = colouring;
 		wl->duration_given = duration_given;
 		if (saved)
 			memcpy(wl->caches, saved,

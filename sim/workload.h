@@ -55,6 +55,7 @@ struct wl_cache {
 	bool has_ctor, has_dtor;
 	struct wl_tune tune;		/* applied right after creation */
 	bool at_boot;			/* created before t=0 (no `t:` given) */
+	int colouring;			/* 0 off, 1 on, -1 as slab.colouring */
 	uint64_t create_t;
 	unsigned int line, col;		/* where it was declared */
 };
@@ -66,7 +67,9 @@ enum wl_op {
 	WL_SLABINFO,			/* snapshot into the report */
 	WL_TUNE, WL_SHRINK, WL_DESTROY, WL_CREATE,
 	WL_CPU_DOWN, WL_CPU_UP, WL_MEMPOLICY,
+	WL_WALK,			/* read/write every live object of a cache */
 };
+#define WL_LAST_OP	WL_WALK
 
 enum wl_policy { WL_POLICY_DEFAULT, WL_POLICY_INTERLEAVE, WL_POLICY_BIND,
 		 WL_POLICY_PREFERRED };
@@ -88,6 +91,8 @@ struct wl_event {
 	bool write;			/* touch: write (default) or read */
 	bool whole;			/* touch: no bytes: given, size = object */
 	int site;			/* call site (workload_site), -1: the line */
+	uint64_t offset;		/* walk: first byte of each object */
+	int repeat;			/* walk: passes over the objects (1) */
 	unsigned int line, col;		/* where it was written */
 };
 
@@ -106,6 +111,12 @@ struct wl_generator {
 	unsigned int gfp;
 	uint64_t from, until;		/* ns */
 	bool until_given, cpus_given;	/* else until = duration, cpus = all */
+	/* walk: {every, bytes, offset, write}: each CPU of the generator
+	 * walks the cache's live objects every `every` ns (0: never) */
+	struct wl_gen_walk {
+		uint64_t every, bytes, offset;	/* bytes 0: to the object's end */
+		bool write;
+	} walk;
 	unsigned int line, col;
 };
 
@@ -115,6 +126,7 @@ struct workload {
 	uint64_t seed;
 	struct wl_machine machine;
 	bool debug;			/* slab: {debug: true} */
+	bool colouring;			/* slab: {colouring: false}; default true */
 	uint64_t sample;		/* ns; 0 = no time series */
 	uint64_t duration;		/* ns; 0 = until the last event */
 	bool duration_given;		/* else the loader computed duration */

@@ -91,6 +91,7 @@ static struct {
 	char *log;
 	size_t log_len, log_cap;
 	unsigned long warns, touches;
+	bool no_colouring;	/* slab_colouring() answers false */
 } F;
 
 jmp_buf *fake_bug_jmp;
@@ -906,6 +907,18 @@ void cpu_work(enum env_work kind, unsigned long n)
 {
 	(void)kind;
 	(void)n;
+}
+
+/* Colouring is on unless a test switched it off (fake_set_colouring). */
+bool slab_colouring(const struct kmem_cache *cachep)
+{
+	(void)cachep;
+	return !F.no_colouring;
+}
+
+void fake_set_colouring(bool on)
+{
+	F.no_colouring = !on;
 }
 
 unsigned long env_call_site(void)

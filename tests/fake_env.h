@@ -73,6 +73,9 @@ unsigned long fake_warn_count(void);
 /* Memory traffic seen by the fake. */
 unsigned long fake_touch_count(void);
 
+/* What slab_colouring() answers for every cache (true until set). */
+void fake_set_colouring(bool on);
+
 /*
  * BUG and panic longjmp here when armed; FAKE_EXPECT_BUG(stmt) is true
  * when stmt hit a BUG (or panic). Unarmed, a BUG fails the test.

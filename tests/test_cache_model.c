@@ -403,6 +403,126 @@ static void test_l1_sets_colouring(void **state)
 	cache_model_destroy(cm);
 }
 
+/*
+ * Set index by hand, default L1 (64-byte lines, 64 sets): set = (addr /
+ * 64) % 64, so addresses 4 KiB apart share a set.
+ *
+ *   addr     line    set
+ *   0x0      0x0     0
+ *   0x7c0    0x1f    31
+ *   0xfff    0x3f    63
+ *   0x1000   0x40    0     (4 KiB on: set 0 again)
+ *   0x1040   0x41    1
+ *   0x12345  0x48d   13    (0x48d = 18 * 64 + 13)
+ *   0x12370  0x48d   13    (same line as 0x12345: an L1 hit)
+ */
+static void test_set_index(void **state)
+{
+	static const struct { uint64_t addr; unsigned int set; } seq[] = {
+		{ 0x0, 0 }, { 0x7c0, 31 }, { 0xfff, 63 }, { 0x1000, 0 },
+		{ 0x1040, 1 }, { 0x12345, 13 }, { 0x12370, 13 },
+	};
+	struct cache_model *cm = make_default(1);
+	uint64_t a, m;
+	unsigned int set, want_acc[64] = { 0 }, want_miss[64] = { 0 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		acc(cm, 0, seq[i].addr, 1, RD);
+		want_acc[seq[i].set]++;
+		want_miss[seq[i].set] += seq[i].addr != 0x12370;
+	}
+	for (set = 0; set < 64; set++) {
+		cache_model_l1_set_stats(cm, set, &a, &m);
+		assert_int_equal(a, want_acc[set]);
+		assert_int_equal(m, want_miss[set]);
+	}
+	check_totals(cm, 7, 1, 0, 6, 0, 0);
+	cache_model_destroy(cm);
+}
+
+/*
+ * LRU in a full 8-way set: A0..A8 are lines 4 KiB apart in L1 set 5 (and
+ * in different L2 sets, so L2 keeps them all).
+ *
+ *   op         L1 set 5, most recent first          served by
+ *   read A0-7  A7 A6 A5 A4 A3 A2 A1 A0              memory x8
+ *   read A0    A0 A7 A6 A5 A4 A3 A2 A1              L1
+ *   read A8    A8 A0 A7 A6 A5 A4 A3 A2  (A1 out)    memory
+ *   read A1    A1 A8 A0 A7 A6 A5 A4 A3  (A2 out)    L2
+ *   read A0    A0 A1 A8 A7 A6 A5 A4 A3              L1
+ *   read A2    A2 A0 A1 A8 A7 A6 A5 A4  (A3 out)    L2
+ *   read A3    A3 A2 A0 A1 A8 A7 A6 A5  (A4 out)    L2
+ *   read A5    A5 A3 A2 A0 A1 A8 A7 A6              L1
+ */
+static void test_lru_eight_way(void **state)
+{
+	struct cache_model *cm = make_default(1);
+	uint64_t a, m;
+	int i;
+
+#define A(i) (5 * 64 + (uint64_t)(i) * 4096)
+	(void)state;
+	for (i = 0; i < 8; i++)
+		assert_int_equal(acc(cm, 0, A(i), 8, RD), LOC);
+	assert_int_equal(acc(cm, 0, A(0), 8, RD), L1C);
+	assert_int_equal(acc(cm, 0, A(8), 8, RD), LOC);
+	assert_int_equal(acc(cm, 0, A(1), 8, RD), L2C);
+	assert_int_equal(acc(cm, 0, A(0), 8, RD), L1C);
+	assert_int_equal(acc(cm, 0, A(2), 8, RD), L2C);
+	assert_int_equal(acc(cm, 0, A(3), 8, RD), L2C);
+	assert_int_equal(acc(cm, 0, A(5), 8, RD), L1C);
+#undef A
+	check_totals(cm, 15, 3, 3, 9, 0, 0);
+	cache_model_l1_set_stats(cm, 5, &a, &m);
+	assert_int_equal(a, 15);
+	assert_int_equal(m, 12);
+	cache_model_destroy(cm);
+}
+
+/*
+ * The directory's sharer bits name CPUs by cpu % 64: on a 70-CPU machine
+ * CPUs 3 and 67 share bit 3. A write must still find both.
+ *
+ *   cpu3, cpu67, cpu5 read X     memory x3 (all Shared)
+ *   cpu0 write X                 memory; 3 copies go stale
+ *   cpu3, cpu67, cpu5 read X     memory x3, all coherence misses
+ *   cpu67 reads 16 lines in X's L2 set: X leaves cpu67 (capacity)
+ *   cpu0 write X                 L1 hit, upgrade: cpu3 and cpu5 stale
+ *   cpu67 read X                 memory, not coherence (evicted first)
+ *   cpu3 read X                  memory, coherence
+ */
+static void test_sharers_beyond_64(void **state)
+{
+	struct cache_model *cm = make_default(70);
+	const uint64_t X = 0x40000;
+	struct cm_stats s;
+	int i;
+
+	(void)state;
+	acc(cm, 3, X, 8, RD);
+	acc(cm, 67, X, 8, RD);
+	acc(cm, 5, X, 8, RD);
+	assert_int_equal(acc(cm, 0, X, 8, WR), LOC);
+	assert_true(cache_model_is_consistent(cm));
+	assert_int_equal(acc(cm, 3, X, 8, RD), LOC);
+	assert_int_equal(acc(cm, 67, X, 8, RD), LOC);
+	assert_int_equal(acc(cm, 5, X, 8, RD), LOC);
+	check_totals(cm, 7, 0, 0, 7, 3, 0);
+	/* L2: 1024 sets of 16 ways; 64 KiB apart is the same L2 set */
+	for (i = 1; i <= 16; i++)
+		acc(cm, 67, X + (uint64_t)i * 65536, 8, RD);
+	assert_true(cache_model_is_consistent(cm));
+	assert_int_equal(acc(cm, 0, X, 8, WR), L1C);
+	assert_int_equal(acc(cm, 67, X, 8, RD), LOC);
+	assert_int_equal(acc(cm, 3, X, 8, RD), LOC);
+	cache_model_totals(cm, &s);
+	assert_int_equal(s.coherence_misses, 4);
+	assert_true(cache_model_is_consistent(cm));
+	cache_model_destroy(cm);
+}
+
 static struct cache_model *try_make(int cpus, unsigned int line,
 				    uint64_t l1_size, unsigned int l1_ways,
 				    uint64_t l2_size, unsigned int l2_ways)
@@ -742,6 +862,9 @@ int main(void)
 		cmocka_unit_test(test_remote),
 		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_l1_sets_colouring),
+		cmocka_unit_test(test_set_index),
+		cmocka_unit_test(test_lru_eight_way),
+		cmocka_unit_test(test_sharers_beyond_64),
 		cmocka_unit_test(test_invalid_geometry),
 		cmocka_unit_test(test_reference),
 		cmocka_unit_test(test_stress_invariants),

@@ -1251,6 +1251,73 @@ static void test_reap_spread_uses_virtual_address(void **state)
 	}
 }
 
+/*
+ * Colouring: cache_grow gives the k-th new slab of a node the offset
+ * colour_next * colour_off, colour_next counting 0, 1, ... colour - 1 and
+ * round again; with colouring switched off (slab_colouring() false) every
+ * slab starts at offset 0 while colour_next still counts. 448-byte
+ * objects: 8 to a page, 432 bytes left over (minus management), so 6
+ * colours of 64 bytes. Limit 1, batchcount 1: each allocation takes one
+ * object, so slabs show up in the order they were grown.
+ *
+ *   slab k      0    1    2    3    4    5    6   ...
+ *   on:  off    0   64  128  192  256  320    0   ...  (+ slab_size)
+ *   off: off    0    0    0    0    0    0    0   ...  (+ slab_size)
+ */
+static void colour_offsets(bool colouring)
+{
+	struct fake_config cfg = { .cpus = 1, .nodes = 1, .mem_mb = 64 };
+	enum { SLABS = 14 };
+	const struct slab *seen[SLABS];
+	struct kmem_cache_info i;
+	struct kmem_cache *c, *owner;
+	unsigned int nseen = 0, colour;
+
+	fake_boot(&cfg);
+	fake_set_cpu(0);
+	fake_set_colouring(colouring);
+	c = kmem_cache_create("col", 448, 0, 0, NULL, NULL);
+	assert_non_null(c);
+	assert_int_equal(slabinfo_write("col 1 1 0"), 0);
+	i = info(c);
+	assert_int_equal(i.num, 8);
+	assert_int_equal(i.colour, 6);
+	assert_int_equal(i.colour_off, 64);
+	assert_false(i.off_slab);
+	while (nseen < SLABS) {
+		void *p = kmem_cache_alloc(c, GFP_KERNEL);
+		const struct slab *s;
+		unsigned int k, want;
+
+		assert_non_null(p);
+		s = slab_of(p);
+		for (k = 0; k < nseen && seen[k] != s; k++)
+			;
+		if (k < nseen)
+			continue;
+		seen[nseen++] = s;
+		want = colouring ? (k % i.colour) * i.colour_off : 0;
+		/* on-slab: struct slab and bufctls first, then the objects */
+		assert_int_equal(s->colouroff, want + i.slab_size);
+		assert_int_equal(s->s_mem & (PAGE_SIZE - 1), want + i.slab_size);
+		assert_true(kmem_addr_owner(p, &owner, &colour));
+		assert_ptr_equal(owner, c);
+		assert_int_equal(colour, want / i.colour_off);
+		ok(c);
+	}
+	/* the kernel's counter went round either way: 14 grows, 6 colours */
+	assert_int_equal(cache_l3(c, 0)->colour_next, SLABS % 6);
+	fake_set_colouring(true);
+	done();
+}
+
+static void test_colour_offsets(void **state)
+{
+	(void)state;
+	colour_offsets(true);
+	colour_offsets(false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1285,6 +1352,7 @@ int main(void)
 		cmocka_unit_test(test_i386_round_trip),
 		cmocka_unit_test(test_dtor_and_debug_initial),
 		cmocka_unit_test(test_reboot_resets),
+		cmocka_unit_test(test_colour_offsets),
 		cmocka_unit_test(test_mempolicy_alternate_node),
 		cmocka_unit_test(test_last_cpu_of_node_dies),
 		cmocka_unit_test(test_tune_arrays_that_cannot_be),

@@ -610,20 +610,20 @@ static void test_unknown_keys(void **state)
 	refuse("machine:\n  costs: {tlb: 1ns}\n",
 	       "w.yaml:2:11: unknown key 'tlb' in machine costs (expected one of: l1, l2, local, remote, lock, handoff, ipi, page, op)");
 	refuse("slab: {debugg: true}\n",
-	       "w.yaml:1:8: unknown key 'debugg' in slab (expected one of: debug)");
+	       "w.yaml:1:8: unknown key 'debugg' in slab (expected one of: debug, colouring)");
 	/* the message of the brief, line 7 column 12: "- {name: x," is 11 */
 	refuse("name: w\nseed: 1\nmachine:\n  cpus: 2\nsample: 1ms\ncaches:\n- {name: x,sizee: 8}\n",
-	       "w.yaml:7:12: unknown key 'sizee' in cache (expected one of: name, size, align, flags, ctor, dtor, tune, t)");
+	       "w.yaml:7:12: unknown key 'sizee' in cache (expected one of: name, size, align, flags, ctor, dtor, tune, t, colouring)");
 	refuse("caches:\n- {name: c, size: 64, tune: {limt: 4}}\n",
 	       "w.yaml:2:30: unknown key 'limt' in tune (expected one of: limit, batchcount, shared)");
 	refuse("caches:\n- {name: c, size: 64}\nevents:\n- {t: 0, allocc: c}\n",
-	       "w.yaml:4:10: unknown key 'allocc' in event (expected one of: t, cpu, gfp, as, node, bytes, write, site, alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy)");
+	       "w.yaml:4:10: unknown key 'allocc' in event (expected one of: t, cpu, gfp, as, node, bytes, write, site, offset, repeat, alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy, walk)");
 	refuse("caches:\n- {name: c, size: 64}\nevents:\n- {t: 0, tune: {cache: c, limits: 1}}\n",
 	       "w.yaml:4:27: unknown key 'limits' in tune (expected one of: cache, limit, batchcount, shared)");
 	refuse("events:\n- {t: 0, mempolicy: {cpus: 0}}\n",
 	       "w.yaml:2:22: unknown key 'cpus' in mempolicy (expected one of: cpu, policy, nodes, spread_slab)");
 	refuse("generators:\n- {rat: 1/s}\n",
-	       "w.yaml:2:4: unknown key 'rat' in generator (expected one of: cache, kmalloc, cpus, rate, lifetime, free_on, touch, gfp, from, until)");
+	       "w.yaml:2:4: unknown key 'rat' in generator (expected one of: cache, kmalloc, cpus, rate, lifetime, free_on, touch, gfp, from, until, walk)");
 	refuse("generators:\n- {lifetime: {mean: 1us}}\n",
 	       "w.yaml:2:15: unknown key 'mean' in lifetime (expected one of: exp, fixed, uniform)");
 }
@@ -647,7 +647,7 @@ static void test_key_shapes(void **state)
 	refuse("slab: null\n",
 	       "w.yaml:1:7: 'slab' in workload must be a mapping, not empty");
 	refuse("caches: [1]\n",
-	       "w.yaml:1:10: cache must be a mapping (keys: name, size, align, flags, ctor, dtor, tune, t), not '1'");
+	       "w.yaml:1:10: cache must be a mapping (keys: name, size, align, flags, ctor, dtor, tune, t, colouring), not '1'");
 	refuse("? [a]\n: 1\n",
 	       "w.yaml:1:3: keys in workload must be words, not a list");
 	refuse("name: \"a\\0b\"\n",
@@ -929,7 +929,7 @@ static void test_event_shapes(void **state)
 	refuse(CACHE_C "- {t: 0, alloc: c, free: a, as: a}\n",
 	       "w.yaml:4:20: event has two operations, 'alloc' and 'free' (write one event each)");
 	refuse(CACHE_C "- {t: 0, cpu: 0}\n",
-	       "w.yaml:4:3: event has no operation (expected one of: alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy)");
+	       "w.yaml:4:3: event has no operation (expected one of: alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy, walk)");
 	refuse(CACHE_C "- {t: 0, alloc: d, as: a}\n",
 	       "w.yaml:4:17: unknown cache 'd' (declare it under caches:)");
 	refuse(CACHE_C "- {t: 0, shrink: size-64}\n",
@@ -939,7 +939,7 @@ static void test_event_shapes(void **state)
 	refuse(CACHE_C "- {t: 0, kmalloc: 64, as: a, gfp: [GFP_KERNEL, GFP_SOMETIMES]}\n",
 	       "w.yaml:4:48: unknown gfp flag 'GFP_SOMETIMES' (expected GFP_KERNEL, GFP_ATOMIC, GFP_NOFS, GFP_NOIO, GFP_USER, GFP_DMA, GFP_NOWAIT or a __GFP_* name)");
 	refuse(CACHE_C "- [t, 0]\n",
-	       "w.yaml:4:3: event must be a mapping (keys: t, cpu, gfp, as, node, bytes, write, site, alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy), not a list");
+	       "w.yaml:4:3: event must be a mapping (keys: t, cpu, gfp, as, node, bytes, write, site, offset, repeat, alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy, walk), not a list");
 }
 
 static void test_cache_life(void **state)
@@ -1005,6 +1005,102 @@ static void test_touch_sizes(void **state)
 	workload_free(&wl);
 	refuse(CACHE_C "- {t: 0, alloc: c, as: a}\n- {t: 1us, free: a, bytes: 4}\n",
 	       "w.yaml:5:21: 'bytes' does not apply to free");
+}
+
+/*
+ * walk: CACHE reads the whole object from offset once by default; its
+ * range must lie inside the object, also after a size override.
+ */
+static void test_walks(void **state)
+{
+	struct workload wl;
+
+	assert_true(load(CACHE_C "- {t: 0, walk: c}\n"
+			 "- {t: 1us, cpu: 0, walk: c, offset: 16, repeat: 7}\n"
+			 "- {t: 2us, walk: c, bytes: 48, write: true}\n", &wl));
+	assert_int_equal(wl.events[0].op, WL_WALK);
+	assert_int_equal(wl.events[0].cache, 0);
+	assert_int_equal(wl.events[0].size, 64);
+	assert_true(wl.events[0].whole);
+	assert_false(wl.events[0].write);
+	assert_int_equal(wl.events[0].repeat, 1);
+	assert_int_equal(wl.events[0].offset, 0);
+	assert_int_equal(wl.events[1].size, 48);	/* to the object's end */
+	assert_int_equal(wl.events[1].offset, 16);
+	assert_int_equal(wl.events[1].repeat, 7);
+	assert_int_equal(wl.events[2].size, 48);
+	assert_false(wl.events[2].whole);
+	assert_true(wl.events[2].write);
+	workload_free(&wl);
+	/*
+	 * shrinking the objects under a walk's range is refused when the
+	 * walk is read (events are read after the overrides)
+	 */
+	assert_true(workload_load_string("w.yaml", CACHE_C "- {t: 0, walk: c}\n"
+					 "- {t: 2us, walk: c, bytes: 48, write: true}\n",
+					 &wl, err, sizeof(err)));
+	assert_true(workload_override(&wl, "caches.c.size=40", err, sizeof(err)));
+	assert_false(read_all(&wl));
+	assert_string_equal(err, "w.yaml:5:28: walk of 48 bytes at offset 0 does not fit in 'c' objects (40 bytes)");
+
+	refuse(CACHE_C "- {t: 0, walk: c, offset: 64}\n",
+	       "w.yaml:4:27: walk offset 64 is past the end of 'c' objects (64 bytes)");
+	refuse(CACHE_C "- {t: 0, walk: c, offset: 60, bytes: 8}\n",
+	       "w.yaml:4:38: walk of 8 bytes at offset 60 does not fit in 'c' objects (64 bytes)");
+	refuse(CACHE_C "- {t: 0, walk: c, bytes: 0}\n",
+	       "w.yaml:4:26: walk of 0 bytes (leave bytes: out to read the whole object)");
+	refuse(CACHE_C "- {t: 0, walk: c, repeat: 0}\n",
+	       "w.yaml:4:27: repeat '0' is out of range (1..1000000)");
+	refuse(CACHE_C "- {t: 0, walk: d}\n",
+	       "w.yaml:4:16: unknown cache 'd' (declare it under caches:)");
+	refuse(CACHE_C "- {t: 0, alloc: c, as: a}\n- {t: 1us, free: a, repeat: 2}\n",
+	       "w.yaml:5:21: 'repeat' does not apply to free");
+
+	/* generators: walk: {every, bytes, offset, write} of a cache generator */
+	assert_true(load("caches:\n- {name: c, size: 64}\n"
+			 "generators:\n- {cache: c, rate: 1/s, lifetime: {fixed: 1us},\n"
+			 "   until: 1s, walk: {every: 1ms, bytes: 16, offset: 8}}\n", &wl));
+	assert_int_equal(wl.generators[0].walk.every, 1000000);
+	assert_int_equal(wl.generators[0].walk.bytes, 16);
+	assert_int_equal(wl.generators[0].walk.offset, 8);
+	assert_false(wl.generators[0].walk.write);
+	workload_free(&wl);
+	refuse("generators:\n- {kmalloc: 64, rate: 1/s, lifetime: {fixed: 1us}, until: 1s,\n"
+	       "   walk: {every: 1ms}}\n",
+	       "w.yaml:3:10: walk needs a cache generator (cache: NAME); a kmalloc generator's objects are spread over size-N caches");
+	refuse("caches:\n- {name: c, size: 64}\n"
+	       "generators:\n- {cache: c, rate: 1/s, lifetime: {fixed: 1us}, until: 1s,\n"
+	       "   walk: {bytes: 8}}\n",
+	       "w.yaml:5:10: walk needs every: (how often each of the generator's CPUs walks the cache, like 1ms)");
+	refuse("caches:\n- {name: c, size: 64}\n"
+	       "generators:\n- {cache: c, rate: 1/s, lifetime: {fixed: 1us}, until: 1s,\n"
+	       "   walk: {every: 1ms, offset: 32, bytes: 33}}\n",
+	       "w.yaml:5:10: walk of 33 bytes at offset 32 does not fit in 'c' objects (64 bytes)");
+}
+
+/* slab.colouring and caches[].colouring (unset: -1, as the workload) */
+static void test_colouring_keys(void **state)
+{
+	struct workload wl;
+
+	assert_true(load("caches:\n- {name: c, size: 64}\n"
+			 "- {name: d, size: 64, colouring: false}\n", &wl));
+	assert_true(wl.colouring);
+	assert_int_equal(wl.caches[0].colouring, -1);
+	assert_int_equal(wl.caches[1].colouring, 0);
+	assert_true(workload_override(&wl, "slab.colouring=false", err, sizeof(err)));
+	assert_false(wl.colouring);
+	assert_true(workload_override(&wl, "caches.c.colouring=true", err, sizeof(err)));
+	assert_int_equal(wl.caches[0].colouring, 1);
+	assert_false(workload_override(&wl, "caches.c.colouring=maybe", err, sizeof(err)));
+	assert_string_equal(err, "bad colouring 'maybe' (expected true or false)");
+	assert_int_equal(wl.caches[0].colouring, 1);
+	workload_free(&wl);
+	assert_true(load("slab: {colouring: false}\n", &wl));
+	assert_false(wl.colouring);
+	workload_free(&wl);
+	refuse("slab: {colouring: sometimes}\n",
+	       "w.yaml:1:19: bad colouring 'sometimes' (expected true or false)");
 }
 
 static void test_generators(void **state)
@@ -1084,7 +1180,7 @@ static void test_odd_documents(void **state)
 	workload_free(&wl);
 	/* an alias to the wrong section is just a wrong key */
 	refuse("machine: &m {cpus: 2}\nslab: *m\n",
-	       "w.yaml:1:14: unknown key 'cpus' in slab (expected one of: debug)");
+	       "w.yaml:1:14: unknown key 'cpus' in slab (expected one of: debug, colouring)");
 	/* an alias that points at itself ends in a wrong type, not a loop */
 	refuse_prefix("caches: &c [*c]\n", "w.yaml:1:");
 	refuse_prefix("machine: &m {caches: *m}\n", "w.yaml:1:");
@@ -1345,7 +1441,7 @@ static void test_overrides(void **state)
 	assert_false(workload_override(&wl, "machine.caches=1", err, sizeof(err)));
 	assert_string_equal(err, "'caches' is a section; set one of its keys (line, l1d, l2, model)");
 	assert_false(workload_override(&wl, "name=x", err, sizeof(err)));
-	assert_string_equal(err, "'name' cannot be set (settable: seed, sample, duration, slab.debug, machine.*, caches.NAME.size, .align, .tune.limit, .tune.batchcount, .tune.shared)");
+	assert_string_equal(err, "'name' cannot be set (settable: seed, sample, duration, slab.debug, slab.colouring, machine.*, caches.NAME.size, .align, .colouring, .tune.limit, .tune.batchcount, .tune.shared)");
 	assert_false(workload_override(&wl, "caches.dentry_cache.flags=POISON", err, sizeof(err)));
 	assert_false(workload_override(&wl, "caches.nosuch.size=4", err, sizeof(err)));
 	assert_string_equal(err, "no declared cache matches 'caches.nosuch.size'");
@@ -1382,6 +1478,8 @@ int main(void)
 		cmocka_unit_test(test_event_shapes),
 		cmocka_unit_test(test_cache_life),
 		cmocka_unit_test(test_touch_sizes),
+		cmocka_unit_test(test_walks),
+		cmocka_unit_test(test_colouring_keys),
 		cmocka_unit_test(test_generators),
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_odd_documents),
