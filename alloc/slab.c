@@ -544,7 +544,7 @@ static struct array_cache *initarray_cache;
 static struct array_cache *initarray_generic;
 
 /* Guard access to the cache-chain. */
-static struct mutex cache_chain_mutex;
+static DEFINE_MUTEX(cache_chain_mutex);
 static struct list_head *cache_chainp;
 #define cache_chain	(*cache_chainp)
 
@@ -1193,6 +1193,7 @@ static void reset_statics(void)
 	slab_reclaim_pages = 0;
 	memset(reap_work, 0, sizeof(reap_work));
 	memset(reap_node, 0, sizeof(reap_node));
+	/* each machine gets a fresh lock, named as DEFINE_MUTEX named it */
 	mutex_init(&cache_chain_mutex);
 
 	/*
@@ -3864,6 +3865,34 @@ struct kmem_cache *kmem_cache_find(const char *name)
 		if (!strcmp(cachep->name, name))
 			return cachep;
 	return NULL;
+}
+
+void kmem_cache_for_each_lock(struct kmem_cache *cachep,
+			      void (*fn)(spinlock_t *lock,
+					 enum kmem_lock_kind kind, int node,
+					 void *arg),
+			      void *arg)
+{
+	int node, i;
+
+	for_each_online_node(node) {
+		struct kmem_list3 *l3 = cache_l3(cachep, node);
+
+		if (!l3)
+			continue;
+		fn(&l3->list_lock, KMEM_LOCK_LIST, node, arg);
+		if (l3->shared)
+			fn(&((struct array_cache *)__va(l3->shared))->lock,
+			   KMEM_LOCK_SHARED, node, arg);
+		if (!l3->alien)
+			continue;
+		for (i = 0; i < nr_node_ids; i++) {
+			struct array_cache *ac = l3_alien(l3, i);
+
+			if (ac)
+				fn(&ac->lock, KMEM_LOCK_ALIEN, node, arg);
+		}
+	}
 }
 
 void kmem_cache_get_info(struct kmem_cache *cachep,

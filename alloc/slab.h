@@ -150,6 +150,20 @@ void kmem_cache_get_info(struct kmem_cache *cachep,
 			 struct kmem_cache_info *info);
 
 /*
+ * The locks of cachep's node lists, for reports that split a lock class
+ * by cache: fn(lock, kind, node, arg) for each node's list_lock, its
+ * shared array's lock and each of its alien arrays' locks (node: the
+ * node list's; the alien array's own node is not told). Takes no lock
+ * and changes nothing.
+ */
+enum kmem_lock_kind { KMEM_LOCK_LIST, KMEM_LOCK_SHARED, KMEM_LOCK_ALIEN };
+void kmem_cache_for_each_lock(struct kmem_cache *cachep,
+			      void (*fn)(spinlock_t *lock,
+					 enum kmem_lock_kind kind, int node,
+					 void *arg),
+			      void *arg);
+
+/*
  * Which cache and slab colour an address of simulated memory belongs to.
  * Returns false (and sets nothing) when addr is not in a slab page.
  */

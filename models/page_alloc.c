@@ -325,10 +325,12 @@ static bool zone_watermark_ok(const struct zone *z, unsigned int order,
 static int build_zonelists(struct page_alloc *pa, const int *distance)
 {
 	int n = pa->nr_nodes, nid, i, j;
-	int *order = calloc((size_t)n, sizeof(*order));
+	/* unsigned: nr_nodes is 1..PA_MAX_NODES (page_alloc_create) */
+	unsigned int un = (unsigned int)n & 0xffffu;
+	int *order = calloc(un, sizeof(*order));
 
-	pa->zl_normal = calloc((size_t)n, sizeof(*pa->zl_normal));
-	pa->zl_dma = calloc((size_t)n, sizeof(*pa->zl_dma));
+	pa->zl_normal = calloc(un, sizeof(*pa->zl_normal));
+	pa->zl_dma = calloc(un, sizeof(*pa->zl_dma));
 	if (!order || !pa->zl_normal || !pa->zl_dma)
 		goto fail;
 
@@ -356,8 +358,8 @@ static int build_zonelists(struct page_alloc *pa, const int *distance)
 			nr++;
 		}
 
-		zn->zones = calloc((size_t)n * PA_NR_ZONES, sizeof(*zn->zones));
-		zd->zones = calloc((size_t)n, sizeof(*zd->zones));
+		zn->zones = calloc((size_t)un * PA_NR_ZONES, sizeof(*zn->zones));
+		zd->zones = calloc(un, sizeof(*zd->zones));
 		if (!zn->zones || !zd->zones)
 			goto fail;
 		for (i = 0; i < n; i++) {

@@ -1,7 +1,9 @@
 # Memory held by slab caches over time: bytes held (pages owned by the
-# cache) as solid lines, bytes in live objects as dashed lines of the same
-# colour, for the caches holding the most memory at the end of the run.
-# The gap between the two is what the allocator keeps for itself.
+# cache) as solid lines, bytes in the users' live objects (user_objs x
+# object size: objects parked in per-CPU, shared and alien arrays are
+# not live) as dashed lines of the same colour, for the caches holding the
+# most memory at the end of the run. The gap between the two is what the
+# allocator keeps for itself.
 # Input: DIR/timeseries.csv. Optional: -e "top=8".
 
 name = 'slab_memory'
@@ -32,7 +34,7 @@ set xrange [*:*]
 set key title 'cache'
 
 held(c) = strcol("cache") eq c ? MiB(column("bytes_held")) : NaN
-live(c) = strcol("cache") eq c ? MiB(column("bytes_active")) : NaN
+live(c) = strcol("cache") eq c ? MiB(column("bytes_user")) : NaN
 
 plot for [i = 1:n] f using "t_ms":(held(word(chosen, i))) \
 	with lines lw 2 lc rgb colour(i) title word(chosen, i), \

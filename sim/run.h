@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/latency.h"
 #include "sim/machine.h"
 #include "sim/util.h"
 #include "sim/workload.h"
@@ -30,6 +31,8 @@ struct user_stats {
 	uint64_t live_objs;
 	uint64_t live_bytes;	/* bytes requested by live objects */
 	uint64_t allocs, frees, failures;
+	/* time in the allocator per call, by kind; NULL: no such call */
+	struct lat_hist *lat[LAT_NR_KINDS];
 };
 
 /* Everything a run produced, for the report writers. */
@@ -45,6 +48,9 @@ struct run_result {
 	size_t nr_users;
 	struct snapshot *snaps;
 	size_t nr_snaps;
+	/* lock contentions and wait per cache at the last sample (deltas) */
+	uint64_t *lock_prev;		/* 2 per cache: contentions, wait_ns */
+	size_t nr_lock_prev;
 	struct strbuf timeseries;	/* CSV body rows */
 	struct strbuf fragmentation;
 	struct strbuf final_slabinfo;
