@@ -3,12 +3,14 @@
 # object size: objects parked in per-CPU, shared and alien arrays are
 # not live) as dashed lines of the same colour, for the caches holding the
 # most memory at the end of the run. The gap between the two is what the
-# allocator keeps for itself.
-# Input: DIR/timeseries.csv. Optional: -e "top=8".
+# allocator keeps for itself. Page allocation failures are marked on the
+# time axis (failmarks.gp).
+# Input: DIR/timeseries.csv (and fragmentation.csv). Optional: -e "top=8".
 
 name = 'slab_memory'
 here(p) = strstrt(p, '/') ? p[1:strstrt(p, '/')] . here(p[strstrt(p, '/') + 1:]) : ''
 load here(ARG0) . 'common.gp'
+load here(ARG0) . 'failmarks.gp'
 if (!exists("top")) top = 6
 
 f = dir . '/timeseries.csv'
@@ -41,4 +43,5 @@ plot for [i = 1:n] f using "t_ms":(held(word(chosen, i))) \
      for [i = 1:n] f using "t_ms":(live(word(chosen, i))) \
 	with lines lw 1.5 dt 2 lc rgb colour(i) notitle, \
      NaN with lines lw 2 lc rgb 'black' title 'held (pages)', \
-     NaN with lines lw 1.5 dt 2 lc rgb 'black' title 'in live objects'
+     NaN with lines lw 1.5 dt 2 lc rgb 'black' title 'in live objects', \
+     NaN with lines dt 3 lw 1.5 lc rgb failcolour title failtitle

@@ -285,7 +285,7 @@ void report_lock_stat(const struct machine *m, struct strbuf *sb,
 
 			if (r->cls != ord[i])
 				continue;
-			sb_printf(csv, "%s,,%llu,,,", cls[r->cls].name,
+			sb_printf(csv, "%s,,%llu,,", cls[r->cls].name,
 				  (unsigned long long)r->contentions);
 			csv_us(csv, r->wait);
 			sb_printf(csv, ",,%llu,,,,%s,%s\n",
