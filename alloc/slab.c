@@ -1417,6 +1417,18 @@ void slab_set_debug(bool debug)
 	slab_debug = debug;
 }
 
+/*
+ * Whether /proc/slabinfo shows the statistics columns, as a kernel built
+ * with STATS does (2.6.17 has STATS only with DEBUG). The counters are
+ * kept either way; like slab_debug, this survives kmem_cache_init().
+ */
+static bool slab_stats_shown = true;
+
+void slab_set_slabinfo_stats(bool stats)
+{
+	slab_stats_shown = stats;
+}
+
 /* Register the timers that return unneeded pages to the page allocator. */
 int cpucache_init(void)
 {
@@ -3591,15 +3603,20 @@ static void print_slabinfo_header(struct seq_file *m)
 	 * Output format version, so at least we can change it
 	 * without _too_ many complaints.
 	 */
-	seq_puts(m, "slabinfo - version: 2.1 (statistics)\n");
+	if (!slab_stats_shown)
+		seq_puts(m, "slabinfo - version: 2.1\n");
+	else
+		seq_puts(m, "slabinfo - version: 2.1 (statistics)\n");
 	seq_puts(m, "# name            <active_objs> <num_objs> <objsize> "
 		 "<objperslab> <pagesperslab>");
 	seq_puts(m, " : tunables <limit> <batchcount> <sharedfactor>");
 	seq_puts(m, " : slabdata <active_slabs> <num_slabs> <sharedavail>");
+	if (slab_stats_shown) {	/* #if STATS */
 	seq_puts(m, " : globalstat <listallocs> <maxobjs> <grown> <reaped> "
 		 "<error> <maxfreeable> <nodeallocs> <remotefrees> "
 		 "<alienoverflow>");
 	seq_puts(m, " : cpustat <allochit> <allocmiss> <freehit> <freemiss>");
+	}
 	seq_puts(m, "\n");
 }
 
@@ -3689,7 +3706,7 @@ static int s_show(struct seq_file *m, struct kmem_cache *cachep)
 		   cachep->limit, cachep->batchcount, cachep->shared);
 	seq_printf(m, " : slabdata %6lu %6lu %6lu",
 		   sc.active_slabs, sc.num_slabs, sc.shared_avail);
-	{	/* list3 stats */
+	if (slab_stats_shown) {	/* #if STATS: list3 stats */
 		unsigned long high = cachep->high_mark;
 		unsigned long allocs = cachep->num_allocations;
 		unsigned long grown = cachep->grown;
@@ -3710,7 +3727,7 @@ static int s_show(struct seq_file *m, struct kmem_cache *cachep)
 			   node_frees, overflows);
 	}
 	/* cpu stats */
-	{
+	if (slab_stats_shown) {
 		unsigned long allochit = cachep->allochit;
 		unsigned long allocmiss = cachep->allocmiss;
 		unsigned long freehit = cachep->freehit;

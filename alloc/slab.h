@@ -74,6 +74,12 @@ void kmem_cache_init(void);
  * at 32. Set before kmem_cache_init(); the STATS counters are always on.
  */
 void slab_set_debug(bool debug);
+/*
+ * /proc/slabinfo with the statistics columns (globalstat, cpustat), as a
+ * CONFIG_DEBUG_SLAB kernel prints it (the default), or without, as a
+ * non-debug 2.6.17 kernel does. Survives kmem_cache_init().
+ */
+void slab_set_slabinfo_stats(bool stats);
 int cpucache_init(void);
 int cpuup_callback(unsigned long action, int cpu);
 int slab_is_available(void);

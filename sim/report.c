@@ -504,8 +504,9 @@ void report_write_run_dir(const struct run_result *res,
 		user_error("%s: exists and is not a slabsim run directory; "
 			   "not replacing it", opt->out_dir);
 	remove_dir(tmp);
+	/* tmp is ours: messages name the directory the user asked for */
 	if (mkdir(tmp, 0777) != 0)
-		user_error("%s: cannot create: %s", tmp, strerror(errno));
+		user_error("%s: cannot create: %s", opt->out_dir, strerror(errno));
 	bool ok = true;
 	for (size_t i = 0; i < nf && ok; i++) {
 		snprintf(path, sizeof(path), "%s/%s", tmp, names[i]);

@@ -836,6 +836,7 @@ int run_workload(const struct workload *wl, const struct run_options *opt)
 	sb_init(&r->res.fragmentation);
 	sb_init(&r->res.final_slabinfo);
 
+	slab_set_slabinfo_stats(!opt->slabinfo_plain);
 	int status = machine_boot(r->m);
 	if (status == RUN_OK) {
 		engine_post(r->m->eng, 0, 0, create_boot_caches, r);

@@ -18,6 +18,7 @@ struct run_options {
 	bool quiet;		/* no summary on stdout */
 	bool progress;		/* progress on stderr (a terminal) */
 	bool check;		/* run the slab validators whenever quiescent */
+	bool slabinfo_plain;	/* slabinfo as a non-debug kernel prints it */
 };
 
 /* One slabinfo snapshot taken during the run. */
