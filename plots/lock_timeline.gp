@@ -48,7 +48,8 @@ if (n > 0) {
 	     NaN with lines dt 3 lw 1.5 lc rgb failcolour title failtitle
 } else {
 	set label 1 'no lock of any cache was contended' at graph 0.5, 0.5 center
-	plot NaN notitle
+	set yrange [0:1]
+	plot 0 with lines lc rgb '#dddddd' notitle
 }
 
 set title 'Time spent waiting per interval'
@@ -57,6 +58,6 @@ if (n > 0) {
 	plot for [i = 1:n] f using "t_ms":(wait(word(chosen, i))) \
 		with linespoints lw 1.5 pt 7 ps 0.5 lc rgb colour(i) title word(chosen, i)
 } else {
-	plot NaN notitle
+	plot 0 with lines lc rgb '#dddddd' notitle
 }
 unset multiplot

@@ -476,7 +476,7 @@ enum mkind {
 	M_UTIL,		/* path / path2, three decimals */
 	M_DIFF,		/* path - path2 */
 	M_NS_US,	/* nanoseconds at path, as microseconds */
-	M_ZONE,		/* zones[node 0, Normal].path */
+	M_ZONE,		/* zones[node 0, Normal or DMA32].path */
 };
 
 enum { TEXT_ONLY = 1, DATA_ONLY = 2 };
@@ -528,7 +528,7 @@ static const struct metric {
 	  NULL, 0, true },
 	{ "free_pages", "free pages", M_PLAIN, "free_pages", NULL, 0, true },
 	{ "fragmentation_index_order3", "fragmentation index order 3 "
-	  "(node 0 Normal)", M_ZONE, "fragmentation_index_order3", NULL, 0,
+	  "(node 0 Normal/DMA32)", M_ZONE, "fragmentation_index_order3", NULL, 0,
 	  true },
 };
 #define NR_METRICS (sizeof(metrics) / sizeof(metrics[0]))
@@ -603,21 +603,27 @@ static void cell_from_value(struct cell *c, const struct jval *v)
 	}
 }
 
-/* The zone the headline fragmentation figure is taken from. */
+/*
+ * The zone the headline fragmentation figure is taken from: node 0's
+ * zone that GFP_KERNEL asks first, Normal, or DMA32 where Normal is empty
+ * (x86_64 below 4 GiB).
+ */
 static const struct jval *node0_normal(const struct jval *root)
 {
+	static const char *const wanted[] = { "Normal", "DMA32" };
 	const struct jval *zones = jget(root, "zones");
 	int64_t node;
 
 	if (!zones || zones->type != J_ARR)
 		return NULL;
-	for (size_t i = 0; i < zones->n; i++) {
-		const struct jval *z = &zones->items[i];
-		const struct jval *name = jget(z, "zone");
-		if (get_int(z, "node", &node) && node == 0 && name &&
-		    name->type == J_STR && !strcmp(name->s, "Normal"))
-			return z;
-	}
+	for (size_t w = 0; w < 2; w++)
+		for (size_t i = 0; i < zones->n; i++) {
+			const struct jval *z = &zones->items[i];
+			const struct jval *name = jget(z, "zone");
+			if (get_int(z, "node", &node) && node == 0 && name &&
+			    name->type == J_STR && !strcmp(name->s, wanted[w]))
+				return z;
+		}
 	return NULL;
 }
 

@@ -283,13 +283,17 @@ static bool ratelimit_ok(uint64_t now)
 /* The zone a request of these flags asks first: its zonelist's head. */
 static int preferred_zone(const struct machine *m, int nid, gfp_t gfp)
 {
+	static const enum pa_zone kernel[] = {
+		PA_ZONE_NORMAL, PA_ZONE_DMA32,
+	};
 	struct pa_zone_info zi;
 
-	if (!(gfp & __GFP_DMA)) {
-		pa_zone_info(m->pa, nid, PA_ZONE_NORMAL, &zi);
-		if (zi.present && zi.managed)
-			return PA_ZONE_NORMAL;
-	}
+	if (!(gfp & __GFP_DMA))
+		for (size_t i = 0; i < sizeof(kernel) / sizeof(kernel[0]); i++) {
+			pa_zone_info(m->pa, nid, kernel[i], &zi);
+			if (zi.present && zi.managed)
+				return kernel[i];
+		}
 	return PA_ZONE_DMA;
 }
 
@@ -309,19 +313,21 @@ static uint64_t suitable_blocks(const uint64_t nr_free[PA_MAX_ORDER],
  */
 static void show_mem(const struct machine *m, unsigned int order)
 {
-	uint64_t free = 0, spanned = 0, reserved = 0;
+	uint64_t free = 0, spanned = 0, reserved = 0, high_free = 0;
 
 	struct pa_zone_info zi;
 	int nid, z;
 
 	for_each_present_zone(m, nid, z, zi) {
 		free += zi.free_pages;
+		if (z == PA_ZONE_HIGHMEM)
+			high_free += zi.free_pages;
 		spanned += zi.spanned;
 		reserved += zi.spanned - zi.managed;
 	}
 	printk("Mem-info:\n");
-	printk("Free pages: %11llukB (0kB HighMem)\n",
-	       (unsigned long long)free * 4);
+	printk("Free pages: %11llukB (%llukB HighMem)\n",
+	       (unsigned long long)free * 4, (unsigned long long)high_free * 4);
 	printk("Active:0 inactive:0 dirty:0 writeback:0 unstable:0 free:%llu "
 	       "slab:%ld mapped:0 pagetables:0\n", (unsigned long long)free,
 	       m->nr_slab);
@@ -335,7 +341,7 @@ static void show_mem(const struct machine *m, unsigned int order)
 		       (unsigned long long)zi.wmark_low * 4,
 		       (unsigned long long)zi.wmark_high * 4,
 		       (unsigned long long)zi.spanned * 4);
-		printk("lowmem_reserve[]: 0 0\n");
+		printk("lowmem_reserve[]: 0 0 0 0\n");	/* MAX_NR_ZONES */
 	}
 	for_each_present_zone(m, nid, z, zi) {
 		char line[512];

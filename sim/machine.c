@@ -68,6 +68,11 @@ struct machine *machine_create(const struct workload *wl, char *err,
 		.node_pages = node_pages,
 		.reserved_pages = 1 + BOOTMEM_PAGES,
 		.min_free_kbytes = (uint64_t)mc->min_free_kbytes,
+		/* 2.6.17's zones: x86_64 DMA32 below 4 GiB; i386 HighMem
+		 * from 896 MiB (MAXMEM, with the default vmalloc reserve) */
+		.dma32_end = m->arch.bytes_per_word == 8 ? (4ULL << 30) >> PAGE_SHIFT : 0,
+		.highmem_start = m->arch.bytes_per_word == 4 ?
+				 (896ULL << 20) >> PAGE_SHIFT : 0,
 		.reclaim = reclaim_cb,
 		.reclaim_arg = m,
 	};

@@ -13,7 +13,10 @@
 #include "sim/frag_report.h"
 #include "sim/report.h"
 
-const char *const zone_names[PA_NR_ZONES] = { "DMA", "Normal" };
+/* mm/page_alloc.c zone_names[], 2.6.17 */
+const char *const zone_names[PA_NR_ZONES] = {
+	"DMA", "DMA32", "Normal", "HighMem",
+};
 
 /*
  * "0.865" from thousandths; "-1.000" for -1000: what "%s%d.%03d" of the
