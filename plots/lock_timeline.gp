@@ -15,12 +15,15 @@ if (!exists("top")) top = 5
 
 f = dir . '/timeseries.csv'
 
-# the caches with the most contentions over the run (sum of the samples)
+# the caches with the most contentions over the run (sum of the samples),
+# among those contended at all (one pass finds them; few ever are)
+ulist = ' '
+stats f using (column("lock_contentions") > 0 ? uadd(strcol("cache")) : 0) nooutput
+contended = ulist
 chosen = ' '
 do for [k = 1:top] {
 	best = 0; bestname = ''
-	ulist = ' '
-	stats f using (uadd(strcol("cache"))) nooutput
+	ulist = contended
 	do for [i = 1:words(ulist)] {
 		c = word(ulist, i)
 		if (!member(chosen, c)) {

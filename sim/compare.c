@@ -33,7 +33,10 @@ static const char usage_compare[] =
 	"  -o, --out FILE          write there instead of standard output\n"
 	"  --plot FILE             one gnuplot bar chart of the figures, each\n"
 	"                          relative to the largest of the runs (.svg\n"
-	"                          gives SVG, anything else PNG)\n";
+	"                          gives SVG, anything else PNG)\n"
+	"\n"
+	"Exit status: 0 ok; 1 gnuplot failed on the plot; 2 bad input (not a\n"
+	"run directory, a bad option) or gnuplot missing for --plot.\n";
 
 /* Larger than any summary a run writes, small enough to read at once. */
 #define SUMMARY_MAX_BYTES	(16u << 20)

@@ -455,6 +455,26 @@ static void remove_dir(const char *path)
 	rmdir(path);
 }
 
+/*
+ * The missing parents of path (not path itself), as mkdir -p would make
+ * them; a user error naming the one that cannot be made.
+ */
+static void make_parents(const char *path)
+{
+	char p[4096];
+
+	snprintf(p, sizeof(p), "%s", path);
+	for (char *q = p + 1; *q; q++) {
+		if (*q != '/')
+			continue;
+		*q = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST)
+			user_error("%s: cannot create %s: %s", path, p,
+				   strerror(errno));
+		*q = '/';
+	}
+}
+
 struct out_file {
 	const char *name;
 	struct strbuf sb;
@@ -507,6 +527,7 @@ void report_write_run_dir(const struct run_result *res,
 		user_error("%s: exists and is not a slabsim run directory; "
 			   "not replacing it", opt->out_dir);
 	remove_dir(tmp);
+	make_parents(opt->out_dir);
 	/* tmp is ours: messages name the directory the user asked for */
 	if (mkdir(tmp, 0777) != 0)
 		user_error("%s: cannot create: %s", opt->out_dir, strerror(errno));
