@@ -27,5 +27,7 @@ if (NFAIL > 0) {
 }
 failtitle = NFAIL > 0 ? sprintf('page allocation failure (%d)', NFAIL) : ''
 if (NFAILNEG > 0) {
-	set label 99 sprintf("note: %d of the %d page allocation failures came while the fragmentation index read -1: a block of that order was free, but the watermark kept it back", NFAILNEG, NFAIL) at screen 0.01, screen 0.015 left font ',9' tc rgb failcolour
+	# room under the x axis label for the note
+	set bmargin 5
+	set label 99 sprintf("note: %d of the %d page allocation failures came while the fragmentation index read -1: a block of that order was free, but the watermark kept it back", NFAILNEG, NFAIL) at screen 0.01, screen 0.012 left font ',9' tc rgb failcolour
 }
