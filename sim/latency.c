@@ -16,6 +16,15 @@ struct lat_hist *lat_new(void)
 	return xcalloc(1, sizeof(struct lat_hist));
 }
 
+void lat_finish(struct lat_hist *h)
+{
+	uint64_t n = 0;
+
+	for (unsigned int b = 0; b < LAT_BUCKETS; b++)
+		n += h->bucket[b];
+	h->count = n;
+}
+
 uint64_t lat_bucket_low(unsigned int b)
 {
 	unsigned int g, sub;

@@ -12,7 +12,8 @@
  * wide. A percentile is reported as the upper end of the bucket that holds
  * it (capped at the exact maximum): exact below 256 ns, never below the
  * exact value and at most 0.79% above it. Count, sum (mean) and max are
- * exact. Recording is a count, a sum, a compare and one bucket increment.
+ * exact. Recording is a sum, a compare and one bucket increment; the
+ * count is the buckets' sum, taken once by lat_finish.
  */
 #include <stdint.h>
 
@@ -26,7 +27,8 @@ extern const char *const lat_kind_names[LAT_NR_KINDS];
 #define LAT_BUCKETS	(LAT_EXACT + (64u - LAT_SUB_BITS - 1) * LAT_SUB)
 
 struct lat_hist {
-	uint64_t count, sum, max;
+	uint64_t count;		/* not kept while recording: lat_finish sets it */
+	uint64_t sum, max;
 	uint64_t bucket[LAT_BUCKETS];
 };
 
@@ -51,12 +53,14 @@ static inline void lat_record(struct lat_hist **hp, uint64_t v)
 
 	if (__builtin_expect(!h, 0))
 		h = *hp = lat_new();
-	h->count++;
 	h->sum += v;
 	if (v > h->max)
 		h->max = v;
 	h->bucket[lat_bucket(v)]++;
 }
+
+/* Count the samples into h->count (before reading h; idempotent). */
+void lat_finish(struct lat_hist *h);
 
 /* Smallest and largest value bucket b holds. */
 uint64_t lat_bucket_low(unsigned int b);

@@ -103,7 +103,7 @@ static inline void lat_note(struct run *r, int cache, enum lat_kind kind,
 {
 	if (cache >= 0)
 		lat_record(&users_of(r, cache)->lat[kind],
-			   engine_now_fast(r->m->eng) - t0);
+			   engine_op_clock(r->m->eng) - t0);
 }
 
 /* The size-N cache a kmalloc of size went to; -1 when none serves it. */
@@ -221,7 +221,7 @@ free_live(struct run *r, struct live *l, int as_cache)
 	}
 	if (l->kmalloced) {
 		int kc = l->cache;
-		vtime_t t0 = engine_now_fast(r->m->eng);
+		vtime_t t0 = engine_op_clock(r->m->eng);
 
 		account_free(r, l);
 		kfree(obj);
@@ -236,7 +236,7 @@ free_live(struct run *r, struct live *l, int as_cache)
 		return;
 	}
 	account_free(r, l);
-	vtime_t t0 = engine_now_fast(r->m->eng);
+	vtime_t t0 = engine_op_clock(r->m->eng);
 	kmem_cache_free(c, obj);
 	lat_note(r, ci, LAT_FREE, t0);
 }
@@ -373,7 +373,7 @@ static void run_event(void *arg)
 		c = event_cache(r, ev);
 		if (!c)
 			break;
-		t0 = engine_now_fast(m->eng);
+		t0 = engine_op_clock(m->eng);
 		if (ev->op == WL_ALLOC)
 			obj = kmem_cache_alloc(c, ev->gfp);
 		else if (ev->op == WL_ZALLOC)
@@ -386,7 +386,7 @@ static void run_event(void *arg)
 		break;
 	case WL_KMALLOC:
 	case WL_KMALLOC_NODE:
-		t0 = engine_now_fast(m->eng);
+		t0 = engine_op_clock(m->eng);
 		obj = ev->op == WL_KMALLOC ? __kmalloc(ev->size, ev->gfp) :
 		      kmalloc_node(ev->size, ev->gfp, ev->node);
 		lat_note(r, kmalloc_size_cache(r, ev->size, ev->gfp),
@@ -580,7 +580,7 @@ static void gen_alloc(void *arg)
 		struct sim_cache *sc = gc->sc ? gc->sc : gen_find_cache(gc);
 		struct kmem_cache *c = sc ? sc->cachep : NULL;
 
-		vtime_t t0 = engine_now_fast(m->eng);
+		vtime_t t0 = engine_op_clock(m->eng);
 		obj = c ? kmem_cache_alloc(c, g->gfp) : NULL;
 		if (c)
 			lat_note(r, gc->mi, LAT_ALLOC, t0);
@@ -597,9 +597,9 @@ static void gen_alloc(void *arg)
 		if (g->kmalloc_max > g->kmalloc_min)
 			size += rng_below(&gc->rng,
 					  g->kmalloc_max - g->kmalloc_min + 1);
-		vtime_t t0 = engine_now_fast(m->eng);
+		vtime_t t0 = engine_op_clock(m->eng);
 		obj = __kmalloc(size, g->gfp);
-		vtime_t dt = engine_now_fast(m->eng) - t0;
+		vtime_t dt = engine_op_clock(m->eng) - t0;
 		account_alloc(r, &o->l, obj, -1, size, true);
 		int kc = obj ? o->l.cache : kmalloc_size_cache(r, size, g->gfp);
 		if (kc >= 0)
@@ -809,6 +809,10 @@ static void final_state(void *arg)
 	r->res.final_slabinfo = s.sb;
 	r->res.consistent = r->res.status == RUN_OK && slab_core_is_consistent();
 	machine_label_locks(r->m);
+	for (size_t i = 0; i < r->res.nr_users; i++)
+		for (int k = 0; k < LAT_NR_KINDS; k++)
+			if (r->res.users[i].lat[k])
+				lat_finish(r->res.users[i].lat[k]);
 	if (r->wl->sample && r->res.status == RUN_OK)
 		report_sample(&r->res, r->res.end_t);
 }
