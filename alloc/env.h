@@ -436,11 +436,22 @@ typedef struct {
 	uint32_t handle;
 } spinlock_t;
 
+/*
+ * _THIS_IP_ of a lock taker, for lock_stat's contention points: lockdep
+ * records the caller of spin_lock (_RET_IP_ inside it); the simulated
+ * kernel has no text to point into, so the call site is the name of the
+ * function that takes the lock, which is what lock_stat's %pS prints.
+ * The lock calls are macros so that __func__ is the caller's.
+ */
+#define _THIS_IP_	__func__
+
 void __spin_lock_init(spinlock_t *lock, const char *class_name);
 #define spin_lock_init(lock)	__spin_lock_init((lock), #lock)
-void spin_lock(spinlock_t *lock);
+void _spin_lock(spinlock_t *lock, const char *ip);
+#define spin_lock(lock)		_spin_lock((lock), _THIS_IP_)
 void spin_unlock(spinlock_t *lock);
-int spin_trylock(spinlock_t *lock);
+int _spin_trylock(spinlock_t *lock, const char *ip);
+#define spin_trylock(lock)	_spin_trylock((lock), _THIS_IP_)
 bool spin_is_locked(spinlock_t *lock);
 /* BUG unless the lock is held by the current CPU. */
 void assert_spin_locked(spinlock_t *lock);
@@ -488,17 +499,28 @@ void local_irq_restore(unsigned long flags);
 	do { local_irq_save(flags); spin_lock(l); } while (0)
 #define spin_unlock_irqrestore(l, flags) \
 	do { spin_unlock(l); local_irq_restore(flags); } while (0)
-int spin_trylock_irq(spinlock_t *lock);
+int _spin_trylock_irq(spinlock_t *lock, const char *ip);
+#define spin_trylock_irq(lock)	_spin_trylock_irq((lock), _THIS_IP_)
 
-/* A sleeping lock (the cache chain mutex). Host memory is fine. */
+/*
+ * A sleeping lock (the cache chain mutex). Host memory is fine. A mutex
+ * made by DEFINE_MUTEX keeps that name as its lock class, as lockdep
+ * names it ("cache_chain_mutex", no "&"), also when mutex_init gives a
+ * new machine a fresh lock.
+ */
 struct mutex {
 	uint32_t handle;
+	const char *name;	/* DEFINE_MUTEX's, or NULL */
 };
+#define DEFINE_MUTEX(mutexname) \
+	struct mutex mutexname = { .handle = 0, .name = #mutexname }
 void __mutex_init(struct mutex *lock, const char *class_name);
 #define mutex_init(lock)	__mutex_init((lock), #lock)
-void mutex_lock(struct mutex *lock);
+void _mutex_lock(struct mutex *lock, const char *ip);
+#define mutex_lock(lock)	_mutex_lock((lock), _THIS_IP_)
 void mutex_unlock(struct mutex *lock);
-int mutex_trylock(struct mutex *lock);
+int _mutex_trylock(struct mutex *lock, const char *ip);
+#define mutex_trylock(lock)	_mutex_trylock((lock), _THIS_IP_)
 
 /* ------------------------------------------------------------------ */
 /* Time and deferred work                                               */

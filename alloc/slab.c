@@ -544,7 +544,7 @@ static struct array_cache *initarray_cache;
 static struct array_cache *initarray_generic;
 
 /* Guard access to the cache-chain. */
-static struct mutex cache_chain_mutex;
+static DEFINE_MUTEX(cache_chain_mutex);
 static struct list_head *cache_chainp;
 #define cache_chain	(*cache_chainp)
 
@@ -1220,6 +1220,7 @@ static void reset_statics(void)
 	slab_reclaim_pages = 0;
 	memset(reap_work, 0, sizeof(reap_work));
 	memset(reap_node, 0, sizeof(reap_node));
+	/* each machine gets a fresh lock, named as DEFINE_MUTEX named it */
 	mutex_init(&cache_chain_mutex);
 
 	/*
@@ -1441,6 +1442,18 @@ void kmem_cache_init(void)
 void slab_set_debug(bool debug)
 {
 	slab_debug = debug;
+}
+
+/*
+ * Whether /proc/slabinfo shows the statistics columns, as a kernel built
+ * with STATS does (2.6.17 has STATS only with DEBUG). The counters are
+ * kept either way; like slab_debug, this survives kmem_cache_init().
+ */
+static bool slab_stats_shown = true;
+
+void slab_set_slabinfo_stats(bool stats)
+{
+	slab_stats_shown = stats;
 }
 
 /* Register the timers that return unneeded pages to the page allocator. */
@@ -3626,15 +3639,20 @@ static void print_slabinfo_header(struct seq_file *m)
 	 * Output format version, so at least we can change it
 	 * without _too_ many complaints.
 	 */
-	seq_puts(m, "slabinfo - version: 2.1 (statistics)\n");
+	if (!slab_stats_shown)
+		seq_puts(m, "slabinfo - version: 2.1\n");
+	else
+		seq_puts(m, "slabinfo - version: 2.1 (statistics)\n");
 	seq_puts(m, "# name            <active_objs> <num_objs> <objsize> "
 		 "<objperslab> <pagesperslab>");
 	seq_puts(m, " : tunables <limit> <batchcount> <sharedfactor>");
 	seq_puts(m, " : slabdata <active_slabs> <num_slabs> <sharedavail>");
+	if (slab_stats_shown) {	/* #if STATS */
 	seq_puts(m, " : globalstat <listallocs> <maxobjs> <grown> <reaped> "
 		 "<error> <maxfreeable> <nodeallocs> <remotefrees> "
 		 "<alienoverflow>");
 	seq_puts(m, " : cpustat <allochit> <allocmiss> <freehit> <freemiss>");
+	}
 	seq_puts(m, "\n");
 }
 
@@ -3724,7 +3742,7 @@ static int s_show(struct seq_file *m, struct kmem_cache *cachep)
 		   cachep->limit, cachep->batchcount, cachep->shared);
 	seq_printf(m, " : slabdata %6lu %6lu %6lu",
 		   sc.active_slabs, sc.num_slabs, sc.shared_avail);
-	{	/* list3 stats */
+	if (slab_stats_shown) {	/* #if STATS: list3 stats */
 		unsigned long high = cachep->high_mark;
 		unsigned long allocs = cachep->num_allocations;
 		unsigned long grown = cachep->grown;
@@ -3745,7 +3763,7 @@ static int s_show(struct seq_file *m, struct kmem_cache *cachep)
 			   node_frees, overflows);
 	}
 	/* cpu stats */
-	{
+	if (slab_stats_shown) {
 		unsigned long allochit = cachep->allochit;
 		unsigned long allocmiss = cachep->allocmiss;
 		unsigned long freehit = cachep->freehit;
@@ -3900,6 +3918,34 @@ struct kmem_cache *kmem_cache_find(const char *name)
 		if (!strcmp(cachep->name, name))
 			return cachep;
 	return NULL;
+}
+
+void kmem_cache_for_each_lock(struct kmem_cache *cachep,
+			      void (*fn)(spinlock_t *lock,
+					 enum kmem_lock_kind kind, int node,
+					 void *arg),
+			      void *arg)
+{
+	int node, i;
+
+	for_each_online_node(node) {
+		struct kmem_list3 *l3 = cache_l3(cachep, node);
+
+		if (!l3)
+			continue;
+		fn(&l3->list_lock, KMEM_LOCK_LIST, node, arg);
+		if (l3->shared)
+			fn(&((struct array_cache *)__va(l3->shared))->lock,
+			   KMEM_LOCK_SHARED, node, arg);
+		if (!l3->alien)
+			continue;
+		for (i = 0; i < nr_node_ids; i++) {
+			struct array_cache *ac = l3_alien(l3, i);
+
+			if (ac)
+				fn(&ac->lock, KMEM_LOCK_ALIEN, node, arg);
+		}
+	}
 }
 
 void kmem_cache_get_info(struct kmem_cache *cachep,

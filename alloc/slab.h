@@ -74,6 +74,12 @@ void kmem_cache_init(void);
  * at 32. Set before kmem_cache_init(); the STATS counters are always on.
  */
 void slab_set_debug(bool debug);
+/*
+ * /proc/slabinfo with the statistics columns (globalstat, cpustat), as a
+ * CONFIG_DEBUG_SLAB kernel prints it (the default), or without, as a
+ * non-debug 2.6.17 kernel does. Survives kmem_cache_init().
+ */
+void slab_set_slabinfo_stats(bool stats);
 int cpucache_init(void);
 int cpuup_callback(unsigned long action, int cpu);
 int slab_is_available(void);
@@ -148,6 +154,20 @@ struct kmem_cache_info {
 };
 void kmem_cache_get_info(struct kmem_cache *cachep,
 			 struct kmem_cache_info *info);
+
+/*
+ * The locks of cachep's node lists, for reports that split a lock class
+ * by cache: fn(lock, kind, node, arg) for each node's list_lock, its
+ * shared array's lock and each of its alien arrays' locks (node: the
+ * node list's; the alien array's own node is not told). Takes no lock
+ * and changes nothing.
+ */
+enum kmem_lock_kind { KMEM_LOCK_LIST, KMEM_LOCK_SHARED, KMEM_LOCK_ALIEN };
+void kmem_cache_for_each_lock(struct kmem_cache *cachep,
+			      void (*fn)(spinlock_t *lock,
+					 enum kmem_lock_kind kind, int node,
+					 void *arg),
+			      void *arg);
 
 /*
  * Which cache and slab colour an address of simulated memory belongs to.

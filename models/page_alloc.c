@@ -8,7 +8,8 @@
  * measures depends on it: per-CPU page lists (order-0 pages go straight to
  * the buddy lists), lowmem_reserve (no HIGHMEM zone, and the DMA zone is
  * tiny next to Normal), kswapd, the OOM killer, __GFP_REPEAT, cpusets and
- * zone_reclaim_mode.
+ * zone_reclaim_mode. HighMem frames are counted and shown, but no request
+ * of the slab asks for them (no __GFP_HIGHMEM), as in the kernel.
  *
  * Frames of one zone are numbered by their index from the zone start; the
  * buddy of block i of order k is i ^ (1 << k) in that numbering, which is
@@ -74,7 +75,7 @@ struct zonelist {
 struct page_alloc {
 	int nr_nodes;
 	uint64_t node_pages;
-	uint64_t dma_end;		/* first pfn above ZONE_DMA */
+	uint64_t bound[PA_NR_ZONES + 1];	/* zone z: [bound[z], bound[z+1]) */
 	uint64_t min_free_kbytes;
 	struct zone *zones;		/* nr_nodes * PA_NR_ZONES */
 	struct zonelist *zl_normal;	/* per node: Normal, DMA, next node... */
@@ -260,7 +261,9 @@ static void setup_per_zone_pages_min(struct page_alloc *pa,
 	int i;
 
 	for (i = 0; i < pa->nr_nodes * PA_NR_ZONES; i++)
-		lowmem_pages += pa->zones[i].spanned - pa->zones[i].reserved;
+		if (i % PA_NR_ZONES != PA_ZONE_HIGHMEM)
+			lowmem_pages += pa->zones[i].spanned -
+					pa->zones[i].reserved;
 	if (!min_free_kbytes) {
 		min_free_kbytes = int_sqrt(lowmem_pages * 4 * 16);
 		if (min_free_kbytes < 128)
@@ -278,7 +281,18 @@ static void setup_per_zone_pages_min(struct page_alloc *pa,
 		if (lowmem_pages)
 			tmp = pages_min * (z->spanned - z->reserved) /
 			      lowmem_pages;
-		z->pages_min = tmp;
+		if (i % PA_NR_ZONES == PA_ZONE_HIGHMEM) {
+			/* a small pool, SWAP_CLUSTER_MAX to 128 pages */
+			uint64_t min_pages = (z->spanned - z->reserved) / 1024;
+
+			if (min_pages < 32)
+				min_pages = 32;
+			if (min_pages > 128)
+				min_pages = 128;
+			z->pages_min = z->present ? min_pages : 0;
+		} else {
+			z->pages_min = tmp;
+		}
 		z->pages_low = z->pages_min + tmp / 4;
 		z->pages_high = z->pages_min + tmp / 2;
 	}
@@ -325,10 +339,12 @@ static bool zone_watermark_ok(const struct zone *z, unsigned int order,
 static int build_zonelists(struct page_alloc *pa, const int *distance)
 {
 	int n = pa->nr_nodes, nid, i, j;
-	int *order = calloc((size_t)n, sizeof(*order));
+	/* unsigned: nr_nodes is 1..PA_MAX_NODES (page_alloc_create) */
+	unsigned int un = (unsigned int)n & 0xffffu;
+	int *order = calloc(un, sizeof(*order));
 
-	pa->zl_normal = calloc((size_t)n, sizeof(*pa->zl_normal));
-	pa->zl_dma = calloc((size_t)n, sizeof(*pa->zl_dma));
+	pa->zl_normal = calloc(un, sizeof(*pa->zl_normal));
+	pa->zl_dma = calloc(un, sizeof(*pa->zl_dma));
 	if (!order || !pa->zl_normal || !pa->zl_dma)
 		goto fail;
 
@@ -356,21 +372,25 @@ static int build_zonelists(struct page_alloc *pa, const int *distance)
 			nr++;
 		}
 
-		zn->zones = calloc((size_t)n * PA_NR_ZONES, sizeof(*zn->zones));
-		zd->zones = calloc((size_t)n, sizeof(*zd->zones));
+		zn->zones = calloc((size_t)un * PA_NR_ZONES, sizeof(*zn->zones));
+		zd->zones = calloc(un, sizeof(*zd->zones));
 		if (!zn->zones || !zd->zones)
 			goto fail;
 		for (i = 0; i < n; i++) {
-			struct zone *normal = node_zone(pa, order[i],
-							PA_ZONE_NORMAL);
+			/* GFP_KERNEL: Normal, DMA32, DMA; never HighMem */
+			static const enum pa_zone kernel[] = {
+				PA_ZONE_NORMAL, PA_ZONE_DMA32, PA_ZONE_DMA,
+			};
 			struct zone *dma = node_zone(pa, order[i], PA_ZONE_DMA);
 
-			if (normal->present)
-				zn->zones[zn->nr++] = normal;
-			if (dma->present) {
-				zn->zones[zn->nr++] = dma;
-				zd->zones[zd->nr++] = dma;
+			for (j = 0; j < 3; j++) {
+				struct zone *z = node_zone(pa, order[i],
+							   kernel[j]);
+				if (z->present)
+					zn->zones[zn->nr++] = z;
 			}
+			if (dma->present)
+				zd->zones[zd->nr++] = dma;
 		}
 	}
 	free(order);
@@ -426,8 +446,15 @@ struct page_alloc *page_alloc_create(const struct page_alloc_config *cfg)
 		return NULL;
 	pa->nr_nodes = cfg->nr_nodes;
 	pa->node_pages = cfg->node_pages;
-	pa->dma_end = cfg->node_pages < PA_DMA_PAGES ?
-		      cfg->node_pages : PA_DMA_PAGES;
+	pa->bound[PA_ZONE_DMA] = 0;
+	pa->bound[PA_ZONE_DMA32] = PA_DMA_PAGES;
+	pa->bound[PA_ZONE_NORMAL] = cfg->dma32_end > PA_DMA_PAGES ?
+				    cfg->dma32_end : PA_DMA_PAGES;
+	pa->bound[PA_ZONE_HIGHMEM] = cfg->highmem_start > PA_DMA_PAGES ?
+				     cfg->highmem_start : UINT64_MAX;
+	if (pa->bound[PA_ZONE_HIGHMEM] < pa->bound[PA_ZONE_NORMAL])
+		pa->bound[PA_ZONE_HIGHMEM] = pa->bound[PA_ZONE_NORMAL];
+	pa->bound[PA_NR_ZONES] = UINT64_MAX;
 	pa->reclaim = cfg->reclaim;
 	pa->reclaim_arg = cfg->reclaim_arg;
 	pa->zones = calloc((size_t)cfg->nr_nodes * PA_NR_ZONES,
@@ -439,18 +466,22 @@ struct page_alloc *page_alloc_create(const struct page_alloc_config *cfg)
 	for (nid = 0; nid < cfg->nr_nodes; nid++) {
 		uint64_t start = (uint64_t)nid * cfg->node_pages;
 		uint64_t end = start + cfg->node_pages;
-		uint64_t dma_end = nid == 0 ? pa->dma_end : start;
-		uint64_t r_dma = 0, r_normal = 0;
 
-		if (nid == 0) {
-			r_dma = reserved < dma_end ? reserved : dma_end;
-			r_normal = reserved - r_dma;
+		for (int z = 0; z < PA_NR_ZONES; z++) {
+			/* the node's share of the zone's pfn range */
+			uint64_t zs = pa->bound[z] > start ? pa->bound[z] : start;
+			uint64_t ze = pa->bound[z + 1] < end ? pa->bound[z + 1] : end;
+			/* reserved frames are [0, reserved) of node 0 */
+			uint64_t r = 0;
+
+			if (ze < zs)
+				ze = zs;
+			if (reserved > zs)
+				r = (reserved < ze ? reserved : ze) - zs;
+			if (zone_init(node_zone(pa, nid, (enum pa_zone)z), nid,
+				      zs, ze, r))
+				goto fail;
 		}
-		if (zone_init(node_zone(pa, nid, PA_ZONE_DMA), nid, start,
-			      dma_end, r_dma) ||
-		    zone_init(node_zone(pa, nid, PA_ZONE_NORMAL), nid,
-			      dma_end, end, r_normal))
-			goto fail;
 	}
 	setup_per_zone_pages_min(pa, cfg->min_free_kbytes);
 	if (build_zonelists(pa, cfg->node_distance))
@@ -629,7 +660,11 @@ enum pa_zone pa_pfn_to_zone(const struct page_alloc *pa, uint64_t pfn)
 {
 	if (pfn >= pa_total_pages(pa))
 		return PA_NR_ZONES;
-	return pfn < pa->dma_end ? PA_ZONE_DMA : PA_ZONE_NORMAL;
+	int z = PA_ZONE_DMA;
+
+	while (z + 1 < PA_NR_ZONES && pfn >= pa->bound[z + 1])
+		z++;
+	return (enum pa_zone)z;
 }
 
 uint64_t pa_total_pages(const struct page_alloc *pa)

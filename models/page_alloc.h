@@ -8,8 +8,11 @@
  * output: failures are returned, the caller logs them.
  *
  * Frames are numbered globally: node n owns pfns [n * node_pages,
- * (n + 1) * node_pages). The DMA zone is the first 16 MiB of node 0; every
- * other frame is in a Normal zone of its node.
+ * (n + 1) * node_pages). Zones are ranges of pfns, as 2.6.17 lays them
+ * out, each node holding its share of each: DMA the first 16 MiB; on
+ * x86_64 DMA32 up to 4 GiB and Normal above; on i386 Normal up to
+ * 896 MiB and HighMem above (page_alloc_config says where). A zone with
+ * no frames on a node is not present there.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -18,7 +21,9 @@
 #define PA_MAX_ORDER	11		/* orders 0..10, as MAX_ORDER */
 #define PFN_NONE	UINT64_MAX
 
-enum pa_zone { PA_ZONE_DMA, PA_ZONE_NORMAL, PA_NR_ZONES };
+/* The kernel's zone order (include/linux/mmzone.h, 2.6.17). */
+enum pa_zone { PA_ZONE_DMA, PA_ZONE_DMA32, PA_ZONE_NORMAL, PA_ZONE_HIGHMEM,
+	       PA_NR_ZONES };
 
 /* Allocation flags of the model (sim/env.c maps GFP bits onto these). */
 #define PA_DMA		0x01u	/* only the DMA zone */
@@ -35,6 +40,13 @@ struct page_alloc_config {
 					   into the allocator (kernel image,
 					   bootmem); at least 1: pfn 0 */
 	uint64_t min_free_kbytes;	/* 0 = the kernel's sqrt formula */
+	/*
+	 * Zone boundaries above DMA (first pfn of the next zone; 0 = none):
+	 * dma32_end, x86_64's 4 GiB (frames from 16 MiB below it are
+	 * DMA32); highmem_start, i386's 896 MiB (frames from it are
+	 * HighMem, which GFP_KERNEL never gets). Both 0: DMA, then Normal.
+	 */
+	uint64_t dma32_end, highmem_start;
 	const int *node_distance;	/* nr_nodes * nr_nodes, NULL = 10/20 */
 	/*
 	 * Called when a PA_WAIT allocation is below its watermark everywhere:

@@ -1,12 +1,16 @@
 # Memory held by slab caches over time: bytes held (pages owned by the
-# cache) as solid lines, bytes in live objects as dashed lines of the same
-# colour, for the caches holding the most memory at the end of the run.
-# The gap between the two is what the allocator keeps for itself.
-# Input: DIR/timeseries.csv. Optional: -e "top=8".
+# cache) as solid lines, bytes in the users' live objects (user_objs x
+# object size: objects parked in per-CPU, shared and alien arrays are
+# not live) as dashed lines of the same colour, for the caches holding the
+# most memory at the end of the run. The gap between the two is what the
+# allocator keeps for itself. Page allocation failures are marked on the
+# time axis (failmarks.gp).
+# Input: DIR/timeseries.csv (and fragmentation.csv). Optional: -e "top=8".
 
 name = 'slab_memory'
 here(p) = strstrt(p, '/') ? p[1:strstrt(p, '/')] . here(p[strstrt(p, '/') + 1:]) : ''
 load here(ARG0) . 'common.gp'
+load here(ARG0) . 'failmarks.gp'
 if (!exists("top")) top = 6
 
 f = dir . '/timeseries.csv'
@@ -32,11 +36,12 @@ set xrange [*:*]
 set key title 'cache'
 
 held(c) = strcol("cache") eq c ? MiB(column("bytes_held")) : NaN
-live(c) = strcol("cache") eq c ? MiB(column("bytes_active")) : NaN
+live(c) = strcol("cache") eq c ? MiB(column("bytes_user")) : NaN
 
 plot for [i = 1:n] f using "t_ms":(held(word(chosen, i))) \
 	with lines lw 2 lc rgb colour(i) title word(chosen, i), \
      for [i = 1:n] f using "t_ms":(live(word(chosen, i))) \
 	with lines lw 1.5 dt 2 lc rgb colour(i) notitle, \
      NaN with lines lw 2 lc rgb 'black' title 'held (pages)', \
-     NaN with lines lw 1.5 dt 2 lc rgb 'black' title 'in live objects'
+     NaN with lines lw 1.5 dt 2 lc rgb 'black' title 'in live objects', \
+     NaN with lines dt 3 lw 1.5 lc rgb failcolour title failtitle

@@ -1,8 +1,9 @@
-# Object utilisation per cache at the end of the run: live objects over
-# allocated objects (active_objs / num_objs, as the first two numbers of
-# /proc/slabinfo). A low bar is a cache whose partial and free slabs hold
-# memory that its live objects do not need. Caches with no slab at the end
-# are left out. Input: DIR/timeseries.csv.
+# Object utilisation per cache at the end of the run: the users' live
+# objects over the objects the cache holds (user_objs / num_objs). Objects
+# parked in per-CPU, shared and alien arrays count as free here, though
+# /proc/slabinfo's active_objs counts them: a low bar is a cache whose
+# arrays, partial and free slabs hold memory its users do not. Caches with
+# no slab at the end are left out. Input: DIR/timeseries.csv.
 
 name = 'utilisation'
 here(p) = strstrt(p, '/') ? p[1:strstrt(p, '/')] . here(p[strstrt(p, '/') + 1:]) : ''
@@ -15,7 +16,7 @@ tend = T_max
 # the last sample's rows, filtered into a table: cache, utilisation (%)
 keep(dummy) = column("t_ms") == tend && column("num_objs") > 0
 set table $last separator comma
-plot f using (strcol("cache")):(100.0 * column("active_objs") / column("num_objs")) \
+plot f using (strcol("cache")):(100.0 * column("user_objs") / column("num_objs")) \
 	with table if (keep(0))
 unset table
 set datafile nocolumnheaders
@@ -23,7 +24,7 @@ stats $last using 2 name 'U' nooutput
 nbars = U_records
 
 set title sprintf("Object utilisation per cache at the end of the run (t = %g ms)", tend)
-set ylabel 'live objects / allocated objects (%)'
+set ylabel "users' live objects / objects held (%)"
 set xlabel 'cache'
 set yrange [0:110]
 set ytics 0, 20, 100

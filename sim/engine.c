@@ -499,6 +499,9 @@ struct lock {
 	int holder;
 	int last_cpu;		/* last acquirer, for bounces; -1 none */
 	vtime_t acquired;
+	const char *acq_ip;	/* call site of the current (last) holder */
+	uint64_t contentions, acquisitions;
+	vtime_t wait_total;
 	struct waiter *waiters;
 };
 
@@ -1603,6 +1606,7 @@ static inline void lock_acquired(struct engine *e, struct cpu *c, struct lock *l
 	struct lock_class_stat *st = &e->cls[l->cls];
 
 	st->acquisitions++;
+	l->acquisitions++;
 	if (l->last_cpu >= 0 && l->last_cpu != c->id)
 		st->acq_bounces++;
 	l->last_cpu = c->id;
@@ -1614,10 +1618,27 @@ static inline void lock_acquired(struct engine *e, struct cpu *c, struct lock *l
 		c->spin_held++;
 }
 
-static void lock_take_free(struct engine *e, struct cpu *c, struct lock *l)
+static void lock_take_free(struct engine *e, struct cpu *c, struct lock *l,
+			   const char *ip)
 {
 	c->hot.clock += e->costs.lock;
 	lock_acquired(e, c, l);
+	l->acq_ip = ip;
+}
+
+/* lockdep's lock_point: count ip at its slot, taking a free one if any. */
+static void lock_point_count(struct lock_point *pts, const char *ip)
+{
+	if (!ip)
+		return;
+	for (int i = 0; i < LOCKSTAT_POINTS; i++) {
+		if (!pts[i].ip)
+			pts[i].ip = ip;
+		if (pts[i].ip == ip || strcmp(pts[i].ip, ip) == 0) {
+			pts[i].count++;
+			return;
+		}
+	}
 }
 
 /*
@@ -1672,7 +1693,8 @@ static void unlock_outside(struct engine *e, struct lock *l, uint32_t id)
 static __attribute__((noinline)) void lock_contended(struct engine *e,
 						     struct cpu *c,
 						     struct lock *l,
-						     uint32_t id)
+						     uint32_t id,
+						     const char *ip)
 {
 	struct lock_class_stat *st;
 	struct waiter w = { 0 }, **pp;
@@ -1683,8 +1705,13 @@ static __attribute__((noinline)) void lock_contended(struct engine *e,
 			   e->cls[l->cls].name);
 	st = &e->cls[l->cls];
 	st->contentions++;
+	l->contentions++;
 	if (l->last_cpu >= 0 && l->last_cpu != c->id)
 		st->con_bounces++;
+	/* a holder outside operations (boot, a global) has no site */
+	lock_point_count(st->contention_point, ip);
+	if (!l->outside)
+		lock_point_count(st->contending_point, l->acq_ip);
 	w.cpu = c->id;
 	w.since = c->hot.clock;
 	/* Arrival order: by time, then CPU number. */
@@ -1705,11 +1732,23 @@ static __attribute__((noinline)) void lock_contended(struct engine *e,
 		if (wait > st->wait_max)
 			st->wait_max = wait;
 		st->wait_total += wait;
+		l->wait_total += wait;
 	}
 	lock_acquired(e, c, l);
+	l->acq_ip = ip;
 }
 
 void engine_lock(struct engine *e, uint32_t id)
+{
+	engine_lock_ip(e, id, NULL);
+}
+
+bool engine_trylock(struct engine *e, uint32_t id)
+{
+	return engine_trylock_ip(e, id, NULL);
+}
+
+void engine_lock_ip(struct engine *e, uint32_t id, const char *ip)
 {
 	struct lock *l = lock_get(e, id);
 	struct cpu *c = e->cur;
@@ -1722,12 +1761,12 @@ void engine_lock(struct engine *e, uint32_t id)
 	/* Other CPUs ran: they may have grown (moved) the lock table. */
 	l = lock_get(e, id);
 	if (l->held)
-		lock_contended(e, c, l, id);
+		lock_contended(e, c, l, id, ip);
 	else
-		lock_take_free(e, c, l);
+		lock_take_free(e, c, l, ip);
 }
 
-bool engine_trylock(struct engine *e, uint32_t id)
+bool engine_trylock_ip(struct engine *e, uint32_t id, const char *ip)
 {
 	struct lock *l = lock_get(e, id);
 	struct cpu *c = e->cur;
@@ -1744,7 +1783,7 @@ bool engine_trylock(struct engine *e, uint32_t id)
 		c->hot.clock += e->costs.lock;	/* the failed attempt still costs */
 		return false;
 	}
-	lock_take_free(e, c, l);
+	lock_take_free(e, c, l, ip);
 	return true;
 }
 
@@ -1801,6 +1840,26 @@ int engine_lock_holder(const struct engine *e, uint32_t id)
 bool engine_lock_held(const struct engine *e, uint32_t id)
 {
 	return id != 0 && id <= e->nr_locks && e->locks[id - 1].held;
+}
+
+uint32_t engine_nr_locks(const struct engine *e)
+{
+	return e->nr_locks;
+}
+
+bool engine_lock_stat(const struct engine *e, uint32_t id,
+		      struct lock_instance_stat *out)
+{
+	const struct lock *l;
+
+	if (id == 0 || id > e->nr_locks)
+		return false;
+	l = &e->locks[id - 1];
+	out->cls = l->cls;
+	out->contentions = l->contentions;
+	out->acquisitions = l->acquisitions;
+	out->wait_total = l->wait_total;
+	return true;
 }
 
 size_t engine_lock_classes(const struct engine *e,

@@ -162,11 +162,29 @@ uint32_t engine_lock_new(struct engine *e, enum lock_kind kind,
 			 const char *class_name, uint64_t addr);
 void engine_lock(struct engine *e, uint32_t lock);
 bool engine_trylock(struct engine *e, uint32_t lock);
+/*
+ * The same, naming the call site ip (lockdep's _RET_IP_ of the lock
+ * taker; NULL: none): a contended take counts ip among its class's
+ * contention points and the holder's site among its contending points.
+ * ip must stay valid for the engine's life (a string literal).
+ */
+void engine_lock_ip(struct engine *e, uint32_t lock, const char *ip);
+bool engine_trylock_ip(struct engine *e, uint32_t lock, const char *ip);
 void engine_unlock(struct engine *e, uint32_t lock);
 /* CPU holding the lock, or -1. */
 int engine_lock_holder(const struct engine *e, uint32_t lock);
 /* Held at all (also by boot code or a global, whose holder is -1). */
 bool engine_lock_held(const struct engine *e, uint32_t lock);
+
+/*
+ * lockdep keeps up to LOCKSTAT_POINTS call sites per class, in the order
+ * first seen; a site seen once all are taken is not counted.
+ */
+#define LOCKSTAT_POINTS 4
+struct lock_point {
+	const char *ip;		/* NULL: unused */
+	uint64_t count;
+};
 
 /* Per lock class, the columns of /proc/lock_stat (times in ns). */
 struct lock_class_stat {
@@ -175,7 +193,22 @@ struct lock_class_stat {
 	vtime_t wait_min, wait_max, wait_total;	/* wait_min: non-zero waits */
 	uint64_t acq_bounces, acquisitions;
 	vtime_t hold_min, hold_max, hold_total;
+	/* contention: where waiters took it; contending: where holders did */
+	struct lock_point contention_point[LOCKSTAT_POINTS];
+	struct lock_point contending_point[LOCKSTAT_POINTS];
 };
+
+/* Per lock (instance), for splitting a class by its owner. */
+struct lock_instance_stat {
+	uint32_t cls;		/* index in engine_lock_classes' array */
+	uint64_t contentions, acquisitions;
+	vtime_t wait_total;
+};
+/* Locks created so far (ids 1..n). */
+uint32_t engine_nr_locks(const struct engine *e);
+/* Stats of lock id (1..engine_nr_locks); false for no such lock. */
+bool engine_lock_stat(const struct engine *e, uint32_t lock,
+		      struct lock_instance_stat *out);
 /*
  * Classes in order of first creation; returns the count. The array stays
  * valid until the next engine_lock_new or engine_destroy.

@@ -278,7 +278,7 @@ void __spin_lock_init(spinlock_t *lock, const char *class_name)
  * Outside operations (a snapshot in a quiescent state) no lock can be
  * held, so lock operations there are free and unrecorded.
  */
-void spin_lock(spinlock_t *lock)
+void _spin_lock(spinlock_t *lock, const char *ip)
 {
 	struct machine *m = M();
 	const struct env_cpu_fast *c = *env_fast.cur;
@@ -290,7 +290,7 @@ void spin_lock(spinlock_t *lock)
 	if (unlikely(c->clock - m->op_start[*env_fast.cpu] > m->lockup_ns))
 		env_soft_lockup();
 	mem_touch(lock, sizeof(*lock), true);
-	engine_lock(m->eng, lock->handle);
+	engine_lock_ip(m->eng, lock->handle, ip);
 }
 
 void spin_unlock(spinlock_t *lock)
@@ -300,13 +300,13 @@ void spin_unlock(spinlock_t *lock)
 	engine_unlock(M()->eng, lock->handle);
 }
 
-int spin_trylock(spinlock_t *lock)
+int _spin_trylock(spinlock_t *lock, const char *ip)
 {
 	BUG_ON(lock->handle == 0);
 	if (!on_cpu())
 		return 1;
 	mem_touch(lock, sizeof(*lock), true);
-	return engine_trylock(M()->eng, lock->handle);
+	return engine_trylock_ip(M()->eng, lock->handle, ip);
 }
 
 bool spin_is_locked(spinlock_t *lock)
@@ -322,10 +322,10 @@ void assert_spin_locked(spinlock_t *lock)
 	       engine_cpu(M()->eng));
 }
 
-int spin_trylock_irq(spinlock_t *lock)
+int _spin_trylock_irq(spinlock_t *lock, const char *ip)
 {
 	local_irq_disable();
-	if (spin_trylock(lock))
+	if (_spin_trylock(lock, ip))
 		return 1;
 	local_irq_enable();
 	return 0;
@@ -345,15 +345,16 @@ void local_irq_restore(unsigned long flags)
 
 void __mutex_init(struct mutex *lock, const char *class_name)
 {
-	lock->handle = engine_lock_new(M()->eng, LOCK_MUTEX, class_name,
+	lock->handle = engine_lock_new(M()->eng, LOCK_MUTEX,
+				       lock->name ? lock->name : class_name,
 				       lock_addr(lock));
 }
 
-void mutex_lock(struct mutex *lock)
+void _mutex_lock(struct mutex *lock, const char *ip)
 {
 	BUG_ON(lock->handle == 0);
 	if (on_cpu())
-		engine_lock(M()->eng, lock->handle);
+		engine_lock_ip(M()->eng, lock->handle, ip);
 }
 
 void mutex_unlock(struct mutex *lock)
@@ -362,12 +363,12 @@ void mutex_unlock(struct mutex *lock)
 		engine_unlock(M()->eng, lock->handle);
 }
 
-int mutex_trylock(struct mutex *lock)
+int _mutex_trylock(struct mutex *lock, const char *ip)
 {
 	BUG_ON(lock->handle == 0);
 	if (!on_cpu())
 		return 1;
-	return engine_trylock(M()->eng, lock->handle);
+	return engine_trylock_ip(M()->eng, lock->handle, ip);
 }
 
 /* ------------------------------------------------------------------ */

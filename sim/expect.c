@@ -48,6 +48,23 @@ static const char *const summary_patterns[] = {
 	"locks.acquisitions", "locks.contentions", "locks.wait_ns",
 	"locks.classes.*.acquisitions", "locks.classes.*.contentions",
 	"locks.classes.*.wait_ns",
+	"locks.classes.*.contention_points.*.site",
+	"locks.classes.*.contention_points.*.count",
+	"locks.classes.*.contending_points.*.site",
+	"locks.classes.*.contending_points.*.count",
+	"locks.classes.*.by_cache.*.cache", "locks.classes.*.by_cache.*.part",
+	"locks.classes.*.by_cache.*.acquisitions",
+	"locks.classes.*.by_cache.*.contentions",
+	"locks.classes.*.by_cache.*.wait_ns",
+	"latency.*.count", "latency.*.mean_ns", "latency.*.p50_ns",
+	"latency.*.p99_ns", "latency.*.max_ns",
+	"events.read", "events.not_run", "events.waited", "events.wait_ns",
+	"top_callsites.*.site", "top_callsites.*.allocs",
+	"top_callsites.*.frees", "top_callsites.*.bytes_req",
+	"top_callsites.*.bytes_alloc", "top_callsites.*.frag_pct",
+	"top_callsites.*.cross_cpu_frees", "top_callsites.*.cross_node_frees",
+	"top_callsites.*.waits",
+	"check.validations", "check.checked", "check.not_checked.*",
 	"cache_model.accesses", "cache_model.l1_hits", "cache_model.l2_hits",
 	"cache_model.misses", "cache_model.coherence_misses",
 	"cache_model.remote",
@@ -57,7 +74,11 @@ static const char *const summary_patterns[] = {
 	"caches.*.pagesperslab", "caches.*.active_objs", "caches.*.num_objs",
 	"caches.*.slabs", "caches.*.user_objs", "caches.*.bytes_requested",
 	"caches.*.utilisation", "caches.*.allocs", "caches.*.frees",
-	"caches.*.failures",
+	"caches.*.failures", "caches.*.lock_contentions",
+	"caches.*.lock_wait_ns", "caches.*.latency.*.count",
+	"caches.*.latency.*.mean_ns", "caches.*.latency.*.p50_ns",
+	"caches.*.latency.*.p99_ns", "caches.*.latency.*.max_ns",
+	"page_alloc.first_failure_by_order.*.*",
 };
 
 /* The columns of the 2.1 (statistics) header, in order. */
@@ -83,14 +104,19 @@ int expect_slabinfo_column(const char *name)
  * characters (a name may hold dots). */
 static bool matches(const char *pat, const char *path)
 {
-	const char *star = strchr(pat, '*');
-
-	if (!star)
-		return !strcmp(pat, path);
-	size_t pre = (size_t)(star - pat), suf = strlen(star + 1);
-	size_t n = strlen(path);
-	return n > pre + suf && !strncmp(path, pat, pre) &&
-	       !strcmp(path + n - suf, star + 1);
+	/* '*': one or more characters (a name may hold dots); a few per pattern */
+	for (; *pat && *pat != '*'; pat++, path++)
+		if (*pat != *path)
+			return false;
+	if (!*pat)
+		return !*path;
+	for (const char *q = path + 1; *path; q++) {
+		if (matches(pat + 1, q))
+			return true;
+		if (!*q)
+			return false;
+	}
+	return false;
 }
 
 /* Known section, unknown figure: false. Unknown section: true (later). */

@@ -127,8 +127,12 @@ static void cell_from_node(struct summary *s, struct cell *c,
 	}
 }
 
-/* The zone the headline fragmentation figure is taken from. */
-static yaml_node_t *node0_normal(struct summary *s)
+/*
+ * The zone the headline fragmentation figure is taken from: node 0's
+ * Normal, or where that zone is absent (x86_64 below 4 GiB, which is every
+ * machine slabsim simulates) its DMA32, where GFP_KERNEL memory lives.
+ */
+static yaml_node_t *node0_zone(struct summary *s, const char *want)
 {
 	yaml_node_t *zones = summary_get(s, summary_root(s), "zones");
 	int64_t node;
@@ -140,10 +144,17 @@ static yaml_node_t *node0_normal(struct summary *s)
 		yaml_node_t *z = yaml_document_get_node(&s->doc, *i);
 		const char *name = summary_text(summary_get(s, z, "zone"));
 		if (summary_int(s, summary_get(s, z, "node"), &node) &&
-		    node == 0 && name && !strcmp(name, "Normal"))
+		    node == 0 && name && !strcmp(name, want))
 			return z;
 	}
 	return NULL;
+}
+
+static yaml_node_t *node0_normal(struct summary *s)
+{
+	yaml_node_t *z = node0_zone(s, "Normal");
+
+	return z ? z : node0_zone(s, "DMA32");
 }
 
 static bool get_int(struct summary *s, const char *path, int64_t *out)

@@ -8,6 +8,7 @@
  * telling which columns a row fills; the page allocation failure report
  * and the summary's headline figures come from here too.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/frag_report.h"
@@ -221,22 +222,38 @@ void report_frag_sample(struct run_result *res, uint64_t t,
  * describes: the first failure of a machine starts a fresh record, and a
  * record of another machine is never reported.
  */
+struct first_failure {
+	uint64_t t;
+	int cpu, nid;
+	unsigned int order;
+	gfp_t gfp;
+	bool reclaimed;
+	int zone;		/* the preferred zone: head of the zonelist */
+	uint64_t free_pages, managed_pages;	/* all zones */
+	uint64_t zone_free, suitable_blocks;
+	int unusable, findex;
+};
+
+/* One failure on the time axis (fragmentation.csv's failure rows). */
+struct failure_mark {
+	uint64_t t;
+	int nid, zone;
+	unsigned int order;
+	int findex;		/* of the preferred zone at that order */
+};
+/* Marks kept per run: enough for any plot, bounded for any run. */
+#define FAILURE_MARKS_MAX	100000
+
 static struct frag_failures {
 	const struct machine *m;
 	unsigned long total;
 	unsigned long by_order[PA_MAX_ORDER];	/* the last one: order >= 10 */
 	bool have_first;
-	struct {
-		uint64_t t;
-		int cpu, nid;
-		unsigned int order;
-		gfp_t gfp;
-		bool reclaimed;
-		int zone;		/* the preferred zone: head of the zonelist */
-		uint64_t free_pages, managed_pages;	/* all zones */
-		uint64_t zone_free, suitable_blocks;
-		int unusable, findex;
-	} first;
+	struct first_failure first;
+	bool have_order[PA_MAX_ORDER];
+	struct first_failure first_by_order[PA_MAX_ORDER];
+	struct failure_mark *marks;
+	size_t nr_marks, cap_marks;
 	/* printk_ratelimit(): 10 messages, then one per 5 s, in virtual ns */
 	uint64_t toks, last;
 	unsigned long missed;
@@ -266,13 +283,17 @@ static bool ratelimit_ok(uint64_t now)
 /* The zone a request of these flags asks first: its zonelist's head. */
 static int preferred_zone(const struct machine *m, int nid, gfp_t gfp)
 {
+	static const enum pa_zone kernel[] = {
+		PA_ZONE_NORMAL, PA_ZONE_DMA32,
+	};
 	struct pa_zone_info zi;
 
-	if (!(gfp & __GFP_DMA)) {
-		pa_zone_info(m->pa, nid, PA_ZONE_NORMAL, &zi);
-		if (zi.present && zi.managed)
-			return PA_ZONE_NORMAL;
-	}
+	if (!(gfp & __GFP_DMA))
+		for (size_t i = 0; i < sizeof(kernel) / sizeof(kernel[0]); i++) {
+			pa_zone_info(m->pa, nid, kernel[i], &zi);
+			if (zi.present && zi.managed)
+				return kernel[i];
+		}
 	return PA_ZONE_DMA;
 }
 
@@ -292,19 +313,21 @@ static uint64_t suitable_blocks(const uint64_t nr_free[PA_MAX_ORDER],
  */
 static void show_mem(const struct machine *m, unsigned int order)
 {
-	uint64_t free = 0, spanned = 0, reserved = 0;
+	uint64_t free = 0, spanned = 0, reserved = 0, high_free = 0;
 
 	struct pa_zone_info zi;
 	int nid, z;
 
 	for_each_present_zone(m, nid, z, zi) {
 		free += zi.free_pages;
+		if (z == PA_ZONE_HIGHMEM)
+			high_free += zi.free_pages;
 		spanned += zi.spanned;
 		reserved += zi.spanned - zi.managed;
 	}
 	printk("Mem-info:\n");
-	printk("Free pages: %11llukB (0kB HighMem)\n",
-	       (unsigned long long)free * 4);
+	printk("Free pages: %11llukB (%llukB HighMem)\n",
+	       (unsigned long long)free * 4, (unsigned long long)high_free * 4);
 	printk("Active:0 inactive:0 dirty:0 writeback:0 unstable:0 free:%llu "
 	       "slab:%ld mapped:0 pagetables:0\n", (unsigned long long)free,
 	       m->nr_slab);
@@ -318,7 +341,7 @@ static void show_mem(const struct machine *m, unsigned int order)
 		       (unsigned long long)zi.wmark_low * 4,
 		       (unsigned long long)zi.wmark_high * 4,
 		       (unsigned long long)zi.spanned * 4);
-		printk("lowmem_reserve[]: 0 0\n");
+		printk("lowmem_reserve[]: 0 0 0 0\n");	/* MAX_NR_ZONES */
 	}
 	for_each_present_zone(m, nid, z, zi) {
 		char line[512];
@@ -350,39 +373,50 @@ static void show_mem(const struct machine *m, unsigned int order)
 	}
 }
 
-static void note_first(struct machine *m, int nid, gfp_t gfp,
-		       unsigned int order, bool reclaimed)
+static void note_first(struct first_failure *f, struct machine *m, int nid,
+		       gfp_t gfp, unsigned int order, bool reclaimed)
 {
 	struct pa_zone_info zi;
 
-	ff.have_first = true;
-	ff.first.t = engine_now(m->eng);
-	ff.first.cpu = engine_cpu(m->eng);
-	ff.first.nid = nid;
-	ff.first.order = order;
-	ff.first.gfp = gfp;
-	ff.first.reclaimed = reclaimed;
-	ff.first.free_pages = ff.first.managed_pages = 0;
+	f->t = engine_now(m->eng);
+	f->cpu = engine_cpu(m->eng);
+	f->nid = nid;
+	f->order = order;
+	f->gfp = gfp;
+	f->reclaimed = reclaimed;
+	f->free_pages = f->managed_pages = 0;
 	int n, z;
 
 	for_each_present_zone(m, n, z, zi) {
-		ff.first.free_pages += zi.free_pages;
-		ff.first.managed_pages += zi.managed;
+		f->free_pages += zi.free_pages;
+		f->managed_pages += zi.managed;
 	}
-	ff.first.zone = preferred_zone(m, nid, gfp);
-	pa_zone_info(m->pa, nid, (enum pa_zone)ff.first.zone, &zi);
-	ff.first.zone_free = zi.free_pages;
+	f->zone = preferred_zone(m, nid, gfp);
+	pa_zone_info(m->pa, nid, (enum pa_zone)f->zone, &zi);
+	f->zone_free = zi.free_pages;
 	if (order < PA_MAX_ORDER) {
-		ff.first.suitable_blocks = suitable_blocks(zi.nr_free, order);
-		ff.first.unusable = frag_unusable_index(zi.nr_free, order);
-		ff.first.findex = frag_fragmentation_index(zi.nr_free, order);
+		f->suitable_blocks = suitable_blocks(zi.nr_free, order);
+		f->unusable = frag_unusable_index(zi.nr_free, order);
+		f->findex = frag_fragmentation_index(zi.nr_free, order);
 	} else {
 		/* No block can be that large: all free memory is unusable,
 		 * and there is no suitable block to be short of. */
-		ff.first.suitable_blocks = 0;
-		ff.first.unusable = 1000;
-		ff.first.findex = 0;
+		f->suitable_blocks = 0;
+		f->unusable = 1000;
+		f->findex = 0;
 	}
+}
+
+static void note_mark(const struct first_failure *f)
+{
+	if (ff.nr_marks == FAILURE_MARKS_MAX)
+		return;
+	if (ff.nr_marks == ff.cap_marks) {
+		ff.cap_marks = ff.cap_marks ? 2 * ff.cap_marks : 64;
+		ff.marks = xrealloc(ff.marks, ff.cap_marks * sizeof(*ff.marks));
+	}
+	ff.marks[ff.nr_marks++] = (struct failure_mark){
+		f->t, f->nid, f->zone, f->order, f->findex };
 }
 
 void frag_page_alloc_failed(struct machine *m, int nid, gfp_t gfp,
@@ -391,15 +425,27 @@ void frag_page_alloc_failed(struct machine *m, int nid, gfp_t gfp,
 	uint64_t now = engine_now(m->eng);
 
 	if (ff.m != m || m->page_alloc_failures <= 1) {
+		free(ff.marks);
 		memset(&ff, 0, sizeof(ff));
 		ff.m = m;
 		ff.toks = RATELIMIT_BURST * RATELIMIT_NS;
 		ff.last = now;
 	}
+	unsigned int o = order < PA_MAX_ORDER ? order : PA_MAX_ORDER - 1;
+	struct first_failure now_f;
+
 	ff.total++;
-	ff.by_order[order < PA_MAX_ORDER ? order : PA_MAX_ORDER - 1]++;
-	if (!ff.have_first)
-		note_first(m, nid, gfp, order, reclaimed);
+	ff.by_order[o]++;
+	note_first(&now_f, m, nid, gfp, order, reclaimed);
+	if (!ff.have_first) {
+		ff.have_first = true;
+		ff.first = now_f;
+	}
+	if (!ff.have_order[o]) {
+		ff.have_order[o] = true;
+		ff.first_by_order[o] = now_f;
+	}
+	note_mark(&now_f);
 	if ((gfp & __GFP_NOWARN) || !ratelimit_ok(now))
 		return;
 	/* mm/page_alloc.c, 2.6.17: the task's comm, then the request */
@@ -412,6 +458,8 @@ void frag_page_alloc_failed(struct machine *m, int nid, gfp_t gfp,
 /* ------------------------------------------------------------------ */
 /* summary.json                                                         */
 /* ------------------------------------------------------------------ */
+
+static void put_first(struct strbuf *sb, const struct first_failure *f);
 
 void frag_summary_json(const struct run_result *res, struct strbuf *sb)
 {
@@ -454,25 +502,90 @@ void frag_summary_json(const struct run_result *res, struct strbuf *sb)
 		sb_printf(sb, "%s%lu", o ? ", " : "", ours ? ff.by_order[o] : 0);
 	sb_puts(sb, "],\n    \"first_failure\": ");
 	if (!ours || !ff.have_first) {
-		sb_puts(sb, "null},\n");
+		sb_puts(sb, "null,\n    \"first_failure_by_order\": {}},\n");
 		return;
 	}
+	put_first(sb, &ff.first);
+	sb_puts(sb, ",\n    \"first_failure_by_order\": {");
+	bool first = true;
+	for (int o = 0; o < PA_MAX_ORDER; o++) {
+		if (!ff.have_order[o])
+			continue;
+		sb_printf(sb, "%s\n      \"%d\": ", first ? "" : ",", o);
+		put_first(sb, &ff.first_by_order[o]);
+		first = false;
+	}
+	sb_puts(sb, "}},\n");
+}
+
+/*
+ * The fragmentation index reads -1 ("would succeed") when a block of the
+ * order is free; an allocation can still fail then, because the
+ * watermark check kept that block back. Said in words where it happened.
+ */
+static bool watermark_kept(const struct first_failure *f)
+{
+	return f->order < PA_MAX_ORDER && f->findex == -1000;
+}
+
+static void put_first(struct strbuf *sb, const struct first_failure *f)
+{
 	sb_printf(sb, "{\"t_ns\": %llu, \"cpu\": %d, \"order\": %u, "
 		  "\"gfp\": \"0x%x\", \"reclaimed\": %s, \"node\": %d, "
 		  "\"zone\": \"%s\", \"free_pages\": %llu, "
 		  "\"managed_pages\": %llu, \"free_fraction\": ",
-		  (unsigned long long)ff.first.t, ff.first.cpu, ff.first.order,
-		  ff.first.gfp, ff.first.reclaimed ? "true" : "false",
-		  ff.first.nid, zone_names[ff.first.zone],
-		  (unsigned long long)ff.first.free_pages,
-		  (unsigned long long)ff.first.managed_pages);
-	put_milli(sb, ff.first.managed_pages ?
-		  (int)(ff.first.free_pages * 1000 / ff.first.managed_pages) : 0);
+		  (unsigned long long)f->t, f->cpu, f->order,
+		  f->gfp, f->reclaimed ? "true" : "false",
+		  f->nid, zone_names[f->zone],
+		  (unsigned long long)f->free_pages,
+		  (unsigned long long)f->managed_pages);
+	put_milli(sb, f->managed_pages ?
+		  (int)(f->free_pages * 1000 / f->managed_pages) : 0);
 	sb_printf(sb, ", \"zone_free_pages\": %llu, \"suitable_blocks\": %llu, "
-		  "\"unusable_index\": ", (unsigned long long)ff.first.zone_free,
-		  (unsigned long long)ff.first.suitable_blocks);
-	put_milli(sb, ff.first.unusable);
+		  "\"unusable_index\": ", (unsigned long long)f->zone_free,
+		  (unsigned long long)f->suitable_blocks);
+	put_milli(sb, f->unusable);
 	sb_puts(sb, ", \"fragmentation_index\": ");
-	put_milli(sb, ff.first.findex);
-	sb_puts(sb, "}},\n");
+	put_milli(sb, f->findex);
+	if (watermark_kept(f))
+		sb_printf(sb, ", \"note\": \"fragmentation index -1: %llu "
+			  "block(s) of order %u were free in %s, but the "
+			  "watermark kept them back\"",
+			  (unsigned long long)f->suitable_blocks, f->order,
+			  zone_names[f->zone]);
+	sb_putc(sb, '}');
+}
+
+void frag_failure_rows(const struct run_result *res, struct strbuf *sb)
+{
+	if (ff.m != res->m)
+		return;
+	for (size_t i = 0; i < ff.nr_marks; i++) {
+		const struct failure_mark *k = &ff.marks[i];
+		char ts[32], fi[16];
+
+		/* workload time, as the sample rows; boot's failures at 0 */
+		fmt_t(ts, k->t > res->boot_t ? k->t - res->boot_t : 0);
+		sb_printf(sb, "%s,failure,%d,%s,%u,,,%s" BUDDY_TAIL "\n", ts,
+			  k->nid, zone_names[k->zone], k->order,
+			  k->order < PA_MAX_ORDER ? milli_str(fi, k->findex) : "");
+	}
+}
+
+bool frag_watermark_note(const struct machine *m, char *buf, size_t len)
+{
+	const struct first_failure *f = NULL;
+
+	if (ff.m != m || !m->page_alloc_failures)
+		return false;
+	for (int o = 0; o < PA_MAX_ORDER && !f; o++)
+		if (ff.have_order[o] && watermark_kept(&ff.first_by_order[o]))
+			f = &ff.first_by_order[o];
+	if (!f)
+		return false;
+	snprintf(buf, len, "order-%u allocations failed while the "
+		 "fragmentation index read -1: the watermark kept %llu free "
+		 "block(s) of that order back", f->order,
+		 (unsigned long long)f->suitable_blocks);
+	return true;
 }

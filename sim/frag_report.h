@@ -58,4 +58,18 @@ void frag_page_alloc_failed(struct machine *m, int nid, gfp_t gfp,
  */
 void frag_summary_json(const struct run_result *res, struct strbuf *sb);
 
+/*
+ * fragmentation.csv rows of kind `failure`, one per page allocation
+ * failure (the first 100000): t_ms (workload time), node and zone asked
+ * first, order, and that zone's fragmentation index at that order then.
+ */
+void frag_failure_rows(const struct run_result *res, struct strbuf *sb);
+
+/*
+ * When an order's first failure came while its fragmentation index read
+ * -1 (a block of that order was free, the watermark kept it back): a
+ * sentence saying so in buf, and true.
+ */
+bool frag_watermark_note(const struct machine *m, char *buf, size_t len);
+
 #endif /* SLABSIM_SIM_FRAG_REPORT_H */

@@ -68,6 +68,11 @@ struct machine *machine_create(const struct workload *wl, char *err,
 		.node_pages = node_pages,
 		.reserved_pages = 1 + BOOTMEM_PAGES,
 		.min_free_kbytes = (uint64_t)mc->min_free_kbytes,
+		/* 2.6.17's zones: x86_64 DMA32 below 4 GiB; i386 HighMem
+		 * from 896 MiB (MAXMEM, with the default vmalloc reserve) */
+		.dma32_end = m->arch.bytes_per_word == 8 ? (4ULL << 30) >> PAGE_SHIFT : 0,
+		.highmem_start = m->arch.bytes_per_word == 4 ?
+				 (896ULL << 20) >> PAGE_SHIFT : 0,
 		.reclaim = reclaim_cb,
 		.reclaim_arg = m,
 	};
@@ -150,6 +155,7 @@ void machine_destroy(struct machine *m)
 	free(m->tags);
 	free(m->cache_by_pa);
 	free(m->tag_index);
+	free(m->lock_owners);
 	sb_free(&m->klog);
 	sb_free(&m->bug_report);
 	free(m);
@@ -227,6 +233,45 @@ void machine_cache_created(struct machine *m, struct sim_cache *c,
 	c->obj_room = info.buffer_size - info.obj_offset;
 	c->buffer_size = info.buffer_size;
 	c->reclaimable = info.flags & SLAB_RECLAIM_ACCOUNT;
+	machine_label_locks(m);
+}
+
+struct label_arg {
+	struct machine *m;
+	int cache;
+};
+
+static void label_lock(spinlock_t *lock, enum kmem_lock_kind kind, int node,
+		       void *arg)
+{
+	struct label_arg *la = arg;
+	struct machine *m = la->m;
+	uint32_t id = lock->handle;
+
+	(void)node;
+	if (id >= m->nr_lock_owners) {
+		size_t n = id + 64;
+
+		m->lock_owners = xrealloc(m->lock_owners,
+					  n * sizeof(*m->lock_owners));
+		for (size_t i = m->nr_lock_owners; i < n; i++)
+			m->lock_owners[i] = (struct lock_owner){ -1, 0 };
+		m->nr_lock_owners = n;
+	}
+	m->lock_owners[id].cache = la->cache;
+	m->lock_owners[id].kind = (int)kind;
+}
+
+void machine_label_locks(struct machine *m)
+{
+	struct label_arg la = { m, -1 };
+
+	for (size_t i = 0; i < m->nr_caches; i++) {
+		if (!m->caches[i]->cachep)
+			continue;
+		la.cache = (int)i;
+		kmem_cache_for_each_lock(m->caches[i]->cachep, label_lock, &la);
+	}
 }
 
 int machine_find_cache(const struct machine *m, const struct kmem_cache *c)

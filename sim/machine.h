@@ -101,6 +101,12 @@ struct sim_cache {
 	bool colouring;		/* cache_grow colours new slabs (slab_colouring) */
 };
 
+/* A lock of a cache's node lists: whose, and which (enum kmem_lock_kind). */
+struct lock_owner {
+	int cache;		/* machine cache index, -1: none known */
+	int kind;
+};
+
 struct machine {
 	const struct workload *wl;
 	struct arch_profile arch;
@@ -149,6 +155,13 @@ struct machine {
 	struct strbuf bug_report;
 	jmp_buf *guard;		/* where a BUG outside any operation returns */
 
+	/*
+	 * Which cache's node lists each lock (by engine id) belongs to, for
+	 * lock_stat's per-cache split; cache -1: not known to belong to one.
+	 */
+	struct lock_owner *lock_owners;
+	size_t nr_lock_owners;
+
 	unsigned long call_site;	/* of the operation being run */
 	int ops_running;	/* operations begun and not ended, all CPUs */
 	vtime_t op_start[WL_MAX_CPUS];	/* when each CPU's operation began */
@@ -182,6 +195,15 @@ int machine_find_cache(const struct machine *m, const struct kmem_cache *c);
  * destroyed or failed). */
 void machine_cache_created(struct machine *m, struct sim_cache *c,
 			   struct kmem_cache *cachep);
+
+/*
+ * Record which cache owns each lock of the caches' node lists as they are
+ * now (list_lock, shared and alien array locks). A label, once set, stays:
+ * a lock freed with its array keeps its stats and its owner. Called at
+ * creation, samples, tunes, CPU hotplug and the end, which catches every
+ * lock but one created and freed between two of those.
+ */
+void machine_label_locks(struct machine *m);
 
 /* Shrink every cache, reclaimable ones first; returns pages freed. */
 unsigned long machine_reclaim(struct machine *m);

@@ -54,6 +54,9 @@ static const char usage_run[] =
 	"  --set KEY=VALUE     override a workload value, e.g. machine.cpus=4,\n"
 	"                      caches.NAME.tune.limit=16 (repeatable)\n"
 	"  -q, --quiet         print nothing on success\n"
+	"  --slabinfo FORM     statistics (default: the 2.1 (statistics) form,\n"
+	"                      with globalstat and cpustat) or plain (as a\n"
+	"                      non-debug 2.6.17 kernel prints it)\n"
 	"  --check             run the slab validators after every operation\n"
 	"                      that leaves no CPU inside the allocator; stop\n"
 	"                      with a report at the first inconsistency\n"
@@ -84,7 +87,10 @@ static const char usage_geometry[] =
 	"  --flags F,...        HWCACHE_ALIGN, CACHE_DMA, RECLAIM_ACCOUNT, ...\n"
 	"  --cpus N             CPUs of the machine (shared arrays need > 1)\n"
 	"  --memory M           memory of the machine (<= 32MiB lowers slab order)\n"
-	"  --debug              as CONFIG_DEBUG_SLAB (red zones, poisoning)\n";
+	"  --debug              as CONFIG_DEBUG_SLAB (red zones, poisoning)\n"
+	"\n"
+	"Exit status: 0 ok; 2 bad input, or a cache kmem_cache_create refuses;\n"
+	"3 the simulated kernel hit BUG during boot or the creation.\n";
 
 static bool want_help(int argc, char **argv)
 {
@@ -108,6 +114,7 @@ static int cmd_run(int argc, char **argv)
 		{ "check", no_argument, NULL, 'c' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "access-trace", required_argument, NULL, 'A' },
+		{ "slabinfo", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -130,6 +137,13 @@ static int cmd_run(int argc, char **argv)
 		case 'c': ro.check = true; break;
 		case 'F': workload_allow_huge(true); break;
 		case 'A': ro.access_trace = optarg; break;
+		case 'I':
+			if (!strcmp(optarg, "plain"))
+				ro.slabinfo_plain = true;
+			else if (strcmp(optarg, "statistics"))
+				user_error("run: --slabinfo must be plain or "
+					   "statistics, not '%s'", optarg);
+			break;
 		default:
 			user_error("run: unknown option '%s' (see slabsim run --help)",
 				   argv[optind - 1]);
@@ -244,8 +258,16 @@ static int cmd_geometry(int argc, char **argv)
 		 size, align, flags);
 	struct workload wl;
 	char err[512];
-	if (!workload_load_string("geometry", yaml, &wl, err, sizeof(err)))
-		user_error("geometry: %s", err);
+	if (!workload_load_string("geometry", yaml, &wl, err, sizeof(err))) {
+		/* The YAML is ours, not the user's: its file:line:col would
+		 * point into nothing they wrote. The message names the value. */
+		const char *msg = err;
+		unsigned int l, col;
+		int used = 0;
+		if (sscanf(err, "geometry:%u:%u: %n", &l, &col, &used) == 2 && used)
+			msg = err + used;
+		user_error("geometry: %s", msg);
+	}
 
 	struct machine *m = machine_create(&wl, err, sizeof(err));
 	if (!m)

@@ -22,10 +22,13 @@
 static const char usage_plot[] =
 	"usage: slabsim plot DIR [--format png|svg|both] [--only NAME,...]\n"
 	"                        [--compare OTHER]\n"
+	"                        [--node N] [--zone ZONE]\n"
 	"\n"
 	"Draws the plots of the run directory DIR into DIR/plots/NAME.png and\n"
-	"DIR/plots/NAME.svg, one per gnuplot script plots/NAME.gp. A plot whose\n"
-	"input CSV has no data rows is skipped. The scripts are looked for in\n"
+	"DIR/plots/NAME.svg, one per gnuplot script plots/NAME.gp. A plot of\n"
+	"one zone (buddy, fragindex) is drawn for every zone the run's\n"
+	"buddyinfo lists, as NAME-nodeN-ZONE.png/.svg. A plot whose input CSV\n"
+	"has no data rows is skipped. The scripts are looked for in\n"
 	"$SLABSIM_PLOTS, then next to the binary (../plots), then in the source\n"
 	"tree slabsim was built from.\n"
 	"\n"
@@ -34,9 +37,55 @@ static const char usage_plot[] =
 	"  --compare OTHER         another run directory to draw against DIR\n"
 	"                          where a plot can (colours: the L1 sets of the\n"
 	"                          most accessed cache, e.g. colouring off vs on)\n"
+	"  --node N, --zone ZONE   zone plots only for node N and/or that zone\n"
+	"                          (DMA, DMA32, Normal, HighMem as buddyinfo\n"
+	"                          names them)\n"
 	"\n"
 	"Exit status: 0 every plot drawn or skipped; 1 gnuplot failed on some\n"
 	"(each said on one line); 2 bad input or gnuplot not installed.\n";
+
+/* A script that draws one zone says so with this line. */
+#define PER_ZONE_MARK	"# slabsim: one zone"
+#define MAX_ZONES	256
+
+struct zone_id {
+	int node;
+	char name[16];
+};
+
+/*
+ * The zones of DIR/buddyinfo ("Node 0, zone   Normal ..."), in its
+ * order, that match node (-1: any) and zone (NULL: any); returns how many.
+ */
+static size_t run_zones(const char *dir, int node, const char *zone,
+			struct zone_id *out)
+{
+	char path[4400], line[1024];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/buddyinfo", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (n < MAX_ZONES && fgets(line, sizeof(line), f)) {
+		struct zone_id z;
+
+		if (sscanf(line, "Node %d, zone %15s", &z.node, z.name) != 2)
+			continue;
+		bool plain = true;
+		for (const char *q = z.name; *q; q++)
+			plain &= (*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') ||
+				 (*q >= '0' && *q <= '9');
+		if (!plain)
+			continue;	/* not a zone name: never passed to gnuplot */
+		if ((node >= 0 && z.node != node) || (zone && strcmp(zone, z.name)))
+			continue;
+		out[n++] = z;
+	}
+	fclose(f);
+	return n;
+}
 
 static bool is_dir(const char *path)
 {
@@ -265,7 +314,8 @@ static void last_line(int fd, char *buf, size_t len)
  */
 static bool draw(const char *gnuplot, const char *name, const char *script,
 		 const char *dir, const char *out, const char *fmt,
-		 const char *cmp)
+		 const char *cmp,
+		 const struct zone_id *zone)
 {
 	struct strbuf e;
 	char said[300];
@@ -279,6 +329,8 @@ static bool draw(const char *gnuplot, const char *name, const char *script,
 	sb_printf(&e, "dir='%s'; out='%s'; fmt='%s'", dir, tmp, fmt);
 	if (cmp)	/* scripts that can draw a comparison read it */
 		sb_printf(&e, "; cmp='%s'", cmp);
+	if (zone)
+		sb_printf(&e, "; node=%d; zone='%s'", zone->node, zone->name);
 	FILE *err = tmpfile();
 	if (!err)
 		user_error("plot: tmpfile: %s", strerror(errno));
@@ -301,7 +353,8 @@ static bool draw(const char *gnuplot, const char *name, const char *script,
 	 * name slabsim did not write (no marker lists it) is not replaced.
 	 */
 	char rel[400];
-	snprintf(rel, sizeof(rel), "plots/%s.%s", name, fmt);
+	const char *base = strrchr(out, '/');	/* per-zone names too */
+	snprintf(rel, sizeof(rel), "plots/%.300s", base ? base + 1 : out);
 	struct stat old;
 	if (ok && lstat(out, &old) == 0 &&
 	    !outdir_marker_lists(dir, "file", rel)) {
@@ -397,10 +450,13 @@ int cmd_plot(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "only", required_argument, NULL, 'O' },
 		{ "compare", required_argument, NULL, 'C' },
+		{ "node", required_argument, NULL, 'N' },
+		{ "zone", required_argument, NULL, 'Z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *format = "both", *only = NULL, *cmp = NULL;
+	const char *format = "both", *only = NULL, *zone = NULL, *cmp = NULL;
+	int node = -1;
 	char path[4400];
 	int c;
 
@@ -410,6 +466,16 @@ int cmd_plot(int argc, char **argv)
 		case 'f': format = optarg; break;
 		case 'O': only = optarg; break;
 		case 'C': cmp = optarg; break;
+		case 'N': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (!*optarg || *end || v < 0 || v > 1023)
+				user_error("plot: --node must be a node number, "
+					   "not '%s'", optarg);
+			node = (int)v;
+			break;
+		}
+		case 'Z': zone = optarg; break;
 		case 'h':
 			fputs(usage_plot, stdout);
 			return 0;
@@ -469,11 +535,33 @@ int cmd_plot(int argc, char **argv)
 			for (size_t i = 0; i < nr; i++)
 				known |= strlen(names[i]) == len &&
 					 !strncmp(names[i], p, len);
-			if (!known)
-				user_error("plot: --only: no plot named '%.*s' in %s",
-					   (int)len, p, scripts);
+			if (!known) {
+				struct strbuf list;
+				sb_init(&list);
+				for (size_t i = 0; i < nr; i++)
+					sb_printf(&list, "%s%s", i ? ", " : "",
+						  names[i]);
+				user_error("plot: --only: no plot named '%.*s' "
+					   "(the plots are: %s)", (int)len, p,
+					   list.buf);
+			}
 			p += len + (p[len] == ',');
 		}
+	}
+
+	struct zone_id *zones = xcalloc(MAX_ZONES, sizeof(*zones));
+	size_t nzones = run_zones(dir, node, zone, zones);
+	if ((node >= 0 || zone) && !nzones) {
+		struct zone_id *all = xcalloc(MAX_ZONES, sizeof(*all));
+		size_t na = run_zones(dir, -1, NULL, all);
+		struct strbuf list;
+		sb_init(&list);
+		sb_puts(&list, "");
+		for (size_t i = 0; i < na; i++)
+			sb_printf(&list, "%snode %d %s", i ? ", " : "",
+				  all[i].node, all[i].name);
+		user_error("plot: no zone matches --node/--zone in %s/buddyinfo "
+			   "(it has: %s)", dir, na ? list.buf : "none");
 	}
 
 	char *gnuplot = find_gnuplot();
@@ -502,18 +590,30 @@ int cmd_plot(int argc, char **argv)
 				"data rows\n", names[i], csv);
 			continue;
 		}
+		char *text = slurp_text(script);
+		bool per_zone = text && strstr(text, PER_ZONE_MARK);
+		free(text);
+		size_t reps = per_zone ? nzones : 1;
+		for (size_t z = 0; z < reps; z++)
 		for (int f = 0; f < 2; f++) {
 			const char *fmt = f ? "svg" : "png";
 			if (!(f ? svg : png))
 				continue;
-			snprintf(out, sizeof(out), "%s/plots/%s.%s", dir,
-				 names[i], fmt);
-			if (draw(gnuplot, names[i], script, dir, out, fmt, cmp))
+			if (per_zone)
+				snprintf(out, sizeof(out), "%s/plots/%s-node%d-%s.%s",
+					 dir, names[i], zones[z].node,
+					 zones[z].name, fmt);
+			else
+				snprintf(out, sizeof(out), "%s/plots/%s.%s", dir,
+					 names[i], fmt);
+			if (draw(gnuplot, names[i], script, dir, out, fmt, cmp,
+				 per_zone ? &zones[z] : NULL))
 				printf("slabsim: plot: wrote %s\n", out);
 			else
 				failed++;
 		}
 	}
+	free(zones);
 
 	for (size_t i = 0; i < nr; i++)
 		free(names[i]);

@@ -2,6 +2,7 @@
  * Report writers. Every number printed here is either an integer or a
  * fixed-format decimal, so the same run gives the same bytes.
  */
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -15,7 +16,10 @@
 #include "sim/report/callsites.h"
 #include "sim/report/outdir.h"
 
-const char *const zone_names[PA_NR_ZONES] = { "DMA", "Normal" };
+/* mm/page_alloc.c zone_names[], 2.6.17 */
+const char *const zone_names[PA_NR_ZONES] = {
+	"DMA", "DMA32", "Normal", "HighMem",
+};
 
 /*
  * "0.865" from thousandths; "-1.000" for -1000: what "%s%d.%03d" of the
@@ -72,6 +76,18 @@ void report_sample(struct run_result *res, uint64_t t)
 	/* Each cache is read once (its lists walked under their locks) and
 	 * the same snapshot feeds both files. */
 	struct kmem_cache_info *infos = xcalloc(m->nr_caches, sizeof(*infos));
+	size_t nc = m->nr_caches;
+	uint64_t *lc = xcalloc(nc ? 2 * nc : 1, sizeof(*lc));
+
+	/* lock figures per sample: what the cache's locks added since the last */
+	report_lock_cache_totals(m, nc, lc, lc + nc);
+	if (res->nr_lock_prev < nc) {
+		res->lock_prev = xrealloc(res->lock_prev,
+					  2 * nc * sizeof(*res->lock_prev));
+		memset(res->lock_prev + 2 * res->nr_lock_prev, 0,
+		       2 * (nc - res->nr_lock_prev) * sizeof(*res->lock_prev));
+		res->nr_lock_prev = nc;
+	}
 
 	for (size_t i = 0; i < m->nr_caches; i++) {
 		struct sim_cache *sc = m->caches[i];
@@ -82,8 +98,10 @@ void report_sample(struct run_result *res, uint64_t t)
 		const struct kmem_cache_info *info = &infos[i];
 		unsigned long slabs = info->full_slabs + info->partial_slabs +
 				      info->free_slabs;
+		uint64_t *prev = &res->lock_prev[2 * i];
 		sb_printf(&res->timeseries,
-			  "%llu.%03llu,%s,%lu,%lu,%lu,%lu,%lu,%lu,%llu,%llu,%llu\n",
+			  "%llu.%03llu,%s,%lu,%lu,%lu,%lu,%lu,%lu,%llu,%llu,%llu,"
+			  "%llu,%llu,%llu,%llu\n",
 			  (unsigned long long)(t_us / 1000),
 			  (unsigned long long)(t_us % 1000), sc->name,
 			  info->active_objs, info->num_objs, info->full_slabs,
@@ -91,9 +109,19 @@ void report_sample(struct run_result *res, uint64_t t)
 			  slabs << info->gfporder,
 			  (unsigned long long)user_of(res, i)->live_bytes,
 			  (unsigned long long)info->active_objs * info->buffer_size,
-			  (unsigned long long)(slabs << info->gfporder) * PAGE_SIZE);
+			  (unsigned long long)(slabs << info->gfporder) * PAGE_SIZE,
+			  (unsigned long long)(lc[i] - prev[0]),
+			  (unsigned long long)(lc[nc + i] - prev[1]),
+			  (unsigned long long)user_of(res, i)->live_objs,
+			  (unsigned long long)user_of(res, i)->live_objs *
+			  info->buffer_size);
+	}
+	for (size_t i = 0; i < nc; i++) {
+		res->lock_prev[2 * i] = lc[i];
+		res->lock_prev[2 * i + 1] = lc[nc + i];
 	}
 	report_frag_sample(res, t, infos);
+	free(lc);
 	free(infos);
 }
 
@@ -133,71 +161,6 @@ static void extfrag(const struct machine *m, struct strbuf *unusable,
 		}
 		sb_putc(unusable, '\n');
 		sb_putc(index, '\n');
-	}
-}
-
-static void put_us(struct strbuf *sb, vtime_t ns)
-{
-	/* lock_stat prints microseconds with two decimals. */
-	uint64_t centi = (ns + 5) / 10;
-
-	sb_printf(sb, " %11llu.%02llu", (unsigned long long)(centi / 100),
-		  (unsigned long long)(centi % 100));
-}
-
-static void lock_stat(const struct machine *m, struct strbuf *sb,
-		      struct strbuf *csv)
-{
-	const struct lock_class_stat *cls;
-	size_t n = engine_lock_classes(m->eng, &cls);
-	static const char rule[] =
-		"---------------------------------------------------------------"
-		"---------------------------------------------------------------"
-		"---------------------------------------------------------------"
-		"------------------------\n";
-
-	sb_puts(sb, "lock_stat version 0.4\n");
-	sb_puts(sb, rule);
-	sb_printf(sb, "%40s %14s %14s %14s %14s %14s %14s %14s %14s %14s %14s %14s %14s\n",
-		  "class name", "con-bounces", "contentions", "waittime-min",
-		  "waittime-max", "waittime-total", "waittime-avg",
-		  "acq-bounces", "acquisitions", "holdtime-min",
-		  "holdtime-max", "holdtime-total", "holdtime-avg");
-	sb_puts(sb, rule);
-	sb_puts(csv, "class,con_bounces,contentions,wait_min_us,wait_max_us,"
-		"wait_total_us,acq_bounces,acquisitions,hold_min_us,"
-		"hold_max_us,hold_total_us\n");
-	for (size_t i = 0; i < n; i++) {
-		const struct lock_class_stat *c = &cls[i];
-
-		if (!c->acquisitions)
-			continue;
-		sb_printf(sb, "\n%40s: %14llu %14llu", c->name,
-			  (unsigned long long)c->con_bounces,
-			  (unsigned long long)c->contentions);
-		put_us(sb, c->wait_min);
-		put_us(sb, c->wait_max);
-		put_us(sb, c->wait_total);
-		put_us(sb, c->contentions ? c->wait_total / c->contentions : 0);
-		sb_printf(sb, " %14llu %14llu",
-			  (unsigned long long)c->acq_bounces,
-			  (unsigned long long)c->acquisitions);
-		put_us(sb, c->hold_min);
-		put_us(sb, c->hold_max);
-		put_us(sb, c->hold_total);
-		put_us(sb, c->hold_total / c->acquisitions);
-		sb_putc(sb, '\n');
-		sb_printf(sb, "%40s\n", "-------------------");
-
-		sb_printf(csv, "%s,%llu,%llu,%.2f,%.2f,%.2f,%llu,%llu,%.2f,%.2f,%.2f\n",
-			  c->name, (unsigned long long)c->con_bounces,
-			  (unsigned long long)c->contentions,
-			  c->wait_min / 1000.0, c->wait_max / 1000.0,
-			  c->wait_total / 1000.0,
-			  (unsigned long long)c->acq_bounces,
-			  (unsigned long long)c->acquisitions,
-			  c->hold_min / 1000.0, c->hold_max / 1000.0,
-			  c->hold_total / 1000.0);
 	}
 }
 
@@ -380,16 +343,10 @@ static void summary_json(const struct run_result *res, struct strbuf *sb)
 	const struct machine *m = res->m;
 	const struct workload *wl = res->wl;
 	struct slab_totals tot;
-	const struct lock_class_stat *cls;
-	size_t ncls = engine_lock_classes(m->eng, &cls);
-	uint64_t contentions = 0, wait = 0, acq = 0;
+	uint64_t *lc = xcalloc(m->nr_caches ? 2 * m->nr_caches : 1, sizeof(*lc));
 
 	slab_totals(res, &tot);
-	for (size_t i = 0; i < ncls; i++) {
-		contentions += cls[i].contentions;
-		wait += cls[i].wait_total;
-		acq += cls[i].acquisitions;
-	}
+	report_lock_cache_totals(m, m->nr_caches, lc, lc + m->nr_caches);
 	sb_puts(sb, "{\n  \"workload\": ");
 	json_str(sb, wl->name);
 	sb_printf(sb, ",\n  \"seed\": %llu,\n  \"status\": \"%s\",\n",
@@ -439,24 +396,8 @@ static void summary_json(const struct run_result *res, struct strbuf *sb)
 		  (unsigned long long)tot.bytes_active,
 		  (unsigned long long)tot.bytes_held);
 	frag_summary_json(res, sb);
-	sb_printf(sb, "  \"locks\": {\"acquisitions\": %llu, \"contentions\": %llu, "
-		  "\"wait_ns\": %llu, \"classes\": {", (unsigned long long)acq,
-		  (unsigned long long)contentions, (unsigned long long)wait);
-	/* per lock class, as lock_stat names them, in order of creation */
-	bool first_class = true;
-	for (size_t i = 0; i < ncls; i++) {
-		if (!cls[i].acquisitions)
-			continue;
-		sb_puts(sb, first_class ? "" : ", ");
-		json_str(sb, cls[i].name);
-		sb_printf(sb, ": {\"acquisitions\": %llu, \"contentions\": %llu, "
-			  "\"wait_ns\": %llu}",
-			  (unsigned long long)cls[i].acquisitions,
-			  (unsigned long long)cls[i].contentions,
-			  (unsigned long long)cls[i].wait_total);
-		first_class = false;
-	}
-	sb_puts(sb, "}},\n");
+	report_lock_json(m, sb);
+	report_latency_json(res, sb);
 	if (m->cm) {
 		struct cm_stats st;
 
@@ -517,16 +458,24 @@ static void summary_json(const struct run_result *res, struct strbuf *sb)
 			  info.active_objs, info.num_objs, slabs,
 			  (unsigned long long)u->live_objs,
 			  (unsigned long long)u->live_bytes);
+		/* users' live objects over objects held: objects parked in
+		 * per-CPU, shared and alien arrays are not in use */
 		put_milli(sb, info.num_objs ?
-			  (int)(info.active_objs * 1000 / info.num_objs) : 0);
+			  (int)(u->live_objs * 1000 / info.num_objs) : 0);
 		sb_printf(sb, ", \"allocs\": %llu, \"frees\": %llu, "
-			  "\"failures\": %llu}",
+			  "\"failures\": %llu, \"lock_contentions\": %llu, "
+			  "\"lock_wait_ns\": %llu",
 			  (unsigned long long)u->allocs,
 			  (unsigned long long)u->frees,
-			  (unsigned long long)u->failures);
+			  (unsigned long long)u->failures,
+			  (unsigned long long)lc[i],
+			  (unsigned long long)lc[m->nr_caches + i]);
+		report_latency_cache_json(u, sb);
+		sb_putc(sb, '}');
 		first = false;
 	}
 	sb_puts(sb, "\n  ]\n}\n");
+	free(lc);
 }
 
 void report_summary_json(const struct run_result *res, struct strbuf *sb)
@@ -548,22 +497,26 @@ void report_write_run_dir(const struct run_result *res,
 {
 	const struct machine *m = res->m;
 	char path[4200];
-	struct strbuf files[16];
-	const char *names[16];
+	struct strbuf files[24];
+	const char *names[24];
 	size_t nf = 0;
 
-#define NEWFILE(n) (names[nf] = (n), sb_init(&files[nf]), &files[nf++])
+	/* every file a run writes, each once: room checked as they are made */
+#define NEWFILE(n) (assert(nf < sizeof(files) / sizeof(files[0])),	\
+		    names[nf] = (n), sb_init(&files[nf]), &files[nf++])
 	struct strbuf *sb = NEWFILE("slabinfo");
 	sb_puts(sb, res->final_slabinfo.buf ? res->final_slabinfo.buf : "");
 	sb = NEWFILE("kernel.log");
 	sb_puts(sb, m->klog.buf ? m->klog.buf : "");
 	sb = NEWFILE("timeseries.csv");
 	sb_puts(sb, "t_ms,cache,active_objs,num_objs,full_slabs,partial_slabs,"
-		"free_slabs,pages,bytes_requested,bytes_active,bytes_held\n");
+		"free_slabs,pages,bytes_requested,bytes_active,bytes_held,"
+		"lock_contentions,lock_wait_ns,user_objs,bytes_user\n");
 	sb_puts(sb, res->timeseries.buf ? res->timeseries.buf : "");
 	sb = NEWFILE("fragmentation.csv");
 	report_frag_header(sb);
 	sb_puts(sb, res->fragmentation.buf ? res->fragmentation.buf : "");
+	frag_failure_rows(res, sb);
 	sb = NEWFILE("buddyinfo");
 	buddyinfo(m, sb);
 	struct strbuf *unusable = NEWFILE("unusable_index");
@@ -571,13 +524,15 @@ void report_write_run_dir(const struct run_result *res,
 	extfrag(m, unusable, findex);
 	struct strbuf *ls = NEWFILE("lock_stat");
 	struct strbuf *lcsv = NEWFILE("lock_stat.csv");
-	lock_stat(m, ls, lcsv);
+	report_lock_stat(m, ls, lcsv);
 	struct strbuf *cc = NEWFILE("cache.csv");
 	struct strbuf *sets = NEWFILE("l1sets.csv");
 	cache_csv(m, cc, sets);
 	sb = NEWFILE("callsites.csv");
 	report_callsites_csv(res, sb);
 	cache_sets_csv(m, NEWFILE("l1sets_cache.csv"));
+	sb = NEWFILE("latency.csv");
+	report_latency_csv(res, sb);
 	sb = NEWFILE("summary.json");
 	summary_json(res, sb);
 	if (res->wl->nr_expects) {
@@ -687,8 +642,12 @@ void report_print_summary(const struct run_result *res, const char *dir,
 		for (size_t i = 0; i < n; i++)
 			fprintf(out, "    not checked: %s\n", lines[i]);
 	}
-	fprintf(out, "  kernel log: %lu errors, %lu warnings%s\n",
-		m->errors_logged, m->warnings,
+	fprintf(out, "  kernel log: %lu errors, %lu warnings, %lu page "
+		"allocation failure%s%s\n", m->errors_logged, m->warnings,
+		m->page_alloc_failures, m->page_alloc_failures == 1 ? "" : "s",
 		m->bugged ? " -- the kernel hit BUG, see kernel.log" : "");
+	char note[256];
+	if (frag_watermark_note(m, note, sizeof(note)))
+		fprintf(out, "  note: %s\n", note);
 	fprintf(out, "  written to %s\n", dir);
 }

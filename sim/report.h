@@ -20,6 +20,27 @@ void report_frag_header(struct strbuf *sb);
 void report_frag_sample(struct run_result *res, uint64_t t,
 			const struct kmem_cache_info *infos);
 
+/*
+ * Locks (sim/lock_report.c): /proc/lock_stat in the kernel's layout and
+ * lock_stat.csv with the per-cache split; the "locks" member of
+ * summary.json; per machine cache (ncaches entries each), the
+ * contentions and wait on the locks of its node lists so far.
+ */
+void report_lock_stat(const struct machine *m, struct strbuf *text,
+		      struct strbuf *csv);
+void report_lock_json(const struct machine *m, struct strbuf *sb);
+void report_lock_cache_totals(const struct machine *m, size_t ncaches,
+			      uint64_t *contentions, uint64_t *wait_ns);
+
+/*
+ * Latency (sim/latency_report.c): latency.csv; the "latency" member of
+ * summary.json (per kind of call, over all caches); and one cache's
+ * latency object, put after its other members as ", \"latency\": {...}".
+ */
+void report_latency_csv(const struct run_result *res, struct strbuf *sb);
+void report_latency_json(const struct run_result *res, struct strbuf *sb);
+void report_latency_cache_json(const struct user_stats *u, struct strbuf *sb);
+
 /* Shared formatting: zone names; thousandths as "0.865" / "-1.000". */
 extern const char *const zone_names[PA_NR_ZONES];
 void put_milli(struct strbuf *sb, int v);

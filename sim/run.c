@@ -221,6 +221,29 @@ static inline void live_unlink(struct run *r, struct live *l)
 	l->walk_prev = l->walk_next = NULL;
 }
 
+/*
+ * The cost of one call into the allocator: the CPU's clock since t0 (cost
+ * model charges and lock waits), recorded for machine cache `cache` (-1:
+ * none, not recorded).
+ */
+static inline void lat_note(struct run *r, int cache, enum lat_kind kind,
+			    vtime_t t0)
+{
+	if (cache >= 0)
+		lat_record(&users_of(r, cache)->lat[kind],
+			   engine_op_clock(r->m->eng) - t0);
+}
+
+/* The size-N cache a kmalloc of size went to; -1 when none serves it. */
+static __attribute__((noinline)) int kmalloc_size_cache(struct run *r,
+							uint64_t size,
+							gfp_t gfp)
+{
+	struct kmem_cache *c = kmem_find_general_cachep((size_t)size, gfp);
+
+	return c ? machine_find_cache(r->m, c) : -1;
+}
+
 static void note(struct run *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -425,8 +448,12 @@ free_live(struct run *r, struct live *l, int as_cache, uint32_t free_site)
 		r->res.double_frees++;
 	}
 	if (l->kmalloced) {
+		int kc = l->cache;
+		vtime_t t0 = engine_op_clock(r->m->eng);
+
 		account_free(r, l, free_site);
 		kfree(obj);
+		lat_note(r, kc, LAT_KFREE, t0);
 		return;
 	}
 	int ci = as_cache >= 0 ? as_cache : l->cache;
@@ -437,7 +464,9 @@ free_live(struct run *r, struct live *l, int as_cache, uint32_t free_site)
 		return;
 	}
 	account_free(r, l, free_site);
+	vtime_t t0 = engine_op_clock(r->m->eng);
 	kmem_cache_free(c, obj);
+	lat_note(r, ci, LAT_FREE, t0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -788,6 +817,7 @@ static void run_event(void *arg)
 	struct kmem_cache *c;
 	struct live *l = ev->name >= 0 ? live_of(r, ev->name) : NULL;
 	void *obj;
+	vtime_t t0;
 
 	if (l && l->pending && !op_allocates(ev->op)) {
 		park(r, l, rec);
@@ -811,20 +841,25 @@ static void run_event(void *arg)
 		c = event_cache(r, ev);
 		if (!c)
 			break;
+		t0 = engine_op_clock(m->eng);
 		if (ev->op == WL_ALLOC)
 			obj = kmem_cache_alloc(c, ev->gfp);
 		else if (ev->op == WL_ZALLOC)
 			obj = kmem_cache_zalloc(c, ev->gfp);
 		else
 			obj = kmem_cache_alloc_node(c, ev->gfp, ev->node);
+		lat_note(r, r->wl_cache[ev->cache], LAT_ALLOC, t0);
 		account_alloc(r, l, obj, r->wl_cache[ev->cache],
 			      r->wl->caches[ev->cache].size, false,
 			      event_site_row(r, ev));
 		break;
 	case WL_KMALLOC:
 	case WL_KMALLOC_NODE:
+		t0 = engine_op_clock(m->eng);
 		obj = ev->op == WL_KMALLOC ? __kmalloc(ev->size, ev->gfp) :
 		      kmalloc_node(ev->size, ev->gfp, ev->node);
+		lat_note(r, kmalloc_size_cache(r, ev->size, ev->gfp),
+			 LAT_KMALLOC, t0);
 		account_alloc(r, l, obj, -1, ev->size, true,
 			      event_site_row(r, ev));
 		break;
@@ -845,6 +880,7 @@ static void run_event(void *arg)
 			break;
 		if (slabinfo_write(line) != 0)
 			note(r, "%s:%u: tune refused", r->wl->file, ev->line);
+		machine_label_locks(m);	/* new shared arrays */
 		break;
 	}
 	case WL_SHRINK:
@@ -883,6 +919,7 @@ static void run_event(void *arg)
 		}
 		engine_set_online(m->eng, ev->node, true);
 		cpuup_callback(CPU_ONLINE, ev->node);
+		machine_label_locks(m);	/* a new node's lists */
 		break;
 	case WL_MEMPOLICY: {
 		int cpu = ev->node;
@@ -1039,7 +1076,10 @@ static void gen_alloc(void *arg)
 		struct sim_cache *sc = gc->sc ? gc->sc : gen_find_cache(gc);
 		struct kmem_cache *c = sc ? sc->cachep : NULL;
 
+		vtime_t t0 = engine_op_clock(m->eng);
 		obj = c ? kmem_cache_alloc(c, g->gfp) : NULL;
+		if (c)
+			lat_note(r, gc->mi, LAT_ALLOC, t0);
 		account_alloc(r, &o->l, obj, gc->mi, gc->size, false,
 			      gc->site_row);
 		/*
@@ -1054,8 +1094,13 @@ static void gen_alloc(void *arg)
 		if (g->kmalloc_max > g->kmalloc_min)
 			size += rng_below(&gc->rng,
 					  g->kmalloc_max - g->kmalloc_min + 1);
+		vtime_t t0 = engine_op_clock(m->eng);
 		obj = __kmalloc(size, g->gfp);
+		vtime_t dt = engine_op_clock(m->eng) - t0;
 		account_alloc(r, &o->l, obj, -1, size, true, gc->site_row);
+		int kc = obj ? o->l.cache : kmalloc_size_cache(r, size, g->gfp);
+		if (kc >= 0)
+			lat_record(&users_of(r, kc)->lat[LAT_KMALLOC], dt);
 		if (obj && g->touch)
 			touch_live(r, &o->l, g->touch, true);
 	}
@@ -1221,6 +1266,7 @@ static void take_sample(void *arg)
 		input_error(err);
 	}
 
+	machine_label_locks(r->m);
 	report_sample(&r->res, t);
 	if (t + r->wl->sample <= r->end_t)
 		engine_post_global(r->m->eng, r->t0 + t + r->wl->sample, take_sample,
@@ -1511,6 +1557,9 @@ static void free_run(struct run *r)
 	for (size_t i = 0; i < r->res.nr_snaps; i++)
 		sb_free(&r->res.snaps[i].text);
 	free(r->res.snaps);
+	for (size_t i = 0; i < r->res.nr_users; i++)
+		for (int k = 0; k < LAT_NR_KINDS; k++)
+			free(r->res.users[i].lat[k]);
 	free(r->res.users);
 	for (size_t i = 0; i < r->res.nr_caps; i++) {
 		sb_free(&r->res.caps[i].summary);
@@ -1520,6 +1569,7 @@ static void free_run(struct run *r)
 	sb_free(&r->res.expect_json);
 	sb_free(&r->res.junit);
 	sb_free(&r->res.expect_text);
+	free(r->res.lock_prev);
 	sb_free(&r->res.timeseries);
 	sb_free(&r->res.fragmentation);
 	sb_free(&r->res.final_slabinfo);
@@ -1589,6 +1639,11 @@ static void final_state(void *arg)
 	slabinfo_show(&s);
 	r->res.final_slabinfo = s.sb;
 	r->res.consistent = r->res.status == RUN_OK && slab_core_is_consistent();
+	machine_label_locks(r->m);
+	for (size_t i = 0; i < r->res.nr_users; i++)
+		for (int k = 0; k < LAT_NR_KINDS; k++)
+			if (r->res.users[i].lat[k])
+				lat_finish(r->res.users[i].lat[k]);
 	if (r->wl->sample && r->res.status == RUN_OK)
 		report_sample(&r->res, r->res.end_t);
 }
@@ -1621,6 +1676,7 @@ int run_workload(struct workload *wl, const struct run_options *opt)
 	sb_init(&r->res.fragmentation);
 	sb_init(&r->res.final_slabinfo);
 
+	slab_set_slabinfo_stats(!opt->slabinfo_plain);
 	int status = machine_boot(r->m);
 	if (status == RUN_OK) {
 		engine_post(r->m->eng, 0, 0, create_boot_caches, r);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/latency.h"
 #include "sim/machine.h"
 #include "sim/util.h"
 #include "sim/workload.h"
@@ -18,6 +19,7 @@ struct run_options {
 	bool progress;		/* progress on stderr (a terminal) */
 	bool check;		/* run the slab validators whenever quiescent */
 	const char *access_trace;	/* --access-trace FILE, or NULL */
+	bool slabinfo_plain;	/* slabinfo as a non-debug kernel prints it */
 };
 
 /* One slabinfo snapshot taken during the run. */
@@ -44,6 +46,8 @@ struct user_stats {
 	uint64_t live_objs;
 	uint64_t live_bytes;	/* bytes requested by live objects */
 	uint64_t allocs, frees, failures;
+	/* time in the allocator per call, by kind; NULL: no such call */
+	struct lat_hist *lat[LAT_NR_KINDS];
 };
 
 /*
@@ -80,6 +84,9 @@ struct run_result {
 	size_t nr_users;
 	struct snapshot *snaps;
 	size_t nr_snaps;
+	/* lock contentions and wait per cache at the last sample (deltas) */
+	uint64_t *lock_prev;		/* 2 per cache: contentions, wait_ns */
+	size_t nr_lock_prev;
 	struct strbuf timeseries;	/* CSV body rows */
 	struct strbuf fragmentation;
 	struct strbuf final_slabinfo;

@@ -3272,7 +3272,8 @@ static const struct key_row gen_rows[] = {
 	[GK_KMALLOC] = { "kmalloc", YAML_NO_NODE, h_gen_kmalloc, 0, NULL, 0, 0 },
 	[GK_CPUS] = { "cpus", YAML_SEQUENCE_NODE, h_gen_cpus, 0, NULL, 0, 0 },
 	[GK_RATE] = { "rate", YAML_SCALAR_NODE, h_rate, G(rate), NULL, 0, 0 },
-	[GK_LIFETIME] = { "lifetime", YAML_MAPPING_NODE, h_lifetime, 0, NULL, 0, 0 },
+	/* any node: h_lifetime's walker names the laws when it is no mapping */
+	[GK_LIFETIME] = { "lifetime", YAML_NO_NODE, h_lifetime, 0, NULL, 0, 0 },
 	[GK_FREE_ON] = { "free_on", YAML_SEQUENCE_NODE, h_gen_free_on, 0, NULL, 0, 0 },
 	[GK_TOUCH] = { "touch", YAML_SCALAR_NODE, h_size, G(touch), NULL, 0, 0 },
 	[GK_GFP] = { "gfp", YAML_NO_NODE, h_gfp, G(gfp), NULL, 0, 0 },

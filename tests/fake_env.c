@@ -673,7 +673,7 @@ void __spin_lock_init(spinlock_t *lock, const char *class_name)
 	lock->handle = new_lock(class_name);
 }
 
-void spin_lock(spinlock_t *lock)
+void _spin_lock(spinlock_t *lock, const char *ip)
 {
 	take(lock->handle);
 }
@@ -683,7 +683,7 @@ void spin_unlock(spinlock_t *lock)
 	release(lock->handle);
 }
 
-int spin_trylock(spinlock_t *lock)
+int _spin_trylock(spinlock_t *lock, const char *ip)
 {
 	if (lock_of(lock->handle)->holder != -1)
 		return 0;
@@ -691,10 +691,10 @@ int spin_trylock(spinlock_t *lock)
 	return 1;
 }
 
-int spin_trylock_irq(spinlock_t *lock)
+int _spin_trylock_irq(spinlock_t *lock, const char *ip)
 {
 	local_irq_disable();
-	if (spin_trylock(lock))
+	if (_spin_trylock(lock, ip))
 		return 1;
 	local_irq_enable();
 	return 0;
@@ -713,10 +713,10 @@ void assert_spin_locked(spinlock_t *lock)
 
 void __mutex_init(struct mutex *lock, const char *class_name)
 {
-	lock->handle = new_lock(class_name);
+	lock->handle = new_lock(lock->name ? lock->name : class_name);
 }
 
-void mutex_lock(struct mutex *lock)
+void _mutex_lock(struct mutex *lock, const char *ip)
 {
 	take(lock->handle);
 }
@@ -726,7 +726,7 @@ void mutex_unlock(struct mutex *lock)
 	release(lock->handle);
 }
 
-int mutex_trylock(struct mutex *lock)
+int _mutex_trylock(struct mutex *lock, const char *ip)
 {
 	if (lock_of(lock->handle)->holder != -1)
 		return 0;

@@ -125,7 +125,11 @@ static void test_layout(void **state)
 	page_alloc_destroy(pa);
 }
 
-/* Nodes smaller than 16 MiB: node 0 is all DMA, node 1 all Normal. */
+/*
+ * Nodes smaller than 16 MiB. ZONE_DMA is the first 16 MiB of physical
+ * memory whichever node holds it: node 0 (pfns 0..2999) is all DMA, and
+ * node 1 (3000..5999) has DMA 3000..4095 and Normal from 4096.
+ */
 static void test_small_nodes(void **state)
 {
 	struct page_alloc *pa = make(2, 3000, 1, NO_WMARKS);
@@ -135,12 +139,18 @@ static void test_small_nodes(void **state)
 	assert_true(zinfo(pa, 0, PA_ZONE_DMA).present);
 	assert_int_equal(zinfo(pa, 0, PA_ZONE_DMA).spanned, 3000);
 	assert_false(zinfo(pa, 0, PA_ZONE_NORMAL).present);
-	assert_false(zinfo(pa, 1, PA_ZONE_DMA).present);
-	assert_int_equal(zinfo(pa, 1, PA_ZONE_NORMAL).start_pfn, 3000);
-	assert_int_equal(zinfo(pa, 1, PA_ZONE_NORMAL).free_pages, 3000);
+	assert_true(zinfo(pa, 1, PA_ZONE_DMA).present);
+	assert_int_equal(zinfo(pa, 1, PA_ZONE_DMA).start_pfn, 3000);
+	assert_int_equal(zinfo(pa, 1, PA_ZONE_DMA).free_pages, 1096);
+	assert_int_equal(zinfo(pa, 1, PA_ZONE_NORMAL).start_pfn, 4096);
+	assert_int_equal(zinfo(pa, 1, PA_ZONE_NORMAL).free_pages, 1904);
+	assert_false(zinfo(pa, 1, PA_ZONE_DMA32).present);
+	assert_false(zinfo(pa, 1, PA_ZONE_HIGHMEM).present);
 	assert_int_equal(pa_pfn_to_nid(pa, 2999), 0);
 	assert_int_equal(pa_pfn_to_nid(pa, 3000), 1);
-	assert_int_equal(pa_pfn_to_zone(pa, 3000), PA_ZONE_NORMAL);
+	assert_int_equal(pa_pfn_to_zone(pa, 3000), PA_ZONE_DMA);
+	assert_int_equal(pa_pfn_to_zone(pa, 4095), PA_ZONE_DMA);
+	assert_int_equal(pa_pfn_to_zone(pa, 4096), PA_ZONE_NORMAL);
 	page_alloc_destroy(pa);
 }
 
@@ -381,7 +391,7 @@ static void test_random(void **state)
 {
 	static struct held held[4096];
 	struct page_alloc *pa = make(2, 3000, 3, NO_WMARKS);
-	struct pa_zone_info boot[2], now;
+	struct pa_zone_info boot[3], now;
 	uint64_t seed = 0x9e3779b97f4a7c15ull, held_pages = 0;
 	size_t nheld = 0, step, i;
 	unsigned int fails = 0;
@@ -389,6 +399,7 @@ static void test_random(void **state)
 	(void)state;
 	boot[0] = zinfo(pa, 0, PA_ZONE_DMA);
 	boot[1] = zinfo(pa, 1, PA_ZONE_NORMAL);
+	boot[2] = zinfo(pa, 1, PA_ZONE_DMA);
 	for (step = 0; step < 10000; step++) {
 		uint64_t r = xorshift64(&seed);
 
@@ -400,7 +411,9 @@ static void test_random(void **state)
 			if (pfn == PFN_NONE) {
 				fails++;
 			} else {
-				uint64_t base = pfn >= 3000 ? 3000 : 0;
+				/* zones start at 0, 3000 (node 1's DMA), 4096 */
+				uint64_t base = pfn >= 4096 ? 4096 :
+						pfn >= 3000 ? 3000 : 0;
 
 				/* aligned to its order within its zone */
 				assert_int_equal((pfn - base) &
@@ -416,6 +429,7 @@ static void test_random(void **state)
 		}
 		check(pa);
 		assert_int_equal(zinfo(pa, 0, PA_ZONE_DMA).free_pages +
+				 zinfo(pa, 1, PA_ZONE_DMA).free_pages +
 				 zinfo(pa, 1, PA_ZONE_NORMAL).free_pages +
 				 held_pages, 2997 + 3000);
 	}
@@ -431,7 +445,128 @@ static void test_random(void **state)
 	assert_int_equal(now.free_pages, 2997);
 	now = zinfo(pa, 1, PA_ZONE_NORMAL);
 	assert_memory_equal(now.nr_free, boot[1].nr_free, sizeof(now.nr_free));
-	assert_int_equal(now.free_pages, 3000);
+	assert_int_equal(now.free_pages, 1904);
+	now = zinfo(pa, 1, PA_ZONE_DMA);
+	assert_memory_equal(now.nr_free, boot[2].nr_free, sizeof(now.nr_free));
+	assert_int_equal(now.free_pages, 1096);
+	page_alloc_destroy(pa);
+}
+
+/* ------------------------------------------------------------------ */
+/* Zones as 2.6.17 lays them out                                       */
+/* ------------------------------------------------------------------ */
+
+static struct page_alloc *make_arch(int nodes, uint64_t node_pages,
+				    uint64_t dma32_end, uint64_t highmem_start)
+{
+	struct page_alloc_config cfg = {
+		.nr_nodes = nodes, .node_pages = node_pages,
+		.reserved_pages = 1, .min_free_kbytes = 0,
+		.dma32_end = dma32_end, .highmem_start = highmem_start,
+	};
+	struct page_alloc *pa = page_alloc_create(&cfg);
+
+	assert_non_null(pa);
+	return pa;
+}
+
+static void assert_zone(const struct page_alloc *pa, int nid, enum pa_zone z,
+			uint64_t start, uint64_t end)
+{
+	struct pa_zone_info zi = zinfo(pa, nid, z);
+
+	if (start == end) {
+		assert_false(zi.present);
+		return;
+	}
+	assert_true(zi.present);
+	assert_int_equal(zi.start_pfn, start);
+	assert_int_equal(zi.spanned, end - start);
+}
+
+/*
+ * x86_64: DMA below 16 MiB (pfn 4096), DMA32 below 4 GiB (pfn 1048576),
+ * Normal above. Two nodes of 1 GiB (262144 frames): node 0 DMA 0..4095
+ * and DMA32 4096..262143, node 1 DMA32 262144..524287; no Normal, as on
+ * every machine slabsim's loader accepts (3 GiB at most). Two nodes of
+ * 3 GiB (786432): node 1 is DMA32 786432..1048575, Normal up to 1572863.
+ */
+static void test_zones_x86_64(void **state)
+{
+	struct page_alloc *pa = make_arch(2, 262144, 1048576, 0);
+
+	(void)state;
+	check(pa);
+	assert_zone(pa, 0, PA_ZONE_DMA, 0, 4096);
+	assert_zone(pa, 0, PA_ZONE_DMA32, 4096, 262144);
+	assert_zone(pa, 0, PA_ZONE_NORMAL, 0, 0);
+	assert_zone(pa, 1, PA_ZONE_DMA, 0, 0);
+	assert_zone(pa, 1, PA_ZONE_DMA32, 262144, 524288);
+	assert_zone(pa, 1, PA_ZONE_NORMAL, 0, 0);
+	assert_zone(pa, 1, PA_ZONE_HIGHMEM, 0, 0);
+	assert_int_equal(pa_pfn_to_zone(pa, 4095), PA_ZONE_DMA);
+	assert_int_equal(pa_pfn_to_zone(pa, 4096), PA_ZONE_DMA32);
+	assert_int_equal(pa_pfn_to_zone(pa, 524287), PA_ZONE_DMA32);
+	/* a plain request is served from DMA32 (Normal is empty) */
+	assert_int_equal(pa_pfn_to_zone(pa, pa_alloc(pa, 0, 0, 0, NULL)),
+			 PA_ZONE_DMA32);
+	assert_int_equal(pa_pfn_to_zone(pa, pa_alloc(pa, 0, 0, PA_DMA, NULL)),
+			 PA_ZONE_DMA);
+	page_alloc_destroy(pa);
+
+	pa = make_arch(2, 786432, 1048576, 0);
+	check(pa);
+	assert_zone(pa, 1, PA_ZONE_DMA32, 786432, 1048576);
+	assert_zone(pa, 1, PA_ZONE_NORMAL, 1048576, 1572864);
+	assert_int_equal(pa_pfn_to_zone(pa, 1048575), PA_ZONE_DMA32);
+	assert_int_equal(pa_pfn_to_zone(pa, 1048576), PA_ZONE_NORMAL);
+	/* node 1 asks its Normal zone first */
+	assert_int_equal(pa_pfn_to_zone(pa, pa_alloc(pa, 1, 0, 0, NULL)),
+			 PA_ZONE_NORMAL);
+	page_alloc_destroy(pa);
+}
+
+/*
+ * i386: DMA below 16 MiB, Normal below 896 MiB (pfn 229376), HighMem
+ * above. One node of 1 GiB (262144 frames): HighMem 229376..262143, 32768
+ * frames in 32 order-10 blocks, never handed to a GFP_KERNEL request.
+ * Its pages_min is 32768 / 1024 = 32 (within SWAP_CLUSTER_MAX..128);
+ * min_free_kbytes counts lowmem only: 262143 - 32768 = 229375 managed
+ * lowmem pages, sqrt(229375 * 4 * 16) = sqrt(14680000) = 3831 kB.
+ * 512 MiB (131072 frames) has no HighMem at all.
+ */
+static void test_zones_i386(void **state)
+{
+	struct page_alloc *pa = make_arch(1, 262144, 0, 229376);
+	struct pa_zone_info hi;
+	uint64_t pfn, got = 0;
+
+	(void)state;
+	check(pa);
+	assert_zone(pa, 0, PA_ZONE_DMA, 0, 4096);
+	assert_zone(pa, 0, PA_ZONE_DMA32, 0, 0);
+	assert_zone(pa, 0, PA_ZONE_NORMAL, 4096, 229376);
+	assert_zone(pa, 0, PA_ZONE_HIGHMEM, 229376, 262144);
+	hi = zinfo(pa, 0, PA_ZONE_HIGHMEM);
+	assert_int_equal(hi.nr_free[10], 32);
+	assert_int_equal(hi.wmark_min, 32);
+	/* Normal's share of 3831 kB (957 pages): 957 * 225280 / 229375 */
+	assert_int_equal(zinfo(pa, 0, PA_ZONE_NORMAL).wmark_min,
+			 957ull * 225280 / 229375);
+	assert_int_equal(pa_pfn_to_zone(pa, 229375), PA_ZONE_NORMAL);
+	assert_int_equal(pa_pfn_to_zone(pa, 229376), PA_ZONE_HIGHMEM);
+	/* take every order-10 block a GFP_KERNEL request can get */
+	while ((pfn = pa_alloc(pa, 0, 10, 0, NULL)) != PFN_NONE) {
+		assert_true(pfn < 229376);
+		got++;
+	}
+	assert_true(got > 200);
+	assert_int_equal(zinfo(pa, 0, PA_ZONE_HIGHMEM).free_pages, 32768);
+	page_alloc_destroy(pa);
+
+	pa = make_arch(1, 131072, 0, 229376);
+	assert_zone(pa, 0, PA_ZONE_NORMAL, 4096, 131072);
+	assert_zone(pa, 0, PA_ZONE_HIGHMEM, 0, 0);
 	page_alloc_destroy(pa);
 }
 
@@ -974,6 +1109,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_small_nodes),
+		cmocka_unit_test(test_zones_x86_64),
+		cmocka_unit_test(test_zones_i386),
 		cmocka_unit_test(test_split_coalesce),
 		cmocka_unit_test(test_allocated_buddy_blocks_merge),
 		cmocka_unit_test(test_determinism),

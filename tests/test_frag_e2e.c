@@ -143,6 +143,16 @@ static long find_row(const struct csv *c, const char *t, const char *kind,
 	return -1;
 }
 
+/* The timeseries.csv row of cache at t_ms t, or -1. */
+static long find_row_ts(const struct csv *c, const char *t, const char *cache)
+{
+	for (size_t r = 0; r < c->nrows; r++)
+		if (!strcmp(cell(c, r, "t_ms"), t) &&
+		    !strcmp(cell(c, r, "cache"), cache))
+			return (long)r;
+	return -1;
+}
+
 /*
  * What every fragmentation.csv must satisfy: waste components add up to
  * the bytes held, bytes held are pages of 4096 bytes, per sample the slab
@@ -188,6 +198,10 @@ static void check_frag_csv(const char *dir)
 			zone_slab += num(&c, r, "slab_pages");
 			assert_int_equal(num(&c, r, "free_pages"), buddy_free);
 			buddy_free = 0;
+		} else if (is(&c, r, "failure")) {
+			/* page allocation failures: after the samples */
+			assert_true(num(&c, r, "order") < 11);
+			continue;
 		} else {
 			fail_msg("unknown kind %s", cell(&c, r, "kind"));
 		}
@@ -213,7 +227,7 @@ static void check_frag_csv(const char *dir)
  *
  * Watermarks of its 32 MiB machine: 8192 frames, 257 reserved (pfn 0 and
  * 1 MiB of bootmem), so 7935 managed. The workload sets vm.min_free_kbytes
- * to 32: pages_min = 8, Normal (4096 managed) gets 8 * 4096 / 7935 = 4,
+ * to 32: pages_min = 8, DMA32 (4096 managed) gets 8 * 4096 / 7935 = 4,
  * DMA (3839) 3. zone_watermark_ok for order 3 asks that the pages in
  * blocks of order >= 3, less 7, stay above min >> 3 = 0: the last order-3
  * block can be handed out. So when the request fails no suitable block is
@@ -239,7 +253,7 @@ static void test_fragmentation_workload(void **state)
 	assert_int_equal((int)json_num(ff, "order"), 3);
 	assert_non_null(strstr(ff, "\"gfp\": \"0xd0\""));
 	assert_non_null(strstr(ff, "\"reclaimed\": true"));
-	assert_non_null(strstr(ff, "\"zone\": \"Normal\""));
+	assert_non_null(strstr(ff, "\"zone\": \"DMA32\""));
 	assert_int_equal((int)json_num(ff, "managed_pages"), 7935);
 	/* more than a fifth of memory free at that moment */
 	assert_true(json_num(ff, "free_pages") * 5 > 7935);
@@ -259,9 +273,11 @@ static void test_fragmentation_workload(void **state)
 	assert_non_null(first);
 	assert_null(strstr(log, "failure. order:0"));
 	/* show_free_areas: each zone's blocks add up to its free kB */
-	for (const char *p = first; (p = strstr(p, "Node 0 Normal: ")); p++) {
+	/* (x86_64 below 4 GiB: DMA and DMA32, no Normal) */
+	assert_non_null(strstr(first, "Node 0 DMA32: "));
+	for (const char *p = first; (p = strstr(p, "Node 0 DMA32: ")); p++) {
 		unsigned long long n, kb, total = 0, want;
-		const char *q = p + strlen("Node 0 Normal: ");
+		const char *q = p + strlen("Node 0 DMA32: ");
 		int used;
 
 		while (sscanf(q, "%llu*%llukB %n", &n, &kb, &used) == 2) {
@@ -329,6 +345,106 @@ static void test_waste_of_one_object(void **state)
 	assert_int_equal(num(&c, r, "rounding"), 28);
 	csv_free(&c);
 	check_frag_csv(tmp_path("one"));
+}
+
+/*
+ * The same workload with the kernel's default min_free_kbytes (712 kB
+ * here, see above): min >> 3 = 11 keeps the last order-3 blocks back, so
+ * the first order-3 failure comes while blocks of that order are free
+ * and Gorman's index reads -1 ("would succeed"). The summary says so in
+ * words, for that order, and on the run's summary line; every failure is
+ * a `failure` row of fragmentation.csv, at its time, in its zone.
+ */
+static void test_failure_while_index_reads_minus_one(void **state)
+{
+	char w[600], *sum, *out;
+	const char *ff;
+	struct csv c;
+	long fails = 0;
+
+	(void)state;
+	snprintf(w, sizeof(w), "%s/workloads/fragmentation.yaml", e2e_src);
+	assert_int_equal(run("run", w, "-o", tmp_path("frag0"), "--set",
+			     "machine.min_free_kbytes=0", NULL), 0);
+	out = slurp(tmp_path("out.txt"), NULL);
+	assert_non_null(out);
+	assert_non_null(strstr(out, " page allocation failures\n"));
+	assert_non_null(strstr(out, "  note: order-3 allocations failed while "
+			       "the fragmentation index read -1"));
+	free(out);
+	sum = slurp(tmp_path("frag0/summary.json"), NULL);
+	assert_non_null(sum);
+	ff = json_at(sum, "first_failure_by_order");
+	ff = json_at(ff, "3");
+	assert_true(json_num(ff, "suitable_blocks") > 0);
+	assert_true(json_num(ff, "fragmentation_index") == -1.0);
+	assert_non_null(strstr(ff, "\"note\": \"fragmentation index -1: "));
+	long total = (long)json_num(json_at(sum, "page_alloc"), "failures");
+	free(sum);
+	csv_load(&c, tmp_path("frag0/fragmentation.csv"));
+	for (size_t r = 0; r < c.nrows; r++) {
+		if (!is(&c, r, "failure"))
+			continue;
+		fails++;
+		assert_int_equal(num(&c, r, "order"), 3);
+		assert_string_equal(cell(&c, r, "zone"), "DMA32");
+		/* the run's summary: failures from 1.3 s on */
+		assert_true(strtod(cell(&c, r, "t_ms"), NULL) > 1000.0);
+	}
+	assert_int_equal(fails, total);
+	csv_free(&c);
+}
+
+/*
+ * Utilisation counts the users' live objects only, worked by hand with
+ * the cache of test_waste_of_one_object (104-byte buffers, 37 a slab, one
+ * CPU). The first allocation refills 16 objects into the CPU's array: 1
+ * to the user, 15 parked. Three more come from the array (users 4,
+ * parked 12); freeing one puts it back there (users 3, parked 13). The
+ * slab keeps 16 active objects of 37 throughout: slabinfo's active_objs
+ * (16) counts the parked ones, utilisation does not:
+ *   after the allocations (sample 1 ms): 4 / 37 = 0.108 (active 16/37 = 0.432)
+ *   at the end, after the free:        3 / 37 = 0.081
+ * timeseries.csv's user_objs and bytes_user (user_objs x 104) follow.
+ */
+static void test_utilisation_of_parked_objects(void **state)
+{
+	struct csv c;
+	char *sum;
+	const char *ce;
+	long r;
+
+	(void)state;
+	spit(tmp_path("parked.yaml"),
+	     "name: parked\nseed: 1\nmachine: {cpus: 1, memory: 32MiB}\n"
+	     "caches:\n  - {name: c, size: 100}\n"
+	     "events:\n"
+	     "  - {t: 0us, alloc: c, as: a}\n"
+	     "  - {t: 1us, alloc: c, as: b}\n"
+	     "  - {t: 2us, alloc: c, as: d}\n"
+	     "  - {t: 3us, alloc: c, as: e}\n"
+	     "  - {t: 1500us, free: a}\n"
+	     "sample: 1ms\nduration: 2ms\n");
+	assert_int_equal(run_slabsim(tmp_path("parked.yaml"), tmp_path("parked")), 0);
+	sum = slurp(tmp_path("parked/summary.json"), NULL);
+	assert_non_null(sum);
+	ce = strstr(sum, "{\"name\": \"c\",");
+	assert_non_null(ce);
+	assert_int_equal((int)json_num(ce, "active_objs"), 16);
+	assert_int_equal((int)json_num(ce, "num_objs"), 37);
+	assert_int_equal((int)json_num(ce, "user_objs"), 3);
+	assert_non_null(strstr(ce, "\"utilisation\": 0.081,"));
+	free(sum);
+	csv_load(&c, tmp_path("parked/timeseries.csv"));
+	r = find_row_ts(&c, "1.000", "c");
+	assert_true(r >= 0);
+	assert_int_equal(num(&c, r, "active_objs"), 16);
+	assert_int_equal(num(&c, r, "user_objs"), 4);
+	assert_int_equal(num(&c, r, "bytes_user"), 4 * 104);
+	r = find_row_ts(&c, "2.000", "c");
+	assert_true(r >= 0);
+	assert_int_equal(num(&c, r, "user_objs"), 3);
+	csv_free(&c);
 }
 
 /*
@@ -417,13 +533,13 @@ static void test_dma_zone_fragmentation(void **state)
 
 	csv_load(&c, tmp_path("dma/fragmentation.csv"));
 	d0 = find_row(&c, "0.000", "zone", "DMA", NULL);
-	n0 = find_row(&c, "0.000", "zone", "Normal", NULL);
+	n0 = find_row(&c, "0.000", "zone", "DMA32", NULL);
 	d1 = find_row(&c, "200.000", "zone", "DMA", NULL);
-	n1 = find_row(&c, "200.000", "zone", "Normal", NULL);
+	n1 = find_row(&c, "200.000", "zone", "DMA32", NULL);
 	assert_true(d0 >= 0 && n0 >= 0 && d1 >= 0 && n1 >= 0);
 	assert_int_equal(num(&c, d0, "managed_pages"), 3839);
 	assert_int_equal(num(&c, d0, "wmark_min"), 14);
-	/* the DMA zone fills with slab pages; Normal only gets the off-slab
+	/* the DMA zone fills with slab pages; DMA32 only gets the off-slab
 	 * descriptors and arrays (size-N caches without GFP_DMA) */
 	long long dma_grew = num(&c, d1, "slab_pages") - num(&c, d0, "slab_pages");
 	long long normal_grew = num(&c, n1, "slab_pages") - num(&c, n0, "slab_pages");
@@ -439,6 +555,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fragmentation_workload),
 		cmocka_unit_test(test_waste_of_one_object),
+		cmocka_unit_test(test_failure_while_index_reads_minus_one),
+		cmocka_unit_test(test_utilisation_of_parked_objects),
 		cmocka_unit_test(test_atomic_failure_leaves_slab_consistent),
 		cmocka_unit_test(test_dma_zone_fragmentation),
 	};

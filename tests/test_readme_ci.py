@@ -67,7 +67,7 @@ def main():
             f.write(ci_yaml)
 
         # The CI job: every expectation holds, exit 0.
-        cmds = [shlex.split(l) for l in sh_blocks[0].strip().split("\n")]
+        cmds = [shlex.split(l, comments=True) for l in sh_blocks[0].strip().split("\n")]
         for words in cmds:
             r = run(slabsim, words, tmp)
             if r.returncode != 0:
@@ -141,7 +141,7 @@ def main():
         # The baseline form: the README's second block, with the first
         # run as the baseline; unchanged, diff exits 0.
         os.rename(os.path.join(tmp, "ci-run"), os.path.join(tmp, "baseline-run"))
-        for words in [shlex.split(l) for l in sh_blocks[1].strip().split("\n")]:
+        for words in [shlex.split(l, comments=True) for l in sh_blocks[1].strip().split("\n")]:
             r = run(slabsim, words, tmp)
             if r.returncode != 0:
                 fail(f"{words}: exit {r.returncode}: {r.stdout}{r.stderr}")

@@ -590,6 +590,11 @@ static void test_unit_messages(void **state)
 	       "w.yaml:2:23: bad rate '2/ns' (use N/s, N/ms or N/us)");
 	refuse("generators:\n- {kmalloc: 64, rate: 2000/us, lifetime: {fixed: 1us}}\n",
 	       "w.yaml:2:23: rate '2000/us' is more than one allocation per ns per CPU");
+	/* a bare duration names the laws lifetime takes; "- {kmalloc: 64,
+	 * rate: 1/s, lifetime: " is 37 characters */
+	refuse("generators:\n- {kmalloc: 64, rate: 1/s, lifetime: 1ms}\n",
+	       "w.yaml:2:38: lifetime must be a mapping (keys: exp, fixed, "
+	       "uniform), not '1ms'");
 }
 
 /* ------------------------------------------------------------------ */
