@@ -53,6 +53,7 @@ struct wl_cache {
 	bool at_boot;			/* created before t=0 (no `t:` given) */
 	uint64_t create_t;
 	unsigned int line, col;		/* where it was declared */
+	const char *file;		/* in an include; NULL: wl->file */
 };
 
 enum wl_op {
@@ -62,7 +63,9 @@ enum wl_op {
 	WL_SLABINFO,			/* snapshot into the report */
 	WL_TUNE, WL_SHRINK, WL_DESTROY, WL_CREATE,
 	WL_CPU_DOWN, WL_CPU_UP, WL_MEMPOLICY,
+	WL_FREE_ALL,			/* free what a generator holds */
 };
+#define WL_NR_OPS	(WL_FREE_ALL + 1)	/* keep it after the last op */
 
 enum wl_policy { WL_POLICY_DEFAULT, WL_POLICY_INTERLEAVE, WL_POLICY_BIND,
 		 WL_POLICY_PREFERRED };
@@ -83,10 +86,33 @@ struct wl_event {
 	bool spread_slab;		/* mempolicy: cpuset memory_spread_slab */
 	bool write;			/* touch: write (default) or read */
 	bool whole;			/* touch: no bytes: given, size = object */
+	int gen;			/* free_all: index into generators */
 	unsigned int line, col;		/* where it was written */
 };
 
-enum wl_dist { WL_DIST_FIXED, WL_DIST_EXP, WL_DIST_UNIFORM };
+enum wl_dist { WL_DIST_FIXED, WL_DIST_EXP, WL_DIST_UNIFORM,
+	       WL_DIST_LOGNORMAL,	/* lifetime_a median, lifetime_sigma */
+	       WL_DIST_PARETO,		/* lifetime_a scale, lifetime_alpha */
+	       WL_DIST_HELD,		/* until a free_all event (or the end) */
+};
+
+/* How a generator's allocations arrive on each of its CPUs. */
+enum wl_arrivals {
+	WL_ARR_POISSON,			/* exponential gaps, mean 1/rate */
+	WL_ARR_FIXED,			/* one every 1/rate */
+	WL_ARR_ONOFF,			/* at rate during on, none during off */
+	WL_ARR_BURST,			/* burst_count at rate, every burst_every */
+};
+
+/* Where a generator's objects are freed. */
+enum wl_free_mode {
+	WL_FREE_SAME,			/* the allocating CPU (default) */
+	WL_FREE_LIST,			/* free_on[], round robin */
+	WL_FREE_OTHER_NODE,		/* any CPU of another node, at random */
+	WL_FREE_ANY,			/* any CPU, at random */
+};
+
+#define WL_MAX_HIST	128		/* kmalloc: {sizes: ...} entries */
 
 struct wl_generator {
 	int cache;			/* -1 for kmalloc */
@@ -102,6 +128,21 @@ struct wl_generator {
 	uint64_t from, until;		/* ns */
 	bool until_given, cpus_given;	/* else until = duration, cpus = all */
 	unsigned int line, col;
+	/* the laws beyond Poisson/exp/fixed/uniform (sim/dist.h) */
+	char name[64];			/* "" = unnamed; free_all names it */
+	const char *file;		/* declared in (an include); NULL: wl->file */
+	double lifetime_sigma;		/* lognormal */
+	double lifetime_alpha;		/* pareto */
+	enum wl_arrivals arrivals;
+	bool spacing_fixed;		/* on/off and bursts: fixed, not Poisson */
+	uint64_t on, off;		/* WL_ARR_ONOFF, ns */
+	uint64_t burst_count, burst_every;	/* WL_ARR_BURST */
+	unsigned int nr_sizes;		/* kmalloc histogram, 0 = none */
+	uint64_t sizes[WL_MAX_HIST];
+	uint64_t size_cum[WL_MAX_HIST];	/* cumulative weights, 1e-9 units */
+	enum wl_free_mode free_mode;
+	int alloc_nodes[WL_MAX_NODES], nr_alloc_nodes;	/* round robin */
+	uint64_t touch_free;		/* bytes written before each free */
 };
 
 struct workload {
@@ -121,6 +162,8 @@ struct workload {
 	size_t nr_events;
 	struct wl_generator *generators;
 	size_t nr_generators;
+	char **includes;		/* files merged by include: (owned) */
+	size_t nr_includes;
 };
 
 /*
