@@ -7,11 +7,14 @@
 
 #include <math.h>
 
-#define LN2	0.69314718055994530942
+/* ln 2 in two parts (Cody and Waite): k * LN2_HI is exact for |k| < 2^11 */
+#define LN2_HI	6.93147180369123816490e-01
+#define LN2_LO	1.90821492927058770002e-10
 #define LOG2E	1.44269504088896340736
 
 /*
- * exp(x) = 2^k exp(t), k the nearest integer to x / ln 2, |t| <= ln 2 / 2:
+ * exp(x) = 2^k exp(t), k the nearest integer to x / ln 2, |t| <= ln 2 / 2
+ * (ln 2 in two parts, so t keeps its precision even for |k| near 1000):
  * the Taylor series of exp(t) to t^17 by Horner (truncation below 1e-17
  * relative), then the exact scaling by 2^k.
  */
@@ -25,7 +28,7 @@ double det_exp(double x)
 		x = -700.0;
 	kd = x * LOG2E;
 	kd = (double)(long)(kd < 0 ? kd - 0.5 : kd + 0.5);
-	t = x - kd * LN2;
+	t = (x - kd * LN2_HI) - kd * LN2_LO;
 	for (int n = 17; n >= 1; n--)
 		p = 1.0 + t * p / (double)n;
 	return ldexp(p, (int)kd);
