@@ -110,6 +110,22 @@ static int find_value(yaml_document_t *d, int map, const char *key)
 	return 0;
 }
 
+/* The key node of key in mapping map, NULL when absent. */
+static yaml_node_t *find_key(yaml_document_t *d, int map, const char *key)
+{
+	yaml_node_t *m = node(d, map);
+	yaml_node_pair_t *p;
+
+	for (p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
+	     p++) {
+		const char *k = scalar_text(node(d, p->key));
+
+		if (k && !strcmp(k, key))
+			return node(d, p->key);
+	}
+	return NULL;
+}
+
 /* The name: of a list item (a cache, a generator), or NULL. */
 static const char *item_name(yaml_document_t *d, int item)
 {
@@ -428,7 +444,8 @@ static bool include_one(struct inc *in, yaml_document_t *doc,
 	yaml_node_t *root;
 	struct copy c;
 	bool ok = false, parser_live = false, sub_live = false;
-	int d, events;
+	yaml_node_t *events;
+	int d;
 
 	memset(&c, 0, sizeof(c));
 	if (!name || !*name)
@@ -497,9 +514,9 @@ static bool include_one(struct inc *in, yaml_document_t *doc,
 	if (!ok)
 		goto out;
 	ok = false;
-	events = find_value(&sub, 1, "events");
+	events = find_key(&sub, 1, "events");
 	if (events) {
-		failf(in, path, &node(&sub, events)->start_mark,
+		failf(in, path, &events->start_mark,
 		      "events cannot be included (a workload's events are in its own file)");
 		goto out;
 	}

@@ -2374,6 +2374,13 @@ static bool h_uniform(struct loader *ld, yaml_node_t *v, void *field,
 	return get_pair(ld, v, "uniform", true, &lt->a, &lt->b);
 }
 
+static void lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s + 32);
+}
+
 /* [DURATION, NUMBER]: lognormal's [MEDIAN, SIGMA], pareto's [SCALE, ALPHA]. */
 static bool get_dur_real(struct loader *ld, yaml_node_t *v, const char *what,
 			 const char *a_name, const char *x_name,
@@ -2383,14 +2390,15 @@ static bool get_dur_real(struct loader *ld, yaml_node_t *v, const char *what,
 	char name[64];
 
 	if (v->data.sequence.items.top - it != 2)
-		return fail(ld, v, "%s takes [%s, %s]", what, a_name, x_name);
+		return fail(ld, v, "%s takes a pair [%s, %s]", what, a_name, x_name);
 	snprintf(name, sizeof(name), "%s %s", what, a_name);
+	lower(name);
 	if (!get_dur(ld, node_at(ld, it[0]), name, &lt->a))
 		return false;
 	if (!lt->a)
-		return fail(ld, node_at(ld, it[0]), "%s %s must be above 0",
-			    what, a_name);
+		return fail(ld, node_at(ld, it[0]), "%s must be above 0", name);
 	snprintf(name, sizeof(name), "%s %s", what, x_name);
+	lower(name);
 	if (!get_real(ld, node_at(ld, it[1]), name, d))
 		return false;
 	lt->x = decimal_value(d);
