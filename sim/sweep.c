@@ -460,7 +460,8 @@ static bool compare_points(const struct sweep *s)
 	static const char *const formats[] = { "text", "csv", "json" };
 	static const char *const files[] = { "compare.txt", "compare.csv",
 					     "compare.json" };
-	char **argv = xcalloc((size_t)s->npts + 8, sizeof(char *));
+	/* exe compare --format F -o OUT [--plot PNG] -- POINTS... NULL */
+	char **argv = xcalloc((size_t)s->npts + 10, sizeof(char *));
 	char out[4200], sum[4400], png[4200];
 	char *gnuplot = find_gnuplot();
 	bool ok = true;
