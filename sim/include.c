@@ -409,7 +409,7 @@ static bool parse_fail(struct inc *in, const char *file, const yaml_parser_t *p)
 	}
 }
 
-static bool resolve_doc(struct inc *in, yaml_document_t *doc,
+static bool resolve_doc(struct inc *in, yaml_document_t *doc, int root,
 			const char *file);
 
 /* "a.yaml -> b.yaml -> a.yaml": the chain that closes a cycle. */
@@ -430,7 +430,7 @@ static void chain_text(const struct inc *in, const char *last, char *buf,
  * Merges the file named by scalar node idx of doc (read from file) into
  * doc's root. The file's own includes are resolved first.
  */
-static bool include_one(struct inc *in, yaml_document_t *doc,
+static bool include_one(struct inc *in, yaml_document_t *doc, int droot,
 			const char *file, int idx)
 {
 	yaml_node_t *v = node(doc, idx);
@@ -509,7 +509,7 @@ static bool include_one(struct inc *in, yaml_document_t *doc,
 	in->depth++;
 	in->chain[in->depth] = path;
 	in->real[in->depth] = real;
-	ok = resolve_doc(in, &sub, path);
+	ok = resolve_doc(in, &sub, 1 /* yaml_parser_load's root */, path);
 	in->depth--;
 	if (!ok)
 		goto out;
@@ -533,7 +533,7 @@ static bool include_one(struct inc *in, yaml_document_t *doc,
 	c.src = &sub;
 	c.tag = tag;
 	c.file = path;
-	ok = merge_map(in, &c, 1, 1, 0, true /* top */);
+	ok = merge_map(in, &c, droot, 1, 0, true /* top */);
 out:
 	if (sub_live)
 		yaml_document_delete(&sub);
@@ -548,11 +548,11 @@ out:
 }
 
 /* Resolves the include: of doc's root, last file first (later ones win). */
-static bool resolve_doc(struct inc *in, yaml_document_t *doc,
+static bool resolve_doc(struct inc *in, yaml_document_t *doc, int root,
 			const char *file)
 {
-	yaml_node_t *root = yaml_document_get_root_node(doc), *v;
-	int idx = root ? find_value(doc, 1, "include") : 0;
+	int idx = node(doc, root) ? find_value(doc, root, "include") : 0;
+	yaml_node_t *v;
 	int *items;
 	size_t n, i;
 	bool ok = true;
@@ -561,7 +561,7 @@ static bool resolve_doc(struct inc *in, yaml_document_t *doc,
 		return true;
 	v = node(doc, idx);
 	if (v->type == YAML_SCALAR_NODE)
-		return include_one(in, doc, file, idx);
+		return include_one(in, doc, root, file, idx);
 	if (v->type != YAML_SEQUENCE_NODE)
 		return failf(in, file, &v->start_mark,
 			     "include takes a file name or a list of them, not a mapping");
@@ -576,27 +576,27 @@ static bool resolve_doc(struct inc *in, yaml_document_t *doc,
 			ok = failf(in, file, &node(doc, items[i])->start_mark,
 				   "include takes a file name or a list of them");
 		else
-			ok = include_one(in, doc, file, items[i]);
+			ok = include_one(in, doc, root, file, items[i]);
 	}
 	free(items);
 	return ok;
 }
 
-bool include_resolve(yaml_document_t *doc, const char *path, char *err,
-		     size_t errlen)
+bool include_resolve(yaml_document_t *doc, int root, const char *path,
+		     char *err, size_t errlen)
 {
 	struct inc in;
-	yaml_node_t *root = yaml_document_get_root_node(doc);
+	yaml_node_t *r = node(doc, root);
 	bool ok;
 
 	memset(&in, 0, sizeof(in));
 	in.err = err;
 	in.errlen = errlen;
-	if (!root || root->type != YAML_MAPPING_NODE)
+	if (!r || r->type != YAML_MAPPING_NODE)
 		return true;	/* the loader says what is wrong */
 	in.chain[0] = path;
 	in.real[0] = realpath(path, NULL);	/* NULL: not a file (a test) */
-	ok = resolve_doc(&in, doc, path);
+	ok = resolve_doc(&in, doc, root, path);
 	free(in.real[0]);
 	return ok;
 }

@@ -20,16 +20,17 @@
 #include <yaml.h>
 
 /*
- * Resolves the include: key of doc's root (doc was read from path; a
- * relative include is taken from path's folder), recursively. Returns
+ * Resolves the include: key of the mapping node root (an index into doc,
+ * which was read from path; a relative include is taken from path's
+ * folder), recursively. Returns
  * true when there is nothing to include or all went well; false with one
  * line "file:line:col: message" (or "file: message") in err: a missing
  * or unreadable file, a YAML error in it, a cycle (with the chain), an
  * included events: key. Node pointers into doc are stale afterwards
  * (nodes were added): look them up again by index.
  */
-bool include_resolve(yaml_document_t *doc, const char *path, char *err,
-		     size_t errlen);
+bool include_resolve(yaml_document_t *doc, int root, const char *path,
+		     char *err, size_t errlen);
 
 /* The file a node was merged from, or NULL for the document's own. */
 const char *include_file_of(const yaml_node_t *n);

@@ -3120,7 +3120,8 @@ static bool load_buffer(const char *name, const unsigned char *buf,
 			fail(&ld, r2, "a second YAML document; a workload is one document");
 		yaml_document_delete(&extra);
 	}
-	if (!ld.failed && !include_resolve(&doc, name, err, errlen))
+	/* yaml_parser_load's root is node 1 */
+	if (!ld.failed && !include_resolve(&doc, 1, name, err, errlen))
 		ld.failed = true;
 	/* merging adds nodes: the root may have moved */
 	root = yaml_document_get_root_node(&doc);
