@@ -211,6 +211,49 @@ static void test_free_on_modes(void **state)
 	free(s);
 }
 
+/*
+ * The issue's bad inputs through the binary: exit 2, one line naming the
+ * file (the included one where the mistake is), no run directory.
+ */
+static void test_bad_input(void **state)
+{
+	static const struct {
+		const char *file, *text, *want;
+	} cases[] = {
+		{ "sigma.yaml",
+		  "generators: [{kmalloc: 64, rate: 10/s, lifetime: {lognormal: [5us, -1]}}]\nduration: 1ms\n",
+		  "sigma.yaml:1:68: lognormal sigma '-1' is negative" },
+		{ "alpha.yaml",
+		  "generators: [{kmalloc: 64, rate: 10/s, lifetime: {pareto: [5us, 1]}}]\nduration: 1ms\n",
+		  "alpha.yaml:1:65: pareto alpha '1' gives an infinite mean lifetime" },
+		{ "hist.yaml",
+		  "generators: [{kmalloc: {sizes: {64: 0.5}}, rate: 10/s, lifetime: {exp: 1us}}]\nduration: 1ms\n",
+		  "hist.yaml:1:32: histogram weights sum to 0.5, not 1" },
+		{ "cycle.yaml", "include: cycle.yaml\nduration: 1ms\n",
+		  "cycle.yaml:1:10: include cycle: " },
+		{ "missing.yaml", "duration: 1ms\ninclude: nowhere.yaml\n",
+		  "missing.yaml:2:10: include 'nowhere.yaml': cannot open " },
+		{ "outer.yaml", "include: inner.yaml\nduration: 1ms\n",
+		  "inner.yaml:1:34: bad rate 'fast'" },
+	};
+	char *err, *p;
+
+	spit(tmp_path("inner.yaml"), "generators: [{kmalloc: 64, rate: fast, lifetime: {exp: 1us}}]\n");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		spit(tmp_path(cases[i].file), cases[i].text);
+		assert_int_equal(run_slabsim(tmp_path(cases[i].file),
+					     tmp_path("bad-out")), 2);
+		assert_false(exists(tmp_path("bad-out")));
+		err = stderr_text();
+		assert_one_line(err);
+		/* messages name files as given: here, under the temporary folder */
+		p = strstr(err, cases[i].want);
+		if (!p)
+			fail_msg("got '%s', want '%s'", err, cases[i].want);
+		free(err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_fixed_arrivals),
 		cmocka_unit_test(test_histogram_sizes),
 		cmocka_unit_test(test_free_on_modes),
+		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_library_under_check),
 	};
 	int rc;
