@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define INCLUDE_TAG		"tag:slabsim,include:"
 #define MAX_INCLUDE_DEPTH	16
@@ -445,6 +446,7 @@ static bool include_one(struct inc *in, yaml_document_t *doc, int droot,
 	struct copy c;
 	bool ok = false, parser_live = false, sub_live = false;
 	yaml_node_t *events;
+	struct stat st;
 	int d;
 
 	memset(&c, 0, sizeof(c));
@@ -460,6 +462,12 @@ static bool include_one(struct inc *in, yaml_document_t *doc, int droot,
 	if (!real) {
 		failf(in, file, &mark, "include '%s': cannot open %s: %s",
 		      name, path, strerror(errno));
+		goto out;
+	}
+	/* a FIFO or a terminal would block the loader, a directory is no file */
+	if (stat(real, &st) || !S_ISREG(st.st_mode)) {
+		failf(in, file, &mark, "include '%s': %s is not a regular file",
+		      name, path);
 		goto out;
 	}
 	for (d = 0; d <= in->depth; d++) {

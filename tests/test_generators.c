@@ -367,6 +367,12 @@ static void test_include_errors(void **state)
 	assert_string_equal(err_rel(),
 			    "DIR/syn.yaml:2:1: YAML syntax error: did not find expected ',' or '}'");
 
+	/* a folder (or a FIFO, a terminal) is refused before it is read */
+	put("m7.yaml", "include: sub\n");
+	assert_false(load_file("m7.yaml", &wl));
+	assert_string_equal(err_rel(),
+			    "DIR/m7.yaml:1:10: include 'sub': DIR/sub is not a regular file");
+
 	put("m5.yaml", "include: {file: x}\n");
 	assert_false(load_file("m5.yaml", &wl));
 	assert_string_equal(err_rel(),
