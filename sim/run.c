@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/dist.h"
 #include "sim/progress.h"
 #include "sim/report.h"
 #include "sim/run.h"
@@ -98,6 +99,13 @@ struct gen_cpu {
 	uint64_t stop_t;	/* no arrival from here: until, or the end */
 	uint32_t site_row;	/* its call-site statistics */
 	uint64_t next_walk_t;	/* walk: {every}: the next walk, workload time */
+	/* the laws beyond Poisson and a free_on list (gen_setup_laws) */
+	struct rng place;	/* free_on: other_node/any; its own stream */
+	struct arrivals arr;	/* arrivals other than Poisson */
+	uint64_t arr_prev;	/* the last nominal arrival arr gave */
+	unsigned int node_i;	/* alloc_node round robin */
+	int nr_free_cands;	/* free_on: other_node/any */
+	uint8_t free_cands[WL_MAX_CPUS];
 };
 
 /* A generator object on its way to being freed. */
@@ -105,6 +113,15 @@ struct gen_obj {
 	struct run *run;
 	struct live l;
 	struct gen_obj *next_free;	/* pool link */
+	uint64_t touch_free;		/* bytes written before the free */
+	struct gen_obj *next_held;	/* lifetime until_free_all */
+	unsigned long site;		/* call site of a free_all's free */
+	uint32_t free_row;		/* and its call-site statistics */
+};
+
+/* What a generator of lifetime until_free_all holds, oldest first. */
+struct gen_held {
+	struct gen_obj *head, *tail;
 };
 
 struct run {
@@ -144,6 +161,7 @@ struct run {
 	 */
 	struct gen_obj **gen_all;
 	size_t nr_gen_all, gen_all_cap;
+	struct gen_held *held;		/* per generator */
 	struct gen_obj *pool;
 	struct live_list *walk_lists;	/* per machine cache index */
 	size_t nr_walk_lists;
@@ -807,6 +825,7 @@ static uint64_t walk_cache(struct run *r, int mi, uint64_t offset,
 	}
 	return n;
 }
+static void gen_free_all(struct run *r, const struct wl_event *ev);
 
 static void run_event(void *arg)
 {
@@ -952,6 +971,9 @@ static void run_event(void *arg)
 				   ev->whole ? 0 : ev->size, ev->write,
 				   ev->repeat);
 		break;
+	case WL_FREE_ALL:
+		gen_free_all(r, ev);
+		break;
 	}
 	if (l && op_allocates(ev->op)) {
 		l->pending = false;
@@ -966,25 +988,58 @@ static void run_event(void *arg)
 /* Generators                                                           */
 /* ------------------------------------------------------------------ */
 
+/* A lifetime that ends only at a free_all event (or with the run). */
+#define GEN_HELD	UINT64_MAX
+
+/* The heavy-tailed laws and until_free_all: out of line. */
+static __attribute__((noinline)) uint64_t draw_lifetime_law(struct gen_cpu *gc)
+{
+	const struct wl_generator *g = gc->g;
+
+	switch (g->lifetime) {
+	case WL_DIST_LOGNORMAL:
+		return dist_ns(dist_lognormal(&gc->rng, gc->lifetime_ns,
+					      g->lifetime_sigma));
+	case WL_DIST_PARETO:
+		return dist_ns(dist_pareto(&gc->rng, gc->lifetime_ns,
+					   g->lifetime_alpha));
+	default:
+		return GEN_HELD;
+	}
+}
+
 static inline uint64_t draw_lifetime(struct gen_cpu *gc)
 {
 	const struct wl_generator *g = gc->g;
 
 	switch (g->lifetime) {
 	case WL_DIST_EXP:
-		return (uint64_t)(rng_exp(&gc->rng) * gc->lifetime_ns);
+		return dist_exp(&gc->rng, gc->lifetime_ns);
 	case WL_DIST_UNIFORM:
-		return g->lifetime_a +
-		       rng_below(&gc->rng, g->lifetime_b - g->lifetime_a + 1);
-	default:
+		return dist_uniform(&gc->rng, g->lifetime_a, g->lifetime_b);
+	case WL_DIST_FIXED:
 		return g->lifetime_a;
+	default:
+		return draw_lifetime_law(gc);
 	}
+}
+
+/* Fixed, on/off and burst arrivals: the gap to the next one (sim/dist.h). */
+static __attribute__((noinline)) uint64_t draw_gap_law(struct gen_cpu *gc)
+{
+	uint64_t t = arrivals_next(&gc->arr, &gc->rng);
+	uint64_t gap = t - gc->arr_prev;
+
+	gc->arr_prev = t;
+	return gap;
 }
 
 static inline uint64_t draw_gap(struct gen_cpu *gc)
 {
+	if (__builtin_expect(gc->g->arrivals != WL_ARR_POISSON, 0))
+		return draw_gap_law(gc);
 	/* Poisson arrivals: exponential gaps with mean 1/rate. */
-	uint64_t gap = (uint64_t)(rng_exp(&gc->rng) * gc->mean_gap_ns);
+	uint64_t gap = dist_exp(&gc->rng, gc->mean_gap_ns);
 
 	return gap ? gap : 1;
 }
@@ -1024,6 +1079,74 @@ static inline int gen_free_cpu(struct gen_cpu *gc)
 	return cpu;
 }
 
+/*
+ * The CPU that frees: free_on's list round robin, or for other_node and
+ * any a CPU drawn from the generator's placement stream (its own, so
+ * the choice leaves arrivals and lifetimes as they were).
+ */
+static inline int gen_pick_free_cpu(struct gen_cpu *gc)
+{
+	if (__builtin_expect(gc->nr_free_cands == 0, 1))
+		return gen_free_cpu(gc);
+	return gc->free_cands[rng_below(&gc->place,
+					(uint64_t)gc->nr_free_cands)];
+}
+
+/* alloc_node's next node, round robin. */
+static inline int gen_next_node(struct gen_cpu *gc)
+{
+	const struct wl_generator *g = gc->g;
+	int node = g->alloc_nodes[gc->node_i];
+
+	if (++gc->node_i == (unsigned int)g->nr_alloc_nodes)
+		gc->node_i = 0;
+	return node;
+}
+
+static inline void *gen_cache_alloc(struct gen_cpu *gc, struct kmem_cache *c)
+{
+	const struct wl_generator *g = gc->g;
+
+	if (__builtin_expect(!g->nr_alloc_nodes, 1))
+		return kmem_cache_alloc(c, g->gfp);
+	return kmem_cache_alloc_node(c, g->gfp, gen_next_node(gc));
+}
+
+static inline void *gen_kmalloc(struct gen_cpu *gc, uint64_t size)
+{
+	const struct wl_generator *g = gc->g;
+
+	if (__builtin_expect(!g->nr_alloc_nodes, 1))
+		return __kmalloc(size, g->gfp);
+	return kmalloc_node(size, g->gfp, gen_next_node(gc));
+}
+
+/* A kmalloc generator's size: fixed, uniform in [min, max], or a histogram. */
+static inline uint64_t gen_kmalloc_size(struct gen_cpu *gc)
+{
+	const struct wl_generator *g = gc->g;
+	uint64_t size = g->kmalloc_min;
+
+	if (g->nr_sizes)
+		return g->sizes[dist_hist(&gc->rng, g->size_cum, g->nr_sizes)];
+	if (g->kmalloc_max > g->kmalloc_min)
+		size += rng_below(&gc->rng, g->kmalloc_max - g->kmalloc_min + 1);
+	return size;
+}
+
+/* An object of an until_free_all generator waits for its free_all. */
+static void gen_hold(struct gen_cpu *gc, struct gen_obj *o)
+{
+	struct gen_held *h = &gc->run->held[gc->g - gc->run->wl->generators];
+
+	o->next_held = NULL;
+	if (h->tail)
+		h->tail->next_held = o;
+	else
+		h->head = o;
+	h->tail = o;
+}
+
 static void gen_free(void *arg)
 {
 	struct gen_obj *o = arg;
@@ -1033,6 +1156,8 @@ static void gen_free(void *arg)
 	machine_op_begin(m);
 	m->call_site = r->free_site;
 	r->res.ops++;
+	if (o->touch_free)
+		touch_live(r, &o->l, o->touch_free, true /* write */);
 	free_live(r, &o->l, -1, o->l.site);	/* the generator's line */
 	o->next_free = r->pool;
 	r->pool = o;
@@ -1077,7 +1202,7 @@ static void gen_alloc(void *arg)
 		struct kmem_cache *c = sc ? sc->cachep : NULL;
 
 		vtime_t t0 = engine_op_clock(m->eng);
-		obj = c ? kmem_cache_alloc(c, g->gfp) : NULL;
+		obj = c ? gen_cache_alloc(gc, c) : NULL;
 		if (c)
 			lat_note(r, gc->mi, LAT_ALLOC, t0);
 		account_alloc(r, &o->l, obj, gc->mi, gc->size, false,
@@ -1090,12 +1215,9 @@ static void gen_alloc(void *arg)
 			touch_obj(sc, obj, g->touch, true /* write */,
 				  true /* live */);
 	} else {
-		uint64_t size = g->kmalloc_min;
-		if (g->kmalloc_max > g->kmalloc_min)
-			size += rng_below(&gc->rng,
-					  g->kmalloc_max - g->kmalloc_min + 1);
+		uint64_t size = gen_kmalloc_size(gc);
 		vtime_t t0 = engine_op_clock(m->eng);
-		obj = __kmalloc(size, g->gfp);
+		obj = gen_kmalloc(gc, size);
 		vtime_t dt = engine_op_clock(m->eng) - t0;
 		account_alloc(r, &o->l, obj, -1, size, true, gc->site_row);
 		int kc = obj ? o->l.cache : kmalloc_size_cache(r, size, g->gfp);
@@ -1105,7 +1227,7 @@ static void gen_alloc(void *arg)
 			touch_live(r, &o->l, g->touch, true);
 	}
 	if (obj) {
-		int free_cpu = gen_free_cpu(gc);
+		int free_cpu = gen_pick_free_cpu(gc);
 		/*
 		 * Both draws back to back, in stream order: the two
 		 * logarithms are long dependency chains that the host
@@ -1114,7 +1236,10 @@ static void gen_alloc(void *arg)
 		uint64_t life = draw_lifetime(gc);
 		gap = draw_gap(gc);
 		uint64_t t = engine_now_fast(m->eng) + life;
-		if (t < r->end_abs && engine_online(m->eng, free_cpu))
+		o->touch_free = g->touch_free;
+		if (__builtin_expect(life == GEN_HELD, 0))
+			gen_hold(gc, o);
+		else if (t < r->end_abs && engine_online(m->eng, free_cpu))
 			engine_post(m->eng, t, free_cpu, gen_free, o);
 	} else {
 		o->next_free = r->pool;
@@ -1165,6 +1290,79 @@ static void post_gen_walks(struct run *r)
 			engine_post(r->m->eng, r->t0 + gc->next_walk_t, gc->cpu,
 				    gen_walk, gc);
 	}
+}
+
+/* One object of a free_all, freed by the event's CPU. */
+static void gen_free_held(void *arg)
+{
+	struct gen_obj *o = arg;
+	struct run *r = o->run;
+	struct machine *m = r->m;
+
+	machine_op_begin(m);
+	m->call_site = o->site;
+	r->res.ops++;
+	if (o->touch_free)
+		touch_live(r, &o->l, o->touch_free, true /* write */);
+	free_live(r, &o->l, -1, o->free_row);
+	o->next_free = r->pool;
+	r->pool = o;
+	machine_op_end(m);
+}
+
+/*
+ * free_all: GENERATOR. Every object the generator holds now is freed by
+ * the event's CPU, oldest first, one operation each, queued at the
+ * event's time behind this one.
+ */
+static void gen_free_all(struct run *r, const struct wl_event *ev)
+{
+	struct gen_held *h = &r->held[ev->gen];
+	struct gen_obj *o = h->head, *next;
+
+	h->head = h->tail = NULL;
+	for (; o; o = next) {
+		next = o->next_held;
+		o->site = ev->site >= 0 ? named_site_addr(ev->site) :
+			  call_site_of(ev->line);
+		o->free_row = event_site_row(r, ev);
+		engine_post(r->m->eng, r->t0 + ev->t, ev->cpu, gen_free_held, o);
+	}
+}
+
+/*
+ * What a generator CPU needs beyond Poisson arrivals and free_on lists:
+ * the arrival process, the CPUs other_node/any may free on, and (once
+ * per run) the lists of held objects. gi is the generator's index.
+ */
+static void gen_setup_laws(struct run *r, struct gen_cpu *gc, size_t gi)
+{
+	const struct wl_generator *g = gc->g;
+	struct engine *e = r->m->eng;
+
+	if (!r->held)
+		r->held = xcalloc(r->wl->nr_generators + 1, sizeof(*r->held));
+	rng_seed(&gc->place, r->wl->seed, (1ULL << 32) + gi * WL_MAX_CPUS +
+		 (uint64_t)gc->cpu);
+	gc->nr_free_cands = 0;
+	if (g->free_mode == WL_FREE_OTHER_NODE || g->free_mode == WL_FREE_ANY)
+		for (int cpu = 0; cpu < r->m->nr_cpus; cpu++)
+			if (g->free_mode == WL_FREE_ANY ||
+			    engine_cpu_node(e, cpu) != engine_cpu_node(e, gc->cpu))
+				gc->free_cands[gc->nr_free_cands++] = (uint8_t)cpu;
+	gc->arr_prev = g->from;
+	if (g->arrivals == WL_ARR_POISSON)
+		return;
+	gc->arr.kind = g->arrivals == WL_ARR_FIXED ? ARR_FIXED :
+		       g->arrivals == WL_ARR_ONOFF ? ARR_ONOFF : ARR_BURST;
+	gc->arr.poisson = !g->spacing_fixed;
+	gc->arr.gap = gc->mean_gap_ns;
+	gc->arr.from = g->from;
+	gc->arr.on = g->on;
+	gc->arr.off = g->off;
+	gc->arr.count = g->burst_count;
+	gc->arr.every = g->burst_every;
+	arrivals_start(&gc->arr);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1484,6 +1682,7 @@ static void post_workload(struct run *r)
 			gc->stop_t = g->until < r->end_t ? g->until : r->end_t;
 			rng_seed(&gc->rng, wl->seed, 1000 + i * WL_MAX_CPUS +
 				 (uint64_t)gc->cpu);
+			gen_setup_laws(r, gc, i);
 			gc->next_t = g->from + draw_gap(gc);
 			if (gc->next_t < gc->stop_t)
 				engine_post(e, r->t0 + gc->next_t, gc->cpu,
@@ -1582,6 +1781,7 @@ static void free_run(struct run *r)
 	for (size_t i = 0; i < r->nr_chunks; i++)
 		free(r->names[i]);
 	free(r->walk_lists);
+	free(r->held);
 	free(r->names);
 	while (r->unrun_head) {
 		struct evrec *rec = r->unrun_head;

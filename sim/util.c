@@ -175,7 +175,7 @@ uint64_t rng_below(struct rng *r, uint64_t n)
  * [sqrt(1/2), sqrt(2)); ln(m) = 2 atanh(s), s = (m - 1) / (m + 1),
  * |s| < 0.172, the series to s^23 by Horner: error below 1e-16.
  */
-static double det_log(double x)
+double det_log(double x)
 {
 	int e;
 	double m = frexp(x, &e);

@@ -99,6 +99,12 @@ static inline double rng_exp(struct rng *r)
 }
 
 /*
+ * ln(x) for x in (0, 1], the same bits on every host (plain IEEE
+ * arithmetic, no libm): what the laws of sim/dist.c build on.
+ */
+double det_log(double x);
+
+/*
  * A user's mistake (bad workload, bad option): one line on stderr,
  * "slabsim: " + message, and exit code 2. Nothing half-written may be
  * left behind by the caller before it calls this.

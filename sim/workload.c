@@ -32,6 +32,7 @@
 #include "alloc/slab.h"		/* SLAB_* and (via env.h) GFP bit values only */
 #include "sim/engine.h"	/* ENGINE_HORIZON, which WL_MAX_TIME must respect */
 #include "sim/workload/compose.h"
+#include "sim/include.h"
 
 #define KMALLOC_MAX_SIZE	131072ULL	/* (1 << MAX_OBJ_ORDER) pages */
 #define SIM_PAGE_SIZE		4096ULL
@@ -54,6 +55,7 @@
  */
 struct pos {
 	unsigned int line, col;
+	const char *file;		/* an include's; NULL: ld->file */
 };
 
 enum cache_state { CS_PENDING, CS_LIVE, CS_DESTROYED };
@@ -143,11 +145,12 @@ static const struct pos nopos;
 
 static struct pos pos_of(const yaml_node_t *n)
 {
-	struct pos p = { 0, 0 };
+	struct pos p = { 0, 0, NULL };
 
 	if (n) {
 		p.line = (unsigned int)n->start_mark.line + 1;
 		p.col = (unsigned int)n->start_mark.column + 1;
+		p.file = include_file_of(n);
 	}
 	return p;
 }
@@ -171,8 +174,8 @@ static bool vfail_pos(struct loader *ld, struct pos p, const char *fmt,
 	if (ld->set && !p.line)
 		snprintf(ld->err, ld->errlen, "%s", msg);
 	else if (p.line)
-		snprintf(ld->err, ld->errlen, "%s:%u:%u: %s", ld->file,
-			 p.line, p.col, msg);
+		snprintf(ld->err, ld->errlen, "%s:%u:%u: %s",
+			 p.file ? p.file : ld->file, p.line, p.col, msg);
 	else
 		snprintf(ld->err, ld->errlen, "%s: %s", ld->file, msg);
 	return false;
@@ -1493,6 +1496,9 @@ static struct pos seen_pos(const struct seen *s, const yaml_node_t *dflt)
 	return pos_of(s->val ? s->val : dflt);
 }
 
+static bool item_file(struct loader *ld, const yaml_node_t *item,
+		      const char **out);
+
 static bool load_caches(struct loader *ld, yaml_node_t *seq)
 {
 	struct workload *wl = ld->wl;
@@ -1525,6 +1531,8 @@ static bool load_caches(struct loader *ld, yaml_node_t *seq)
 					    wl->caches[j].line);
 		c.line = pos_of(item).line;
 		c.col = pos_of(item).col;
+		if (!item_file(ld, item, &c.file))
+			return false;
 		cp.size = seen_pos(&seen[CK_SIZE], item);
 		cp.align = seen_pos(&seen[CK_ALIGN], item);
 		cp.dtor = seen_pos(&seen[CK_DTOR], item);
@@ -1826,11 +1834,12 @@ static bool h_site(struct loader *ld, yaml_node_t *v, void *field,
 
 /* Event keys; the operation rows follow in the order of enum wl_op. */
 enum { EK_T, EK_CPU, EK_GFP, EK_AS, EK_NODE, EK_BYTES, EK_WRITE, EK_SITE,
-       EK_OFFSET, EK_REPEAT, EK_OP0, EK_NR = EK_OP0 + WL_LAST_OP + 1 };
+       EK_OFFSET, EK_REPEAT, EK_OP0, EK_NR = EK_OP0 + WL_NR_OPS };
 
 #define WL_MAX_REPEAT	1000000		/* passes of one walk */
 
-enum argkind { A_CACHE, A_NAME, A_SIZE, A_TRUE, A_TUNE, A_CPU, A_POLICY };
+enum argkind { A_CACHE, A_NAME, A_SIZE, A_TRUE, A_TUNE, A_CPU, A_POLICY,
+	       A_GEN };
 
 #define K(k) (1u << (k))
 #define RUNS (K(EK_CPU))
@@ -1862,8 +1871,9 @@ static const struct op_info {
 	[WL_MEMPOLICY] = { "mempolicy", A_POLICY, 0, 0 },
 	[WL_WALK] = { "walk", A_CACHE, RUNS | K(EK_BYTES) | K(EK_WRITE) |
 		      K(EK_OFFSET) | K(EK_REPEAT), 0 },
+	[WL_FREE_ALL] = { "free_all", A_GEN, RUNS, 0 },
 };
-_Static_assert(ARRAY_SIZE(ops) == WL_LAST_OP + 1, "one op_info per op");
+_Static_assert(ARRAY_SIZE(ops) == WL_NR_OPS, "one op_info per op");
 
 /* An event as it is read: the event plus what the finish step needs. */
 struct ev_raw {
@@ -1901,6 +1911,7 @@ static const struct key_row event_rows[] = {
 	[EK_OP0 + WL_CPU_UP] = { "cpu_up", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
 	[EK_OP0 + WL_MEMPOLICY] = { "mempolicy", YAML_MAPPING_NODE, h_nop, 0, NULL, 0, 0 },
 	[EK_OP0 + WL_WALK] = { "walk", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
+	[EK_OP0 + WL_FREE_ALL] = { "free_all", YAML_SCALAR_NODE, h_nop, 0, NULL, 0, 0 },
 };
 TABLE(event_table, "event", event_rows);
 _Static_assert(ARRAY_SIZE(event_rows) == EK_NR, "event rows");
@@ -2121,6 +2132,34 @@ static bool event_walk(struct loader *ld, struct ev_raw *r,
 				       seen[EK_OFFSET].val ? seen[EK_OFFSET].val : arg));
 }
 
+/*
+ * free_all: GENERATOR, by the generator's name:, which must hold its
+ * objects until such an event (lifetime: until_free_all). Generators are
+ * loaded before the events, so every name is known here.
+ */
+static bool event_free_all(struct loader *ld, struct wl_event *ev,
+			   yaml_node_t *arg)
+{
+	const struct workload *wl = ld->wl;
+	char q[QUOTE_MAX];
+	const char *s = text(ld, arg, "free_all");
+	size_t i;
+
+	if (!s)
+		return false;
+	for (i = 0; i < wl->nr_generators; i++)
+		if (!strcmp(wl->generators[i].name, s))
+			break;
+	if (i == wl->nr_generators)
+		return fail(ld, arg, "free_all of '%s': no generator has that name: (give it one with name:)",
+			    quote(q, arg));
+	if (wl->generators[i].lifetime != WL_DIST_HELD)
+		return fail(ld, arg, "free_all of '%s': that generator frees its objects itself (free_all takes a generator with lifetime: until_free_all)",
+			    quote(q, arg));
+	ev->gen = (int)i;
+	return true;
+}
+
 /* The operation's own value, and the names it allocates or refers to. */
 static bool event_arg(struct loader *ld, struct ev_raw *r, struct seen *seen,
 		      yaml_node_t *arg, struct pos *pcpu, struct pos *pnode)
@@ -2208,6 +2247,8 @@ static bool event_arg(struct loader *ld, struct ev_raw *r, struct seen *seen,
 		    (!mp.mask || (mp.mask & (mp.mask - 1))))
 			return fail(ld, arg, "policy preferred needs exactly one node");
 		return true;
+	case A_GEN:
+		return event_free_all(ld, ev, arg);
 	}
 	return false;
 }
@@ -2338,7 +2379,7 @@ static bool finish_event(struct loader *ld, yaml_node_t *item,
 			    (const char *)later->data.scalar.value);
 	}
 	if (op < 0) {
-		for (i = 0; i <= WL_LAST_OP && o < sizeof(list); i++)
+		for (i = 0; i < WL_NR_OPS && o < sizeof(list); i++)
 			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
 					      i ? ", " : "", ops[i].key);
 		return fail(ld, item, "event has no operation (expected one of: %s)",
@@ -2543,7 +2584,7 @@ static int compact_event(struct loader *ld, yaml_node_t *scalar)
 					      k > EK_OP0 ? ", " : "",
 					      event_rows[k].key);
 		return fail_pos(ld, (struct pos){ (unsigned int)at[2].line + 1,
-						  (unsigned int)at[2].column + 1 },
+						  (unsigned int)at[2].column + 1, NULL },
 				"unknown operation '%s' (expected one of: %s)",
 				words[2], list), 0;
 	}
@@ -2587,7 +2628,7 @@ static int compact_event(struct loader *ld, yaml_node_t *scalar)
 		}
 		if (!eq || eq == words[w0])
 			return fail_pos(ld, (struct pos){ (unsigned int)at[w0].line + 1,
-							  (unsigned int)at[w0].column + 1 },
+							  (unsigned int)at[w0].column + 1, NULL },
 					"unexpected '%s' in a %s event (after its %s, write key=value or a last @SITE)",
 					words[w0], words[2],
 					co->args[0] ? "arguments" : "operation"), 0;
@@ -2815,7 +2856,7 @@ static bool key_after(struct loader *ld, size_t off)
 /* A composer's error as the loader's one line. */
 static bool cp_fail(struct loader *ld)
 {
-	struct pos p = { ld->cp.line, ld->cp.col };
+	struct pos p = { ld->cp.line, ld->cp.col, NULL };
 
 	return fail_pos(ld, p, "%s", ld->cp.msg);
 }
@@ -3141,12 +3182,39 @@ static bool h_gen_cpus(struct loader *ld, yaml_node_t *v, void *field,
 	return true;
 }
 
+/* free_on: [CPUS] (round robin), or same, other_node or any. */
 static bool h_gen_free_on(struct loader *ld, yaml_node_t *v, void *field,
 			  const struct key_row *row)
 {
+	static const char *const modes[] = {
+		[WL_FREE_SAME] = "same", [WL_FREE_LIST] = NULL,
+		[WL_FREE_OTHER_NODE] = "other_node", [WL_FREE_ANY] = "any",
+	};
 	struct wl_generator *g = field;
+	char q[QUOTE_MAX];
+	const char *s;
+	size_t i;
 
-	return cpu_list(ld, v, "free_on", g->free_on, &g->nr_free_on);
+	if (v->type == YAML_SEQUENCE_NODE) {
+		if (!cpu_list(ld, v, "free_on", g->free_on, &g->nr_free_on))
+			return false;
+		g->free_mode = g->nr_free_on ? WL_FREE_LIST : WL_FREE_SAME;
+		return true;
+	}
+	if (v->type != YAML_SCALAR_NODE)
+		return fail(ld, v, "free_on takes a list of CPUs, same, other_node or any, not %s",
+			    kind(q, v));
+	s = text(ld, v, "free_on");
+	if (!s)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		if (modes[i] && !strcmp(s, modes[i])) {
+			g->free_mode = (enum wl_free_mode)i;
+			return true;
+		}
+	}
+	return fail(ld, v, "bad free_on '%s' (expected a list of CPUs, same, other_node or any)",
+		    quote(q, v));
 }
 
 static bool h_gen_until(struct loader *ld, yaml_node_t *v, void *field,
@@ -3178,6 +3246,112 @@ static bool get_pair(struct loader *ld, yaml_node_t *v, const char *what,
 	return true;
 }
 
+/*
+ * A plain decimal without unit, sign or exponent ("1.2", "3"), read
+ * exactly like the units (no strtod, no locale). A minus sign gets its
+ * own message: a negative spread or weight is a mistake of its own.
+ */
+static bool get_real(struct loader *ld, yaml_node_t *v, const char *what,
+		     struct decimal *d)
+{
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, what), *end;
+	enum num r;
+
+	if (!s)
+		return false;
+	if (*s == '-')
+		return fail(ld, v, "%s '%s' is negative", what, quote(q, v));
+	r = scan_decimal(s, d, &end);
+	if (r == NUM_BAD || *end)
+		return fail(ld, v, "bad %s '%s' (expected a decimal number like 1.5)",
+			    what, quote(q, v));
+	if (r == NUM_BIG || d->whole > 1000000000)
+		return fail(ld, v, "%s '%s' is too large", what, quote(q, v));
+	if (r == NUM_FINE)
+		return fail(ld, v, "%s '%s' has more than 9 decimals", what,
+			    quote(q, v));
+	return true;
+}
+
+static double decimal_value(const struct decimal *d)
+{
+	return (double)d->whole + (double)d->frac / (double)pow10u(d->fdigits);
+}
+
+/* Weights of a histogram are fractions in units of 1e-9, exactly. */
+#define WEIGHT_ONE	((uint64_t)1000000000)
+#define WEIGHT_SLACK	((uint64_t)1000000)	/* 0.001: rounding of pasted fractions */
+
+static const char *fmt_weight(char *buf, size_t len, uint64_t w)
+{
+	int n = snprintf(buf, len, "%" PRIu64 ".%09" PRIu64, w / WEIGHT_ONE,
+			 w % WEIGHT_ONE);
+
+	while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
+		buf[--n] = '\0';
+	return buf;
+}
+
+/* kmalloc: {sizes: {SIZE: WEIGHT, ...}}: weights >= 0 summing to 1. */
+static bool h_sizes(struct loader *ld, yaml_node_t *v, void *field,
+		    const struct key_row *row)
+{
+	struct wl_generator *g = field;
+	yaml_node_pair_t *pair;
+	char q[QUOTE_MAX], a[40];
+	uint64_t sum = 0;
+	unsigned int j;
+
+	for (pair = v->data.mapping.pairs.start;
+	     pair < v->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = node_at(ld, pair->key);
+		yaml_node_t *w = node_at(ld, pair->value);
+		struct decimal d;
+		uint64_t size;
+
+		if (g->nr_sizes == WL_MAX_HIST)
+			return fail(ld, k, "a histogram takes at most %d sizes (bin the rest)",
+				    WL_MAX_HIST);
+		if (!get_size(ld, k, "histogram size", true, &size))
+			return false;
+		if (size == 0 || size > KMALLOC_MAX_SIZE)
+			return fail(ld, k, "histogram size '%s' is out of range (1..%llu bytes)",
+				    quote(q, k), KMALLOC_MAX_SIZE);
+		for (j = 0; j < g->nr_sizes; j++)
+			if (g->sizes[j] == size)
+				return fail(ld, k, "histogram size %" PRIu64 " is listed twice",
+					    size);
+		if (!get_real(ld, w, "histogram weight", &d))
+			return false;
+		if (d.whole > 1 || (d.whole == 1 && d.frac))
+			return fail(ld, w, "histogram weight '%s' is above 1 (weights are fractions of the allocations)",
+				    quote(q, w));
+		sum += d.whole * WEIGHT_ONE +
+		       d.frac * pow10u(9 - d.fdigits);
+		g->sizes[g->nr_sizes] = size;
+		g->size_cum[g->nr_sizes++] = sum;
+	}
+	if (!g->nr_sizes)
+		return fail(ld, v, "histogram sizes: {} is empty (give SIZE: WEIGHT pairs)");
+	if (sum + WEIGHT_SLACK < WEIGHT_ONE || sum > WEIGHT_ONE + WEIGHT_SLACK)
+		return fail(ld, v, "histogram weights sum to %s, not 1 (within 0.001)",
+			    fmt_weight(a, sizeof(a), sum));
+	g->kmalloc_min = g->kmalloc_max = g->sizes[0];
+	for (j = 1; j < g->nr_sizes; j++) {
+		if (g->sizes[j] < g->kmalloc_min)
+			g->kmalloc_min = g->sizes[j];
+		if (g->sizes[j] > g->kmalloc_max)
+			g->kmalloc_max = g->sizes[j];
+	}
+	return true;
+}
+
+static const struct key_row hist_rows[] = {
+	{ "sizes", YAML_MAPPING_NODE, h_sizes, 0, NULL, 0, 0 },
+};
+TABLE(hist_table, "kmalloc histogram", hist_rows);
+
 static bool h_gen_kmalloc(struct loader *ld, yaml_node_t *v, void *field,
 			  const struct key_row *row)
 {
@@ -3187,8 +3361,15 @@ static bool h_gen_kmalloc(struct loader *ld, yaml_node_t *v, void *field,
 	if (v->type == YAML_SEQUENCE_NODE)
 		return get_pair(ld, v, "kmalloc", false, &g->kmalloc_min,
 				&g->kmalloc_max);
+	if (v->type == YAML_MAPPING_NODE) {
+		if (!walk_map(ld, v, &hist_table, g, NULL))
+			return false;
+		if (!g->nr_sizes)
+			return fail(ld, v, "kmalloc histogram needs sizes: {SIZE: WEIGHT, ...}");
+		return true;
+	}
 	if (v->type != YAML_SCALAR_NODE)
-		return fail(ld, v, "kmalloc takes SIZE or [MIN, MAX], not %s",
+		return fail(ld, v, "kmalloc takes SIZE, [MIN, MAX] or {sizes: {SIZE: WEIGHT, ...}}, not %s",
 			    kind(q, v));
 	if (!get_size(ld, v, "kmalloc", true, &g->kmalloc_min))
 		return false;
@@ -3198,6 +3379,7 @@ static bool h_gen_kmalloc(struct loader *ld, yaml_node_t *v, void *field,
 
 struct lt_raw {
 	uint64_t a, b;
+	double x;
 };
 
 static bool h_uniform(struct loader *ld, yaml_node_t *v, void *field,
@@ -3208,15 +3390,74 @@ static bool h_uniform(struct loader *ld, yaml_node_t *v, void *field,
 	return get_pair(ld, v, "uniform", true, &lt->a, &lt->b);
 }
 
-enum { LK_EXP, LK_FIXED, LK_UNIFORM, LK_NR };
+static void lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s + 32);
+}
+
+/* [DURATION, NUMBER]: lognormal's [MEDIAN, SIGMA], pareto's [SCALE, ALPHA]. */
+static bool get_dur_real(struct loader *ld, yaml_node_t *v, const char *what,
+			 const char *a_name, const char *x_name,
+			 struct lt_raw *lt, struct decimal *d)
+{
+	yaml_node_item_t *it = v->data.sequence.items.start;
+	char name[64];
+
+	if (v->data.sequence.items.top - it != 2)
+		return fail(ld, v, "%s takes a pair [%s, %s]", what, a_name, x_name);
+	snprintf(name, sizeof(name), "%s %s", what, a_name);
+	lower(name);
+	if (!get_dur(ld, node_at(ld, it[0]), name, &lt->a))
+		return false;
+	if (!lt->a)
+		return fail(ld, node_at(ld, it[0]), "%s must be above 0", name);
+	snprintf(name, sizeof(name), "%s %s", what, x_name);
+	lower(name);
+	if (!get_real(ld, node_at(ld, it[1]), name, d))
+		return false;
+	lt->x = decimal_value(d);
+	return true;
+}
+
+static bool h_lognormal(struct loader *ld, yaml_node_t *v, void *field,
+			const struct key_row *row)
+{
+	struct decimal d;
+
+	return get_dur_real(ld, v, "lognormal", "MEDIAN", "SIGMA", field, &d);
+}
+
+static bool h_pareto(struct loader *ld, yaml_node_t *v, void *field,
+		     const struct key_row *row)
+{
+	struct lt_raw *lt = field;
+	struct decimal d;
+	char q[QUOTE_MAX];
+
+	if (!get_dur_real(ld, v, "pareto", "SCALE", "ALPHA", lt, &d))
+		return false;
+	if (d.whole < 1 || (d.whole == 1 && !d.frac))
+		return fail(ld, node_at(ld, v->data.sequence.items.start[1]),
+			    "pareto alpha '%s' gives an infinite mean lifetime (the mean, SCALE * alpha / (alpha - 1), needs alpha > 1)",
+			    quote(q, node_at(ld, v->data.sequence.items.start[1])));
+	return true;
+}
+
+enum { LK_EXP, LK_FIXED, LK_UNIFORM, LK_LOGNORMAL, LK_PARETO, LK_NR };
 
 static const struct key_row lifetime_rows[] = {
 	[LK_EXP] = { "exp", YAML_SCALAR_NODE, h_dur, offsetof(struct lt_raw, a), NULL, 0, 0 },
 	[LK_FIXED] = { "fixed", YAML_SCALAR_NODE, h_dur, offsetof(struct lt_raw, a), NULL, 0, 0 },
 	[LK_UNIFORM] = { "uniform", YAML_SEQUENCE_NODE, h_uniform, 0, NULL, 0, 0 },
+	[LK_LOGNORMAL] = { "lognormal", YAML_SEQUENCE_NODE, h_lognormal, 0, NULL, 0, 0 },
+	[LK_PARETO] = { "pareto", YAML_SEQUENCE_NODE, h_pareto, 0, NULL, 0, 0 },
 };
 TABLE(lifetime_table, "lifetime", lifetime_rows);
 _Static_assert(ARRAY_SIZE(lifetime_rows) == LK_NR, "lifetime rows");
+
+#define LIFETIMES "until_free_all, {exp: DUR}, {fixed: DUR}, {uniform: [DUR, DUR]}, {lognormal: [MEDIAN, SIGMA]} or {pareto: [SCALE, ALPHA]}"
 
 static bool h_lifetime(struct loader *ld, yaml_node_t *v, void *field,
 		       const struct key_row *row)
@@ -3224,31 +3465,200 @@ static bool h_lifetime(struct loader *ld, yaml_node_t *v, void *field,
 	static const enum wl_dist dist[LK_NR] = {
 		[LK_EXP] = WL_DIST_EXP, [LK_FIXED] = WL_DIST_FIXED,
 		[LK_UNIFORM] = WL_DIST_UNIFORM,
+		[LK_LOGNORMAL] = WL_DIST_LOGNORMAL,
+		[LK_PARETO] = WL_DIST_PARETO,
 	};
 	struct wl_generator *g = field;
 	struct seen seen[LK_NR];
-	struct lt_raw lt = { 0, 0 };
+	struct lt_raw lt = { 0, 0, 0.0 };
+	char q[QUOTE_MAX];
 	int k, found = -1;
 
+	if (v->type == YAML_SCALAR_NODE) {
+		const char *s = text(ld, v, "lifetime");
+
+		if (!s)
+			return false;
+		if (strcmp(s, "until_free_all"))
+			return fail(ld, v, "bad lifetime '%s' (expected " LIFETIMES ")",
+				    quote(q, v));
+		g->lifetime = WL_DIST_HELD;
+		return true;
+	}
+	if (v->type != YAML_MAPPING_NODE)
+		return fail(ld, v, "lifetime takes " LIFETIMES ", not %s",
+			    kind(q, v));
 	if (!walk_map(ld, v, &lifetime_table, &lt, seen))
 		return false;
 	for (k = 0; k < LK_NR; k++) {
 		if (!seen[k].key)
 			continue;
 		if (found >= 0)
-			return fail(ld, v, "lifetime takes exactly one of exp:, fixed: or uniform:");
+			return fail(ld, v, "lifetime takes exactly one of exp:, fixed:, uniform:, lognormal: or pareto:");
 		found = k;
 	}
 	if (found < 0)
-		return fail(ld, v, "lifetime needs one of exp:, fixed: or uniform:");
+		return fail(ld, v, "lifetime needs one of exp:, fixed:, uniform:, lognormal: or pareto:");
 	g->lifetime = dist[found];
 	g->lifetime_a = lt.a;
 	g->lifetime_b = found == LK_UNIFORM ? lt.b : lt.a;
+	if (found == LK_LOGNORMAL)
+		g->lifetime_sigma = lt.x;
+	if (found == LK_PARETO)
+		g->lifetime_alpha = lt.x;
+	return true;
+}
+
+/* arrivals: poisson | fixed | {on, off, spacing} | {burst, every, spacing} */
+struct arr_raw {
+	uint64_t on, off, every;
+	int count;
+	bool fixed;
+};
+
+static bool h_spacing(struct loader *ld, yaml_node_t *v, void *field,
+		      const struct key_row *row)
+{
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, "spacing");
+
+	if (!s)
+		return false;
+	if (strcmp(s, "poisson") && strcmp(s, "fixed"))
+		return fail(ld, v, "bad spacing '%s' (expected poisson or fixed)",
+			    quote(q, v));
+	*(bool *)field = !strcmp(s, "fixed");
+	return true;
+}
+
+enum { AK_ON, AK_OFF, AK_BURST, AK_EVERY, AK_SPACING, AK_NR };
+
+#define AR(f) offsetof(struct arr_raw, f)
+
+static const struct key_row arrivals_rows[] = {
+	[AK_ON] = { "on", YAML_SCALAR_NODE, h_dur, AR(on), NULL, 0, 0 },
+	[AK_OFF] = { "off", YAML_SCALAR_NODE, h_dur, AR(off), NULL, 0, 0 },
+	[AK_BURST] = { "burst", YAML_SCALAR_NODE, h_int, AR(count), NULL, 1, 1000000000 },
+	[AK_EVERY] = { "every", YAML_SCALAR_NODE, h_dur, AR(every), NULL, 0, 0 },
+	[AK_SPACING] = { "spacing", YAML_SCALAR_NODE, h_spacing, AR(fixed), NULL, 0, 0 },
+};
+TABLE(arrivals_table, "arrivals", arrivals_rows);
+_Static_assert(ARRAY_SIZE(arrivals_rows) == AK_NR, "arrivals rows");
+
+#undef AR
+
+static bool h_arrivals(struct loader *ld, yaml_node_t *v, void *field,
+		       const struct key_row *row)
+{
+	struct wl_generator *g = field;
+	struct seen seen[AK_NR];
+	struct arr_raw ar = { 0, 0, 0, 0, false };
+	char q[QUOTE_MAX];
+	bool onoff, burst;
+
+	if (v->type == YAML_SCALAR_NODE) {
+		const char *s = text(ld, v, "arrivals");
+
+		if (!s)
+			return false;
+		if (!strcmp(s, "poisson"))
+			g->arrivals = WL_ARR_POISSON;
+		else if (!strcmp(s, "fixed"))
+			g->arrivals = WL_ARR_FIXED;
+		else
+			return fail(ld, v, "bad arrivals '%s' (expected poisson, fixed, {on: DUR, off: DUR} or {burst: N, every: DUR})",
+				    quote(q, v));
+		return true;
+	}
+	if (v->type != YAML_MAPPING_NODE)
+		return fail(ld, v, "arrivals takes poisson, fixed, {on: DUR, off: DUR} or {burst: N, every: DUR}, not %s",
+			    kind(q, v));
+	if (!walk_map(ld, v, &arrivals_table, &ar, seen))
+		return false;
+	onoff = seen[AK_ON].key || seen[AK_OFF].key;
+	burst = seen[AK_BURST].key || seen[AK_EVERY].key;
+	if (onoff && burst)
+		return fail(ld, v, "arrivals takes on: and off:, or burst: and every:, not both");
+	if (!onoff && !burst)
+		return fail(ld, v, "arrivals needs on: and off:, or burst: and every:");
+	if (onoff) {
+		if (!seen[AK_ON].key || !seen[AK_OFF].key)
+			return fail(ld, v, "arrivals needs both on: and off:");
+		if (!ar.on)
+			return fail(ld, seen[AK_ON].val, "an on period of 0 never allocates");
+		g->arrivals = WL_ARR_ONOFF;
+		g->on = ar.on;
+		g->off = ar.off;
+	} else {
+		if (!seen[AK_BURST].key || !seen[AK_EVERY].key)
+			return fail(ld, v, "arrivals needs both burst: and every:");
+		if (!ar.every)
+			return fail(ld, seen[AK_EVERY].val, "bursts every 0 never end (every: must be above 0)");
+		g->arrivals = WL_ARR_BURST;
+		g->burst_count = (uint64_t)ar.count;
+		g->burst_every = ar.every;
+	}
+	g->spacing_fixed = ar.fixed;
+	return true;
+}
+
+/* alloc_node: NODE, or [NODES] taken round robin. */
+static bool h_gen_alloc_node(struct loader *ld, yaml_node_t *v, void *field,
+			     const struct key_row *row)
+{
+	struct wl_generator *g = field;
+	uint64_t used = 0;
+	yaml_node_item_t *it;
+	char q[QUOTE_MAX];
+	int node = 0;
+
+	if (v->type == YAML_SCALAR_NODE) {
+		if (!get_int(ld, v, "alloc_node", 0, WL_MAX_NODES - 1, &node))
+			return false;
+		g->alloc_nodes[0] = node;
+		g->nr_alloc_nodes = 1;
+		return true;
+	}
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail(ld, v, "alloc_node takes a node or a list of nodes, not %s",
+			    kind(q, v));
+	g->nr_alloc_nodes = 0;
+	for (it = v->data.sequence.items.start;
+	     it < v->data.sequence.items.top; it++) {
+		yaml_node_t *n = node_at(ld, *it);
+
+		if (!get_int(ld, n, "alloc_node", 0, WL_MAX_NODES - 1, &node))
+			return false;
+		if (used & (1ULL << node))
+			return fail(ld, n, "node %d is listed twice in alloc_node",
+				    node);
+		used |= 1ULL << node;
+		g->alloc_nodes[g->nr_alloc_nodes++] = node;
+	}
+	if (!g->nr_alloc_nodes)
+		return fail(ld, v, "alloc_node: [] names no node (leave alloc_node out to allocate on the CPU's own node)");
+	return true;
+}
+
+/* A generator's name: what free_all: NAME refers to (no spaces). */
+static bool h_gen_name(struct loader *ld, yaml_node_t *v, void *field,
+		       const struct key_row *row)
+{
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, "name");
+
+	if (!s)
+		return false;
+	if (!printable_name(s, false))
+		return fail(ld, v, "bad generator name '%s' (1 to 63 characters, no spaces or control characters)",
+			    quote(q, v));
+	memcpy(field, s, strlen(s) + 1);
 	return true;
 }
 
 enum { GK_CACHE, GK_KMALLOC, GK_CPUS, GK_RATE, GK_LIFETIME, GK_FREE_ON,
-       GK_TOUCH, GK_GFP, GK_FROM, GK_UNTIL, GK_WALK, GK_NR };
+       GK_TOUCH, GK_GFP, GK_FROM, GK_UNTIL, GK_WALK, GK_NAME, GK_ARRIVALS,
+       GK_ALLOC_NODE, GK_TOUCH_FREE, GK_NR };
 
 enum { GW_EVERY, GW_BYTES, GW_OFFSET, GW_WRITE, GW_NR };
 
@@ -3274,12 +3684,16 @@ static const struct key_row gen_rows[] = {
 	[GK_RATE] = { "rate", YAML_SCALAR_NODE, h_rate, G(rate), NULL, 0, 0 },
 	/* any node: h_lifetime's walker names the laws when it is no mapping */
 	[GK_LIFETIME] = { "lifetime", YAML_NO_NODE, h_lifetime, 0, NULL, 0, 0 },
-	[GK_FREE_ON] = { "free_on", YAML_SEQUENCE_NODE, h_gen_free_on, 0, NULL, 0, 0 },
+	[GK_FREE_ON] = { "free_on", YAML_NO_NODE, h_gen_free_on, 0, NULL, 0, 0 },
 	[GK_TOUCH] = { "touch", YAML_SCALAR_NODE, h_size, G(touch), NULL, 0, 0 },
 	[GK_GFP] = { "gfp", YAML_NO_NODE, h_gfp, G(gfp), NULL, 0, 0 },
 	[GK_FROM] = { "from", YAML_SCALAR_NODE, h_dur, G(from), NULL, 0, 0 },
 	[GK_UNTIL] = { "until", YAML_SCALAR_NODE, h_gen_until, 0, NULL, 0, 0 },
 	[GK_WALK] = { "walk", YAML_MAPPING_NODE, h_map, G(walk), &gen_walk_table, 0, 0 },
+	[GK_NAME] = { "name", YAML_SCALAR_NODE, h_gen_name, G(name), NULL, 0, 0 },
+	[GK_ARRIVALS] = { "arrivals", YAML_NO_NODE, h_arrivals, 0, NULL, 0, 0 },
+	[GK_ALLOC_NODE] = { "alloc_node", YAML_NO_NODE, h_gen_alloc_node, 0, NULL, 0, 0 },
+	[GK_TOUCH_FREE] = { "touch_free", YAML_SCALAR_NODE, h_size, G(touch_free), NULL, 0, 0 },
 };
 TABLE(gen_table, "generator", gen_rows);
 _Static_assert(ARRAY_SIZE(gen_rows) == GK_NR, "generator rows");
@@ -3313,6 +3727,63 @@ static bool gen_walk_check(struct loader *ld, const struct wl_generator *g,
 	return gen_walk_fits(ld, g, pos_of(v));
 }
 
+/*
+ * The file an item came from, owned by the workload: NULL for the file
+ * being loaded, else the include's path (interned in wl->includes).
+ * Returns false (error set) on OOM.
+ */
+static bool item_file(struct loader *ld, const yaml_node_t *item,
+		      const char **out)
+{
+	struct workload *wl = ld->wl;
+	const char *f = include_file_of(item);
+	char **p;
+	size_t i;
+
+	*out = NULL;
+	if (!f)
+		return true;
+	for (i = 0; i < wl->nr_includes; i++) {
+		if (!strcmp(wl->includes[i], f)) {
+			*out = wl->includes[i];
+			return true;
+		}
+	}
+	p = realloc(wl->includes, (wl->nr_includes + 1) * sizeof(*p));
+	if (!p)
+		return fail_pos(ld, nopos, "out of memory");
+	wl->includes = p;
+	p[wl->nr_includes] = strdup(f);
+	if (!p[wl->nr_includes])
+		return fail_pos(ld, nopos, "out of memory");
+	*out = p[wl->nr_includes++];
+	return true;
+}
+
+/* The checks across one generator's keys that no override can change. */
+static bool finish_generator(struct loader *ld, struct wl_generator *g,
+			     yaml_node_t *item, const struct seen *seen)
+{
+	const struct workload *wl = ld->wl;
+	char q[QUOTE_MAX];
+	size_t i;
+
+	if (g->name[0]) {
+		for (i = 0; i < wl->nr_generators; i++)
+			if (!strcmp(wl->generators[i].name, g->name))
+				return fail(ld, seen[GK_NAME].val,
+					    "duplicate generator name '%s' (first at line %u)",
+					    quote(q, seen[GK_NAME].val),
+					    wl->generators[i].line);
+	}
+	if (g->lifetime == WL_DIST_HELD && seen[GK_FREE_ON].val)
+		return fail(ld, seen[GK_FREE_ON].key,
+			    "free_on does not apply to lifetime until_free_all (the free_all event's cpu: frees the objects)");
+	if (g->lifetime == WL_DIST_HELD && !g->name[0])
+		return fail(ld, item, "a generator with lifetime until_free_all needs a name: (for its free_all event)");
+	return item_file(ld, item, &g->file);
+}
+
 static bool load_generators(struct loader *ld, yaml_node_t *seq)
 {
 	struct workload *wl = ld->wl;
@@ -3339,7 +3810,7 @@ static bool load_generators(struct loader *ld, yaml_node_t *seq)
 		if (!seen[GK_RATE].val)
 			return fail(ld, item, "generator needs a rate: (like 100000/s per CPU)");
 		if (!seen[GK_LIFETIME].val)
-			return fail(ld, item, "generator needs a lifetime: ({exp: DUR}, {fixed: DUR} or {uniform: [DUR, DUR]})");
+			return fail(ld, item, "generator needs a lifetime: (" LIFETIMES ")");
 		if (seen[GK_CACHE].val) {
 			const struct wl_cache *c;
 
@@ -3358,8 +3829,31 @@ static bool load_generators(struct loader *ld, yaml_node_t *seq)
 			return false;
 		g->line = pos_of(item).line;
 		g->col = pos_of(item).col;
+		if (!finish_generator(ld, g, item, seen))
+			return false;
 		wl->nr_generators++;
 	}
+	return true;
+}
+
+/*
+ * The checks of a generator against the machine, which an override
+ * (--set machine.nodes=1) can break: part of validate().
+ */
+static bool check_generator(struct loader *ld, const struct wl_generator *g,
+			    struct pos p)
+{
+	const struct wl_machine *m = &ld->wl->machine;
+	int j;
+
+	if (g->free_mode == WL_FREE_OTHER_NODE && m->nodes < 2)
+		return fail_pos(ld, p, "generator free_on: other_node needs a machine of 2 or more nodes (it has %d)",
+				m->nodes);
+	for (j = 0; j < g->nr_alloc_nodes; j++)
+		if (g->alloc_nodes[j] >= m->nodes)
+			return fail_pos(ld, p, "generator alloc_node %d is out of range (the machine has %d node%s)",
+					g->alloc_nodes[j], m->nodes,
+					plural(m->nodes));
 	return true;
 }
 
@@ -3368,7 +3862,8 @@ static bool load_generators(struct loader *ld, yaml_node_t *seq)
 /* ------------------------------------------------------------------ */
 
 enum { WK_NAME, WK_SEED, WK_MACHINE, WK_SLAB, WK_CACHES, WK_EVENTS,
-       WK_GENERATORS, WK_SAMPLE, WK_DURATION, WK_EXPECT, WK_NR };
+       WK_GENERATORS, WK_SAMPLE, WK_DURATION, WK_EXPECT, WK_INCLUDE,
+       WK_NR };
 
 /* expect: each entry parsed by sim/expect.c; errors at the entry's key. */
 static bool h_expect(struct loader *ld, yaml_node_t *v, void *field,
@@ -3416,6 +3911,8 @@ static const struct key_row top_rows[] = {
 	[WK_SAMPLE] = { "sample", YAML_SCALAR_NODE, h_dur, W(sample), NULL, 0, 0 },
 	[WK_DURATION] = { "duration", YAML_SCALAR_NODE, h_run_duration, W(duration), NULL, 0, 0 },
 	[WK_EXPECT] = { "expect", YAML_SEQUENCE_NODE, h_expect, 0, NULL, 0, 0 },
+	/* merged before the walk (include_resolve); nothing left to read */
+	[WK_INCLUDE] = { "include", YAML_NO_NODE, h_nop, 0, NULL, 0, 0 },
 };
 TABLE(top_table, "workload", top_rows);
 _Static_assert(ARRAY_SIZE(top_rows) == WK_NR, "top rows");
@@ -3470,7 +3967,16 @@ static void default_name(struct workload *wl, const char *file)
 
 static struct pos ev_pos(unsigned int line, unsigned int col)
 {
-	struct pos p = { line, col };
+	struct pos p = { line, col, NULL };
+
+	return p;
+}
+
+/* Where a cache or generator was declared: its file may be an include. */
+static struct pos item_pos(unsigned int line, unsigned int col,
+			   const char *file)
+{
+	struct pos p = { line, col, file };
 
 	return p;
 }
@@ -3558,7 +4064,7 @@ static bool validate(struct loader *ld)
 		return false;
 	for (i = 0; i < wl->nr_caches; i++) {
 		const struct wl_cache *c = &wl->caches[i];
-		struct pos p = ev_pos(c->line, c->col);
+		struct pos p = item_pos(c->line, c->col, c->file);
 		struct cache_pos cp = { p, p, p, p };
 
 		if (!check_cache(ld, c, &cp))
@@ -3566,7 +4072,10 @@ static bool validate(struct loader *ld)
 	}
 	for (i = 0; i < wl->nr_generators; i++) {
 		struct wl_generator *g = &wl->generators[i];
-		struct pos p = ev_pos(g->line, g->col);
+		struct pos p = item_pos(g->line, g->col, g->file);
+
+		if (!check_generator(ld, g, p))
+			return false;
 
 		if (!g->cpus_given) {
 			g->nr_cpus = m->cpus;
@@ -3627,6 +4136,7 @@ static bool load_root(struct loader *ld, yaml_node_t *root)
 		return false;
 	if (ld->deferred[D_CACHES] && !load_caches(ld, ld->deferred[D_CACHES]))
 		return false;
+	/* the events come later, streamed; a free_all names a generator */
 	if (ld->deferred[D_GENERATORS] &&
 	    !load_generators(ld, ld->deferred[D_GENERATORS]))
 		return false;
@@ -3700,6 +4210,11 @@ static bool load_input(const char *name, const unsigned char *buf,
 	}
 	if (!one_pass && !header_tail(ld))
 		goto out;
+	/* include: merged into the header's nodes, then kept with them */
+	if (!include_resolve(&ld->cp.doc, root, ld->file, err, errlen)) {
+		ld->failed = true;
+		goto out;
+	}
 	compose_keep(&ld->cp);
 	if (!load_root(ld, node_at(ld, root)))
 		goto out;
@@ -3739,6 +4254,9 @@ void workload_free(struct workload *wl)
 	free(wl->events);
 	free(wl->generators);
 	free(wl->expects);
+	for (size_t i = 0; i < wl->nr_includes; i++)
+		free(wl->includes[i]);
+	free(wl->includes);
 	memset(wl, 0, sizeof(*wl));
 }
 

@@ -58,6 +58,7 @@ struct wl_cache {
 	int colouring;			/* 0 off, 1 on, -1 as slab.colouring */
 	uint64_t create_t;
 	unsigned int line, col;		/* where it was declared */
+	const char *file;		/* in an include; NULL: wl->file */
 };
 
 enum wl_op {
@@ -68,8 +69,10 @@ enum wl_op {
 	WL_TUNE, WL_SHRINK, WL_DESTROY, WL_CREATE,
 	WL_CPU_DOWN, WL_CPU_UP, WL_MEMPOLICY,
 	WL_WALK,			/* read/write every live object of a cache */
+	WL_FREE_ALL,			/* free what a generator holds */
 };
-#define WL_LAST_OP	WL_WALK
+#define WL_NR_OPS	(WL_FREE_ALL + 1)	/* keep it after the last op */
+#define WL_LAST_OP	(WL_NR_OPS - 1)
 
 enum wl_policy { WL_POLICY_DEFAULT, WL_POLICY_INTERLEAVE, WL_POLICY_BIND,
 		 WL_POLICY_PREFERRED };
@@ -93,10 +96,33 @@ struct wl_event {
 	int site;			/* call site (workload_site), -1: the line */
 	uint64_t offset;		/* walk: first byte of each object */
 	int repeat;			/* walk: passes over the objects (1) */
+	int gen;			/* free_all: index into generators */
 	unsigned int line, col;		/* where it was written */
 };
 
-enum wl_dist { WL_DIST_FIXED, WL_DIST_EXP, WL_DIST_UNIFORM };
+enum wl_dist { WL_DIST_FIXED, WL_DIST_EXP, WL_DIST_UNIFORM,
+	       WL_DIST_LOGNORMAL,	/* lifetime_a median, lifetime_sigma */
+	       WL_DIST_PARETO,		/* lifetime_a scale, lifetime_alpha */
+	       WL_DIST_HELD,		/* until a free_all event (or the end) */
+};
+
+/* How a generator's allocations arrive on each of its CPUs. */
+enum wl_arrivals {
+	WL_ARR_POISSON,			/* exponential gaps, mean 1/rate */
+	WL_ARR_FIXED,			/* one every 1/rate */
+	WL_ARR_ONOFF,			/* at rate during on, none during off */
+	WL_ARR_BURST,			/* burst_count at rate, every burst_every */
+};
+
+/* Where a generator's objects are freed. */
+enum wl_free_mode {
+	WL_FREE_SAME,			/* the allocating CPU (default) */
+	WL_FREE_LIST,			/* free_on[], round robin */
+	WL_FREE_OTHER_NODE,		/* any CPU of another node, at random */
+	WL_FREE_ANY,			/* any CPU, at random */
+};
+
+#define WL_MAX_HIST	128		/* kmalloc: {sizes: ...} entries */
 
 struct wl_generator {
 	int cache;			/* -1 for kmalloc */
@@ -118,6 +144,21 @@ struct wl_generator {
 		bool write;
 	} walk;
 	unsigned int line, col;
+	/* the laws beyond Poisson/exp/fixed/uniform (sim/dist.h) */
+	char name[64];			/* "" = unnamed; free_all names it */
+	const char *file;		/* declared in (an include); NULL: wl->file */
+	double lifetime_sigma;		/* lognormal */
+	double lifetime_alpha;		/* pareto */
+	enum wl_arrivals arrivals;
+	bool spacing_fixed;		/* on/off and bursts: fixed, not Poisson */
+	uint64_t on, off;		/* WL_ARR_ONOFF, ns */
+	uint64_t burst_count, burst_every;	/* WL_ARR_BURST */
+	unsigned int nr_sizes;		/* kmalloc histogram, 0 = none */
+	uint64_t sizes[WL_MAX_HIST];
+	uint64_t size_cum[WL_MAX_HIST];	/* cumulative weights, 1e-9 units */
+	enum wl_free_mode free_mode;
+	int alloc_nodes[WL_MAX_NODES], nr_alloc_nodes;	/* round robin */
+	uint64_t touch_free;		/* bytes written before each free */
 };
 
 struct workload {
@@ -146,6 +187,8 @@ struct workload {
 	struct loader *ld;		/* the event stream, the loader's */
 	struct wl_expect *expects;	/* expect: (sim/expect.h), in file order */
 	size_t nr_expects;
+	char **includes;		/* files merged by include: (owned) */
+	size_t nr_includes;
 };
 
 /*

@@ -593,8 +593,9 @@ static void test_unit_messages(void **state)
 	/* a bare duration names the laws lifetime takes; "- {kmalloc: 64,
 	 * rate: 1/s, lifetime: " is 37 characters */
 	refuse("generators:\n- {kmalloc: 64, rate: 1/s, lifetime: 1ms}\n",
-	       "w.yaml:2:38: lifetime must be a mapping (keys: exp, fixed, "
-	       "uniform), not '1ms'");
+	       "w.yaml:2:38: bad lifetime '1ms' (expected until_free_all, "
+	       "{exp: DUR}, {fixed: DUR}, {uniform: [DUR, DUR]}, "
+	       "{lognormal: [MEDIAN, SIGMA]} or {pareto: [SCALE, ALPHA]})");
 }
 
 /* ------------------------------------------------------------------ */
@@ -604,7 +605,7 @@ static void test_unit_messages(void **state)
 static void test_unknown_keys(void **state)
 {
 	refuse("nmae: x\n",
-	       "w.yaml:1:1: unknown key 'nmae' in workload (expected one of: name, seed, machine, slab, caches, events, generators, sample, duration, expect)");
+	       "w.yaml:1:1: unknown key 'nmae' in workload (expected one of: name, seed, machine, slab, caches, events, generators, sample, duration, expect, include)");
 	refuse("machine:\n  cpu: 2\n",
 	       "w.yaml:2:3: unknown key 'cpu' in machine (expected one of: arch, bufctl, nodes, cpus, memory, hz, min_free_kbytes, caches, costs, smp)");
 	/* "  caches: {" ends in column 11 */
@@ -622,15 +623,15 @@ static void test_unknown_keys(void **state)
 	refuse("caches:\n- {name: c, size: 64, tune: {limt: 4}}\n",
 	       "w.yaml:2:30: unknown key 'limt' in tune (expected one of: limit, batchcount, shared)");
 	refuse("caches:\n- {name: c, size: 64}\nevents:\n- {t: 0, allocc: c}\n",
-	       "w.yaml:4:10: unknown key 'allocc' in event (expected one of: t, cpu, gfp, as, node, bytes, write, site, offset, repeat, alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy, walk)");
+	       "w.yaml:4:10: unknown key 'allocc' in event (expected one of: t, cpu, gfp, as, node, bytes, write, site, offset, repeat, alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy, walk, free_all)");
 	refuse("caches:\n- {name: c, size: 64}\nevents:\n- {t: 0, tune: {cache: c, limits: 1}}\n",
 	       "w.yaml:4:27: unknown key 'limits' in tune (expected one of: cache, limit, batchcount, shared)");
 	refuse("events:\n- {t: 0, mempolicy: {cpus: 0}}\n",
 	       "w.yaml:2:22: unknown key 'cpus' in mempolicy (expected one of: cpu, policy, nodes, spread_slab)");
 	refuse("generators:\n- {rat: 1/s}\n",
-	       "w.yaml:2:4: unknown key 'rat' in generator (expected one of: cache, kmalloc, cpus, rate, lifetime, free_on, touch, gfp, from, until, walk)");
+	       "w.yaml:2:4: unknown key 'rat' in generator (expected one of: cache, kmalloc, cpus, rate, lifetime, free_on, touch, gfp, from, until, walk, name, arrivals, alloc_node, touch_free)");
 	refuse("generators:\n- {lifetime: {mean: 1us}}\n",
-	       "w.yaml:2:15: unknown key 'mean' in lifetime (expected one of: exp, fixed, uniform)");
+	       "w.yaml:2:15: unknown key 'mean' in lifetime (expected one of: exp, fixed, uniform, lognormal, pareto)");
 }
 
 static void test_key_shapes(void **state)
@@ -934,7 +935,7 @@ static void test_event_shapes(void **state)
 	refuse(CACHE_C "- {t: 0, alloc: c, free: a, as: a}\n",
 	       "w.yaml:4:20: event has two operations, 'alloc' and 'free' (write one event each)");
 	refuse(CACHE_C "- {t: 0, cpu: 0}\n",
-	       "w.yaml:4:3: event has no operation (expected one of: alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy, walk)");
+	       "w.yaml:4:3: event has no operation (expected one of: alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy, walk, free_all)");
 	refuse(CACHE_C "- {t: 0, alloc: d, as: a}\n",
 	       "w.yaml:4:17: unknown cache 'd' (declare it under caches:)");
 	refuse(CACHE_C "- {t: 0, shrink: size-64}\n",
@@ -944,7 +945,7 @@ static void test_event_shapes(void **state)
 	refuse(CACHE_C "- {t: 0, kmalloc: 64, as: a, gfp: [GFP_KERNEL, GFP_SOMETIMES]}\n",
 	       "w.yaml:4:48: unknown gfp flag 'GFP_SOMETIMES' (expected GFP_KERNEL, GFP_ATOMIC, GFP_NOFS, GFP_NOIO, GFP_USER, GFP_DMA, GFP_NOWAIT or a __GFP_* name)");
 	refuse(CACHE_C "- [t, 0]\n",
-	       "w.yaml:4:3: event must be a mapping (keys: t, cpu, gfp, as, node, bytes, write, site, offset, repeat, alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy, walk), not a list");
+	       "w.yaml:4:3: event must be a mapping (keys: t, cpu, gfp, as, node, bytes, write, site, offset, repeat, alloc, alloc_node, zalloc, free, kmalloc, kmalloc_node, kfree, touch, slabinfo, tune, shrink, destroy, create, cpu_down, cpu_up, mempolicy, walk, free_all), not a list");
 }
 
 static void test_cache_life(void **state)
@@ -1119,9 +1120,9 @@ static void test_generators(void **state)
 	refuse("generators:\n- {kmalloc: 64, lifetime: {fixed: 1us}, until: 1s}\n",
 	       "w.yaml:2:3: generator needs a rate: (like 100000/s per CPU)");
 	refuse("generators:\n- {kmalloc: 64, rate: 1/s, until: 1s}\n",
-	       "w.yaml:2:3: generator needs a lifetime: ({exp: DUR}, {fixed: DUR} or {uniform: [DUR, DUR]})");
+	       "w.yaml:2:3: generator needs a lifetime: (until_free_all, {exp: DUR}, {fixed: DUR}, {uniform: [DUR, DUR]}, {lognormal: [MEDIAN, SIGMA]} or {pareto: [SCALE, ALPHA]})");
 	refuse("generators:\n- {kmalloc: 64, rate: 1/s, lifetime: {fixed: 1us, exp: 1us}, until: 1s}\n",
-	       "w.yaml:2:38: lifetime takes exactly one of exp:, fixed: or uniform:");
+	       "w.yaml:2:38: lifetime takes exactly one of exp:, fixed:, uniform:, lognormal: or pareto:");
 	refuse("generators:\n- {kmalloc: [64, 32], rate: 1/s, lifetime: {fixed: 1us}, until: 1s}\n",
 	       "w.yaml:2:18: kmalloc [MIN, MAX] is backwards: '32' is below MIN");
 	refuse("generators:\n- {kmalloc: [64], rate: 1/s, lifetime: {fixed: 1us}, until: 1s}\n",
