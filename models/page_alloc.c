@@ -325,7 +325,12 @@ static bool zone_watermark_ok(const struct zone *z, unsigned int order,
 static int build_zonelists(struct page_alloc *pa, const int *distance)
 {
 	int n = pa->nr_nodes, nid, i, j;
-	int *order = calloc((size_t)n, sizeof(*order));
+	int *order;
+
+	/* create checked it; said again so gcc -O1 sees no huge calloc */
+	if (n < 1)
+		return -1;
+	order = calloc((size_t)n, sizeof(*order));
 
 	pa->zl_normal = calloc((size_t)n, sizeof(*pa->zl_normal));
 	pa->zl_dma = calloc((size_t)n, sizeof(*pa->zl_dma));

@@ -52,6 +52,8 @@ struct gen_obj {
 	struct run *run;
 	struct live l;
 	struct gen_obj *next_free;	/* pool link */
+	struct gen_obj *next_all;	/* every one allocated: freed at the end,
+					 * also those still in flight */
 };
 
 struct run {
@@ -63,6 +65,7 @@ struct run {
 	struct gen_cpu *gens;
 	size_t nr_gens;
 	struct gen_obj *pool;
+	struct gen_obj *all_objs;	/* chain of next_all */
 	uint64_t t0;			/* when the workload's time 0 is */
 	uint64_t end_t;			/* workload time the run ends */
 	uint64_t end_abs;		/* t0 + end_t, engine time */
@@ -538,6 +541,8 @@ static void gen_alloc(void *arg)
 	} else {
 		o = xcalloc(1, sizeof(*o));
 		o->run = r;
+		o->next_all = r->all_objs;
+		r->all_objs = o;
 	}
 	if (g->cache >= 0) {
 		struct sim_cache *sc = gc->sc ? gc->sc : gen_find_cache(gc);
@@ -724,11 +729,12 @@ static void free_run(struct run *r)
 	sb_free(&r->res.timeseries);
 	sb_free(&r->res.fragmentation);
 	sb_free(&r->res.final_slabinfo);
-	while (r->pool) {
-		struct gen_obj *o = r->pool;
-		r->pool = o->next_free;
+	while (r->all_objs) {
+		struct gen_obj *o = r->all_objs;
+		r->all_objs = o->next_all;
 		free(o);
 	}
+	r->pool = NULL;
 	free(r->gens);
 	free(r->names);
 	free(r->wl_cache);
@@ -758,6 +764,10 @@ static void final_state(void *arg)
 	slabinfo_show(&s);
 	r->res.final_slabinfo = s.sb;
 	r->res.consistent = r->res.status == RUN_OK && slab_core_is_consistent();
+	if (r->m->fault_page.rule)
+		printk(KERN_INFO "FAULT_INJECTION: fail_page_alloc failed %llu of %llu candidate page allocations\n",
+		       (unsigned long long)r->m->fault_page.injected,
+		       (unsigned long long)r->m->fault_page.candidates);
 	if (r->wl->sample && r->res.status == RUN_OK)
 		report_sample(&r->res, r->res.end_t);
 }
@@ -801,6 +811,9 @@ int run_workload(const struct workload *wl, const struct run_options *opt)
 			r->t0 = c > r->t0 ? c : r->t0;
 		}
 		r->t0 = (r->t0 / r->m->ns_per_tick + 1) * r->m->ns_per_tick;
+		/* boot is never failed: faults: rules count from time 0 */
+		fault_arm(&r->m->fault_page, &wl->faults.page_alloc, wl->seed,
+			  r->t0);
 		post_workload(r);
 		r->progress = opt->progress;
 		progress_run_start(r->progress, r->end_t);

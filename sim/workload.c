@@ -2302,11 +2302,137 @@ static bool load_generators(struct loader *ld, yaml_node_t *seq)
 }
 
 /* ------------------------------------------------------------------ */
+/* Fault injection                                                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * every: and probability: are two modes of one rule: each handler sets
+ * its own and clears the other, so --set faults.page_alloc.every=7
+ * replaces a probability the file gave. In the file, giving both is an
+ * error (h_fault).
+ */
+static bool h_fault_every(struct loader *ld, yaml_node_t *v, void *field,
+			  const struct key_row *row)
+{
+	struct wl_fault *f = field;
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, row->key);
+	uint64_t n;
+
+	if (!s)
+		return false;
+	if (parse_u64(s, &n) != NUM_OK || n < 1)
+		return fail(ld, v, "bad every '%s' (expected a whole number, at least 1)",
+			    quote(q, v));
+	f->every = n;
+	f->probability_given = false;
+	f->probability = 0;
+	return true;
+}
+
+static bool h_fault_probability(struct loader *ld, yaml_node_t *v,
+				void *field, const struct key_row *row)
+{
+	struct wl_fault *f = field;
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, row->key);
+	char *end;
+	double p;
+
+	if (!s)
+		return false;
+	errno = 0;
+	p = strtod(s, &end);
+	/* no hex floats, infinities or NaNs: a plain decimal in [0, 1] */
+	if (end == s || *end || errno || strpbrk(s, "xXnN") ||
+	    !(p >= 0.0 && p <= 1.0))
+		return fail(ld, v, "bad probability '%s' (expected a number from 0 to 1)",
+			    quote(q, v));
+	f->probability = p;
+	f->probability_given = true;
+	f->every = 0;
+	return true;
+}
+
+static bool h_fault_until(struct loader *ld, yaml_node_t *v, void *field,
+			  const struct key_row *row)
+{
+	struct wl_fault *f = field;
+
+	f->until_given = true;
+	return get_dur(ld, v, "until", &f->until);
+}
+
+enum { FK_EVERY, FK_PROBABILITY, FK_FROM, FK_UNTIL, FK_GFP, FK_NR };
+
+#define F(f) offsetof(struct wl_fault, f)
+
+static const struct key_row fault_rows[] = {
+	[FK_EVERY] = { "every", YAML_SCALAR_NODE, h_fault_every, 0, NULL, 0, 0 },
+	[FK_PROBABILITY] = { "probability", YAML_SCALAR_NODE, h_fault_probability, 0, NULL, 0, 0 },
+	[FK_FROM] = { "from", YAML_SCALAR_NODE, h_dur, F(from), NULL, 0, 0 },
+	[FK_UNTIL] = { "until", YAML_SCALAR_NODE, h_fault_until, 0, NULL, 0, 0 },
+	[FK_GFP] = { "gfp", YAML_NO_NODE, h_gfp, F(gfp), NULL, 0, 0 },
+};
+TABLE(fault_table, "fault rule", fault_rows);
+_Static_assert(ARRAY_SIZE(fault_rows) == FK_NR, "fault rows");
+
+#undef F
+
+/* One rule of faults:, with exactly one of every: and probability:. */
+static bool h_fault(struct loader *ld, yaml_node_t *v, void *field,
+		    const struct key_row *row)
+{
+	struct seen seen[FK_NR];
+
+	if (!walk_map(ld, v, &fault_table, field, seen))
+		return false;
+	if (seen[FK_EVERY].key && seen[FK_PROBABILITY].key)
+		return fail(ld, seen[FK_PROBABILITY].key,
+			    "faults.%s: give every: or probability:, not both",
+			    row->key);
+	if (!seen[FK_EVERY].key && !seen[FK_PROBABILITY].key)
+		return fail(ld, v, "faults.%s needs every: N or probability: P",
+			    row->key);
+	return true;
+}
+
+static const struct key_row faults_rows[] = {
+	{ "page_alloc", YAML_MAPPING_NODE, h_fault,
+	  offsetof(struct wl_faults, page_alloc), &fault_table, 0, 0 },
+};
+TABLE(faults_table, "faults", faults_rows);
+
+/* What validate checks of a rule (also after --set). */
+static bool check_fault(struct loader *ld, const char *what,
+			const struct wl_fault *f)
+{
+	const struct workload *wl = ld->wl;
+	char a[32], b[32];
+
+	if (!wl_fault_on(f)) {
+		if (f->from || f->until_given || f->gfp)
+			return fail_pos(ld, nopos, "faults.%s needs every: N or probability: P",
+					what);
+		return true;
+	}
+	if (f->until_given && f->from >= f->until)
+		return fail_pos(ld, nopos, "faults.%s: from t=%s is not before until t=%s",
+				what, fmt_ns(a, sizeof(a), f->from),
+				fmt_ns(b, sizeof(b), f->until));
+	if (wl->duration_given && f->from > wl->duration)
+		return fail_pos(ld, nopos, "faults.%s: from t=%s is after the end of the run (duration %s)",
+				what, fmt_ns(a, sizeof(a), f->from),
+				fmt_ns(b, sizeof(b), wl->duration));
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
 /* Top level, validation, defaults                                     */
 /* ------------------------------------------------------------------ */
 
 enum { WK_NAME, WK_SEED, WK_MACHINE, WK_SLAB, WK_CACHES, WK_EVENTS,
-       WK_GENERATORS, WK_SAMPLE, WK_DURATION, WK_NR };
+       WK_GENERATORS, WK_SAMPLE, WK_DURATION, WK_FAULTS, WK_NR };
 
 static const struct key_row slab_rows[] = {
 	{ "debug", YAML_SCALAR_NODE, h_bool, offsetof(struct workload, debug), NULL, 0, 0 },
@@ -2325,6 +2451,7 @@ static const struct key_row top_rows[] = {
 	[WK_GENERATORS] = { "generators", YAML_SEQUENCE_NODE, h_defer, 0, NULL, D_GENERATORS, 0 },
 	[WK_SAMPLE] = { "sample", YAML_SCALAR_NODE, h_dur, W(sample), NULL, 0, 0 },
 	[WK_DURATION] = { "duration", YAML_SCALAR_NODE, h_run_duration, W(duration), NULL, 0, 0 },
+	[WK_FAULTS] = { "faults", YAML_MAPPING_NODE, h_map, W(faults), &faults_table, 0, 0 },
 };
 TABLE(top_table, "workload", top_rows);
 _Static_assert(ARRAY_SIZE(top_rows) == WK_NR, "top rows");
@@ -2475,6 +2602,8 @@ static bool validate(struct loader *ld)
 					fmt_ns(a, sizeof(a), g->until),
 					fmt_ns(b, sizeof(b), wl->duration));
 	}
+	if (!check_fault(ld, "page_alloc", &wl->faults.page_alloc))
+		return false;
 	/* not given: 0, "until the last event", which the runner works out */
 	if (!wl->duration_given)
 		wl->duration = 0;
@@ -2493,7 +2622,7 @@ static bool load_root(struct loader *ld, yaml_node_t *root)
 	char q[QUOTE_MAX];
 
 	if (root->type != YAML_MAPPING_NODE)
-		return fail(ld, root, "a workload is a mapping of keys (name, seed, machine, slab, caches, events, generators, sample, duration), not %s",
+		return fail(ld, root, "a workload is a mapping of keys (name, seed, machine, slab, caches, events, generators, sample, duration, faults), not %s",
 			    kind(q, root));
 	if (!walk_map(ld, root, &top_table, wl, NULL))
 		return false;
@@ -2731,7 +2860,7 @@ static bool set_path(struct loader *ld, const struct key_table *tab,
 }
 
 static const char *const settable =
-	"settable: seed, sample, duration, slab.debug, machine.*, caches.NAME.size, .align, .tune.limit, .tune.batchcount, .tune.shared";
+	"settable: seed, sample, duration, slab.debug, machine.*, caches.NAME.size, .align, .tune.limit, .tune.batchcount, .tune.shared, faults.page_alloc.*";
 
 /* Applies one override to ld->wl; the caller restores on failure. */
 static bool apply_override(struct loader *ld, const char *key,
@@ -2739,6 +2868,7 @@ static bool apply_override(struct loader *ld, const char *key,
 {
 	static const char *const top_ok[] = {
 		"seed", "sample", "duration", "slab.debug", "machine.",
+		"faults.",
 	};
 	static const char *const cache_ok[] = {
 		"size", "align", "tune.limit", "tune.batchcount", "tune.shared",
@@ -2781,6 +2911,7 @@ bool workload_override(struct workload *wl, const char *assignment,
 	struct loader ld;
 	yaml_document_t doc;
 	struct wl_machine machine;
+	struct wl_faults faults;
 	struct wl_cache *saved = NULL;
 	uint64_t seed, sample, duration;
 	bool debug, duration_given, ok = false;
@@ -2813,6 +2944,7 @@ bool workload_override(struct workload *wl, const char *assignment,
 
 	/* what an override can change, to put back if it does not hold */
 	machine = wl->machine;
+	faults = wl->faults;
 	seed = wl->seed;
 	sample = wl->sample;
 	duration = wl->duration;
@@ -2833,6 +2965,7 @@ bool workload_override(struct workload *wl, const char *assignment,
 		struct loader quiet;
 
 		wl->machine = machine;
+		wl->faults = faults;
 		wl->seed = seed;
 		wl->sample = sample;
 		wl->duration = duration;

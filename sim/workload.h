@@ -104,6 +104,30 @@ struct wl_generator {
 	unsigned int line, col;
 };
 
+/*
+ * One fault injection rule (faults: in a workload), as Linux's
+ * fail_page_alloc: of the candidate calls (in [from, until) of workload
+ * time, with every flag of gfp set, not __GFP_NOFAIL) fail every Nth,
+ * or each with probability P drawn from the run's seed.
+ */
+struct wl_fault {
+	uint64_t every;			/* N >= 1; 0 = probability mode or off */
+	double probability;		/* in [0, 1] */
+	bool probability_given;		/* on iff every || probability_given */
+	uint64_t from, until;		/* ns, workload time */
+	bool until_given;		/* else to the end of the run */
+	unsigned int gfp;		/* GFP bits a candidate must have; 0 any */
+};
+
+struct wl_faults {
+	struct wl_fault page_alloc;	/* the simulated alloc_pages */
+};
+
+static inline bool wl_fault_on(const struct wl_fault *f)
+{
+	return f->every || f->probability_given;
+}
+
 struct workload {
 	char file[512];			/* as given, for messages */
 	char name[64];
@@ -121,6 +145,7 @@ struct workload {
 	size_t nr_events;
 	struct wl_generator *generators;
 	size_t nr_generators;
+	struct wl_faults faults;	/* all off unless faults: is given */
 };
 
 /*
