@@ -639,5 +639,9 @@ void report_print_summary(const struct run_result *res, const char *dir,
 	fprintf(out, "  kernel log: %lu errors, %lu warnings%s\n",
 		m->errors_logged, m->warnings,
 		m->bugged ? " -- the kernel hit BUG, see kernel.log" : "");
+	if (m->fault_page.rule)
+		fprintf(out, "  faults: %llu of %llu page allocations failed by injection\n",
+			(unsigned long long)m->fault_page.injected,
+			(unsigned long long)m->fault_page.candidates);
 	fprintf(out, "  written to %s\n", dir);
 }
