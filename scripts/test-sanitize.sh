@@ -18,7 +18,8 @@ san_opts=(-Db_sanitize=address,undefined -Db_lto=false -Doptimization=1
 	  -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
 	  -Dc_link_args=-fno-sanitize-recover=all)
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:halt_on_error=1:detect_leaks=1}"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
+# abort, not exit(1): the e2e tests fail any child killed by a signal
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}"
 
 count() {	# the closing line CI reads, as scripts/test.sh prints it
 	local log=$1 what=$2 ok fail timeout

@@ -2383,10 +2383,14 @@ _Static_assert(ARRAY_SIZE(fault_rows) == FK_NR, "fault rows");
 static bool h_fault(struct loader *ld, yaml_node_t *v, void *field,
 		    const struct key_row *row)
 {
+	struct wl_fault *f = field;
 	struct seen seen[FK_NR];
+	struct pos p = pos_of(v);
 
 	if (!walk_map(ld, v, &fault_table, field, seen))
 		return false;
+	f->line = p.line;
+	f->col = p.col;
 	if (seen[FK_EVERY].key && seen[FK_PROBABILITY].key)
 		return fail(ld, seen[FK_PROBABILITY].key,
 			    "faults.%s: give every: or probability:, not both",
@@ -2408,20 +2412,21 @@ static bool check_fault(struct loader *ld, const char *what,
 			const struct wl_fault *f)
 {
 	const struct workload *wl = ld->wl;
+	struct pos p = { f->line, f->col };
 	char a[32], b[32];
 
 	if (!wl_fault_on(f)) {
 		if (f->from || f->until_given || f->gfp)
-			return fail_pos(ld, nopos, "faults.%s needs every: N or probability: P",
+			return fail_pos(ld, p, "faults.%s needs every: N or probability: P",
 					what);
 		return true;
 	}
 	if (f->until_given && f->from >= f->until)
-		return fail_pos(ld, nopos, "faults.%s: from t=%s is not before until t=%s",
+		return fail_pos(ld, p, "faults.%s: from t=%s is not before until t=%s",
 				what, fmt_ns(a, sizeof(a), f->from),
 				fmt_ns(b, sizeof(b), f->until));
 	if (wl->duration_given && f->from > wl->duration)
-		return fail_pos(ld, nopos, "faults.%s: from t=%s is after the end of the run (duration %s)",
+		return fail_pos(ld, p, "faults.%s: from t=%s is after the end of the run (duration %s)",
 				what, fmt_ns(a, sizeof(a), f->from),
 				fmt_ns(b, sizeof(b), wl->duration));
 	return true;

@@ -117,6 +117,7 @@ struct wl_fault {
 	uint64_t from, until;		/* ns, workload time */
 	bool until_given;		/* else to the end of the run */
 	unsigned int gfp;		/* GFP bits a candidate must have; 0 any */
+	unsigned int line, col;		/* where it was written; 0: --set only */
 };
 
 struct wl_faults {

@@ -267,7 +267,8 @@ static void test_set_and_absent(void **state)
 	assert_int_equal(log_lines(tmp_path("none-run"), "FAULT_INJECTION"), 0);
 }
 
-/* Rules that cannot work: one line, exit 2, nothing written. */
+/* Rules that cannot work: one line with file:line:col, exit 2, nothing
+ * written. */
 static void test_bad_rules(void **state)
 {
 	static const struct {
@@ -292,7 +293,8 @@ static void test_bad_rules(void **state)
 		int rc = run("run", w, "-o", out, "-q", NULL);
 		char *err = stderr_text();
 
-		if (rc != 2 || !strstr(err, bad[i].msg) || !strstr(err, "bad:"))
+		/* the rule is on line 4 of the file, and the message says so */
+		if (rc != 2 || !strstr(err, bad[i].msg) || !strstr(err, "/bad:4:"))
 			fail_msg("%s: exit %d, '%s'", bad[i].rule, rc, err);
 		assert_one_line(err);
 		assert_false(exists(out));
