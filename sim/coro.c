@@ -21,6 +21,7 @@
 #ifdef CORO_ASAN
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
+#include <sanitizer/lsan_interface.h>
 #define CORO_UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION((p), (n))
 #else
 #define CORO_UNPOISON(p, n)	((void)(p), (void)(n))
@@ -51,6 +52,7 @@
  */
 #ifdef CORO_ASAN
 static struct coro *coro_leaving;	/* the context that switched last */
+static const void *lsan_thread_root;	/* thread stack made a root region */
 
 static void fiber_start(struct coro *from, struct coro *to)
 {
@@ -68,6 +70,15 @@ static void fiber_finish(struct coro *self)
 	if (coro_leaving && !coro_leaving->map) {
 		coro_leaving->stack_lo = lo;
 		coro_leaving->stack_len = len;
+		/*
+		 * While a coroutine runs, LeakSanitizer takes its stack for the
+		 * thread's and scans only that: the thread's own stack (the
+		 * run's state lives there) becomes a root of its own, once.
+		 */
+		if (lo != lsan_thread_root) {
+			__lsan_register_root_region(lo, len);
+			lsan_thread_root = lo;
+		}
 	}
 }
 #else
@@ -135,6 +146,14 @@ static void *stack_map(struct coro *co, size_t stack_size)
 	co->map_size = size + page;
 	co->stack_lo = (char *)map + page;
 	co->stack_len = size;
+#ifdef CORO_ASAN
+	/*
+	 * LeakSanitizer scans thread stacks, not our mappings: an exit from
+	 * inside a coroutine (a user error found while simulating) would
+	 * report everything only its frames point to as leaked.
+	 */
+	__lsan_register_root_region(co->stack_lo, co->stack_len);
+#endif
 #ifdef CORO_HAVE_VALGRIND
 	co->vg_id = VALGRIND_STACK_REGISTER((char *)map + page,
 					    (char *)map + page + size);
@@ -145,6 +164,9 @@ static void *stack_map(struct coro *co, size_t stack_size)
 void coro_free(struct coro *co)
 {
 	if (co->map) {
+#ifdef CORO_ASAN
+		__lsan_unregister_root_region(co->stack_lo, co->stack_len);
+#endif
 #ifdef CORO_HAVE_VALGRIND
 		VALGRIND_STACK_DEREGISTER(co->vg_id);
 #endif
