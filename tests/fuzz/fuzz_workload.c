@@ -68,7 +68,7 @@ static void check_loaded(const struct workload *wl)
 	}
 }
 
-/* Overrides a sweep or --set might apply to any workload. */
+/* Overrides a sweep or --set might apply to any workload (in order). */
 static const char *const overrides[] = {
 	"seed=7", "machine.cpus=1", "machine.nodes=2", "duration=1ms",
 	"sample=100us", "slab.debug=true", "machine.memory=16MiB",
@@ -92,6 +92,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(text);
 		return 0;
 	}
+	/*
+	 * Overrides a sweep or --set might apply, each either holding or
+	 * leaving the workload as it was. They come before the events, as
+	 * in a run: the streaming loader checks each event against the
+	 * machine as it reads it.
+	 */
+	for (size_t i = 0; i < sizeof(overrides) / sizeof(overrides[0]); i++)
+		if (!workload_override(&wl, overrides[i], err, sizeof(err)) &&
+		    (!err[0] || strchr(err, '\n')))
+			fuzz_fail("override %s: bad message '%s'", overrides[i],
+				  err);
 #ifdef WL_DEAD_NAMES
 	if (!workload_read_all(&wl, err, sizeof(err))) {
 		check_error(err, "events");
@@ -101,15 +112,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 #endif
 	check_loaded(&wl);
-	/* Each override either holds or leaves the workload as it was. */
-	for (size_t i = 0; i < sizeof(overrides) / sizeof(overrides[0]); i++) {
-		if (workload_override(&wl, overrides[i], err, sizeof(err)))
-			check_loaded(&wl);
-		else if (!err[0] || strchr(err, '\n'))
-			fuzz_fail("override %s: bad message '%s'", overrides[i],
-				  err);
-		check_loaded(&wl);
-	}
 	workload_free(&wl);
 	free(text);
 	return 0;
