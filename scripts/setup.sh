@@ -5,17 +5,51 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(meson ninja-build pkg-config gcc libc6-dev libyaml-dev libcmocka-dev zlib1g-dev gnuplot-nox python3 valgrind)
-missing=()
-for p in "${packages[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+#   --deps-only   install what is missing, build nothing
+#   --fuzz        also clang and its compiler-rt, for the libFuzzer build
+#                 of tests/fuzz/ (scripts/test-sanitize.sh); best effort:
+#                 without them the harnesses run as plain drivers
+#   --retrain     train the profile-guided build again
+deps_only=false fuzz=false retrain=false
+for arg in "$@"; do
+	case "$arg" in
+	--deps-only) deps_only=true ;;
+	--fuzz) fuzz=true ;;
+	--retrain) retrain=true ;;
+	*) echo "setup: unknown option $arg" >&2; exit 2 ;;
+	esac
 done
-if [ ${#missing[@]} -gt 0 ]; then
-	echo "setup: installing ${missing[*]}"
-	sudo=""
+
+packages=(meson ninja-build pkg-config gcc libc6-dev libyaml-dev libcmocka-dev zlib1g-dev gnuplot-nox python3 valgrind)
+# Debian 12 names; only for the fuzz build, never needed by the normal one.
+fuzz_packages=(clang libclang-rt-14-dev)
+
+missing_of() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+	done
+}
+install() {
+	echo "setup: installing $*"
+	local sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"
-	$sudo apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+	$sudo apt-get update -qq &&
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+mapfile -t missing < <(missing_of "${packages[@]}")
+if [ ${#missing[@]} -gt 0 ]; then
+	install "${missing[@]}"
+fi
+if $fuzz; then
+	mapfile -t missing < <(missing_of "${fuzz_packages[@]}")
+	if [ ${#missing[@]} -gt 0 ]; then
+		install "${missing[@]}" ||
+			echo "setup: could not install ${missing[*]}: the fuzz harnesses run as plain drivers only"
+	fi
+fi
+if $deps_only; then
+	exit 0
 fi
 
 # build/ is optimised with profile feedback (gcc -fprofile-use): a first
@@ -27,7 +61,7 @@ fi
 if [ ! -f build/build.ninja ]; then
 	meson setup build
 fi
-if [ ! -f build/pgo-trained ] || [ "${1:-}" = --retrain ]; then
+if [ ! -f build/pgo-trained ] || $retrain; then
 	echo "setup: building with instrumentation and training it on workloads/"
 	meson configure build -Db_pgo=generate >/dev/null
 	find build -name '*.gcda' -delete

@@ -9,8 +9,19 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* gcc says __SANITIZE_ADDRESS__, clang __has_feature(address_sanitizer). */
 #if defined(__SANITIZE_ADDRESS__)
+#define CORO_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CORO_ASAN	1
+#endif
+#endif
+
+#ifdef CORO_ASAN
 #include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#include <sanitizer/lsan_interface.h>
 #define CORO_UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION((p), (n))
 #else
 #define CORO_UNPOISON(p, n)	((void)(p), (void)(n))
@@ -23,6 +34,72 @@
 #define CORO_HAVE_VALGRIND	1
 #endif
 #endif
+
+/* ------------------------------------------------------------------ */
+/* AddressSanitizer's fibers                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * AddressSanitizer keeps the bounds of the running stack; a switch it is
+ * not told about makes it take the new stack for a wild region (false
+ * reports, or a crash when it unwinds at a noreturn call). Every switch
+ * is bracketed by __sanitizer_start_switch_fiber (before, naming the
+ * stack about to run) and __sanitizer_finish_switch_fiber (after, on
+ * the stack that now runs). A thread context's bounds are not ours to
+ * know: the first finish after it switched away reports them, and they
+ * are kept in its struct for every later switch back to it.
+ * Without the sanitizer all of this compiles to nothing.
+ */
+#ifdef CORO_ASAN
+static struct coro *coro_leaving;	/* the context that switched last */
+static const void *lsan_thread_root;	/* thread stack made a root region */
+
+static void fiber_start(struct coro *from, struct coro *to)
+{
+	__sanitizer_start_switch_fiber(&from->fake_stack, to->stack_lo,
+				       to->stack_len);
+	coro_leaving = from;
+}
+
+static void fiber_finish(struct coro *self)
+{
+	const void *lo;
+	size_t len;
+
+	__sanitizer_finish_switch_fiber(self->fake_stack, &lo, &len);
+	if (coro_leaving && !coro_leaving->map) {
+		coro_leaving->stack_lo = lo;
+		coro_leaving->stack_len = len;
+		/*
+		 * While a coroutine runs, LeakSanitizer takes its stack for the
+		 * thread's and scans only that: the thread's own stack (the
+		 * run's state lives there) becomes a root of its own, once.
+		 */
+		if (lo != lsan_thread_root) {
+			__lsan_register_root_region(lo, len);
+			lsan_thread_root = lo;
+		}
+	}
+}
+#else
+static inline void fiber_start(struct coro *from, struct coro *to)
+{
+	(void)from;
+	(void)to;
+}
+
+static inline void fiber_finish(struct coro *self)
+{
+	(void)self;
+}
+#endif
+
+/* Every coroutine starts here, on its own stack, before its entry. */
+static void coro_entry(struct coro *co)
+{
+	fiber_finish(co);
+	co->fn(co->arg);
+}
 
 /* ------------------------------------------------------------------ */
 /* Stacks                                                               */
@@ -67,6 +144,16 @@ static void *stack_map(struct coro *co, size_t stack_size)
 	CORO_UNPOISON((char *)map + page, size);
 	co->map = map;
 	co->map_size = size + page;
+	co->stack_lo = (char *)map + page;
+	co->stack_len = size;
+#ifdef CORO_ASAN
+	/*
+	 * LeakSanitizer scans thread stacks, not our mappings: an exit from
+	 * inside a coroutine (a user error found while simulating) would
+	 * report everything only its frames point to as leaked.
+	 */
+	__lsan_register_root_region(co->stack_lo, co->stack_len);
+#endif
 #ifdef CORO_HAVE_VALGRIND
 	co->vg_id = VALGRIND_STACK_REGISTER((char *)map + page,
 					    (char *)map + page + size);
@@ -77,6 +164,9 @@ static void *stack_map(struct coro *co, size_t stack_size)
 void coro_free(struct coro *co)
 {
 	if (co->map) {
+#ifdef CORO_ASAN
+		__lsan_unregister_root_region(co->stack_lo, co->stack_len);
+#endif
 #ifdef CORO_HAVE_VALGRIND
 		VALGRIND_STACK_DEREGISTER(co->vg_id);
 #endif
@@ -102,7 +192,8 @@ void coro_init_self(struct coro *co)
  * The frame a suspended context leaves on its stack, lowest address
  * first: mxcsr and the x87 control word (one 8-byte slot), r15, r14,
  * r13, r12, rbx, rbp, return address. A new coroutine gets a forged
- * frame whose return address is coro_boot, with fn in r12 and arg in r13.
+ * frame whose return address is coro_boot, with coro_entry in r12 and
+ * the coroutine in r13.
  */
 void slabsim_coro_swap(void **save_sp, void *load_sp);
 void slabsim_coro_boot(void);
@@ -170,8 +261,8 @@ int coro_create(struct coro *co, size_t stack_size, coro_fn fn, void *arg)
 	frame[0] = 0x1f80 | ((uint64_t)0x037f << 32);	/* power-on defaults */
 	frame[1] = 0;				/* r15 */
 	frame[2] = 0;				/* r14 */
-	frame[3] = (uint64_t)(uintptr_t)arg;	/* r13 */
-	frame[4] = (uint64_t)(uintptr_t)fn;	/* r12 */
+	frame[3] = (uint64_t)(uintptr_t)co;	/* r13 */
+	frame[4] = (uint64_t)(uintptr_t)coro_entry;	/* r12 */
 	frame[5] = 0;				/* rbx */
 	frame[6] = 0;				/* rbp */
 	frame[7] = (uint64_t)(uintptr_t)slabsim_coro_boot;
@@ -183,7 +274,9 @@ int coro_create(struct coro *co, size_t stack_size, coro_fn fn, void *arg)
 
 void coro_switch(struct coro *from, struct coro *to)
 {
+	fiber_start(from, to);
 	slabsim_coro_swap(&from->sp, to->sp);
+	fiber_finish(from);
 }
 
 #elif defined(CORO_ARCH_AARCH64)
@@ -195,7 +288,8 @@ void coro_switch(struct coro *from, struct coro *to)
 /*
  * A suspended context's 176-byte frame: x19..x28 at 0..72, x29/x30 at
  * 80/88, d8..d15 at 96..152, fpcr at 160. A new coroutine's forged frame
- * returns (x30) into coro_boot with fn in x19 and arg in x20.
+ * returns (x30) into coro_boot with coro_entry in x19 and the coroutine
+ * in x20.
  */
 void slabsim_coro_swap(void **save_sp, void *load_sp);
 void slabsim_coro_boot(void);
@@ -266,8 +360,8 @@ int coro_create(struct coro *co, size_t stack_size, coro_fn fn, void *arg)
 	co->arg = arg;
 	frame = top - 22;			/* 176 bytes, sp stays 16-aligned */
 	memset(frame, 0, 176);
-	frame[0] = (uint64_t)(uintptr_t)fn;	/* x19 */
-	frame[1] = (uint64_t)(uintptr_t)arg;	/* x20 */
+	frame[0] = (uint64_t)(uintptr_t)coro_entry;	/* x19 */
+	frame[1] = (uint64_t)(uintptr_t)co;	/* x20 */
 	frame[11] = (uint64_t)(uintptr_t)slabsim_coro_boot;	/* x30 */
 	co->sp = frame;
 	return 0;
@@ -275,7 +369,9 @@ int coro_create(struct coro *co, size_t stack_size, coro_fn fn, void *arg)
 
 void coro_switch(struct coro *from, struct coro *to)
 {
+	fiber_start(from, to);
 	slabsim_coro_swap(&from->sp, to->sp);
+	fiber_finish(from);
 }
 
 #else
@@ -293,7 +389,7 @@ static void coro_trampoline(unsigned int hi, unsigned int lo)
 	uintptr_t p = ((uintptr_t)hi << 16 << 16) | (uintptr_t)lo;
 	struct coro *co = (struct coro *)p;
 
-	co->fn(co->arg);
+	coro_entry(co);
 	for (;;)
 		;	/* fn must not return; there is nowhere to go */
 }
@@ -328,7 +424,9 @@ int coro_create(struct coro *co, size_t stack_size, coro_fn fn, void *arg)
 
 void coro_switch(struct coro *from, struct coro *to)
 {
+	fiber_start(from, to);
 	swapcontext(&from->uc, &to->uc);
+	fiber_finish(from);
 }
 
 #endif

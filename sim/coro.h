@@ -38,6 +38,11 @@ struct coro {
 	coro_fn fn;
 	void *arg;
 	unsigned int vg_id;	/* valgrind's name for the stack, if any */
+	/* AddressSanitizer's view (coro.c): the stack's bounds (a thread
+	 * context's learnt at its first switch) and its fake stack. */
+	const void *stack_lo;
+	size_t stack_len;
+	void *fake_stack;
 #ifdef CORO_ARCH_UCONTEXT
 	ucontext_t uc;
 #endif

@@ -54,6 +54,26 @@ static unsigned int gfp_to_pa(gfp_t gfp)
 	return f;
 }
 
+/*
+ * A failure the workload's faults: rule injected: logged like Linux's
+ * fault-inject (the first FAULT_PRINT_MAX, then only counted), without
+ * the "page allocation failure" report a real shortage gets.
+ */
+static void fault_page_injected(struct machine *m, int nid, gfp_t gfp,
+				unsigned int order)
+{
+	struct fault_state *fs = &m->fault_page;
+
+	if (fs->printed >= FAULT_PRINT_MAX)
+		return;
+	fs->printed++;
+	printk(KERN_WARNING "FAULT_INJECTION: forcing a failure: fail_page_alloc order:%u, mode:0x%x, node:%d\n",
+	       order, gfp, nid);
+	dump_stack();
+	if (fs->printed == FAULT_PRINT_MAX)
+		printk(KERN_WARNING "FAULT_INJECTION: later failures are counted, not printed\n");
+}
+
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 {
 	struct machine *m = M();
@@ -62,6 +82,11 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 	if (nid < 0)
 		nid = numa_node_id();
 	engine_charge(m->eng, m->wl->machine.cost_page);
+	if (unlikely(m->fault_page.rule) &&
+	    fault_should_fail(&m->fault_page, engine_now_fast(m->eng), gfp)) {
+		fault_page_injected(m, nid, gfp, order);
+		return NULL;
+	}
 	uint64_t pfn = pa_alloc(m->pa, nid, order, gfp_to_pa(gfp), &why);
 	if (pfn == PFN_NONE) {
 		m->page_alloc_failures++;

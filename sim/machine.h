@@ -23,6 +23,7 @@
 #include "models/page_alloc.h"
 #include "sim/engine.h"
 #include "sim/engine_inline.h"
+#include "sim/fault.h"
 #include "sim/util.h"
 #include "sim/workload.h"
 
@@ -150,6 +151,7 @@ struct machine {
 	bool klog_bol;
 	vtime_t klog_last;	/* stamps never go back in time */
 	unsigned long warnings, errors_logged, page_alloc_failures;
+	struct fault_state fault_page;	/* faults.page_alloc (sim/fault.h) */
 	const char *context_cache;
 	bool bugged;
 	struct strbuf bug_report;

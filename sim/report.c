@@ -388,6 +388,12 @@ static void summary_json(const struct run_result *res, struct strbuf *sb)
 	sb_printf(sb, "  \"kernel_log\": {\"errors\": %lu, \"warnings\": %lu, "
 		  "\"page_alloc_failures\": %lu},\n", m->errors_logged,
 		  m->warnings, m->page_alloc_failures);
+	/* only with a faults: rule: runs without one keep their summary */
+	if (m->fault_page.rule)
+		sb_printf(sb, "  \"faults\": {\"page_alloc\": {\"candidates\": %llu, "
+			  "\"injected\": %llu}},\n",
+			  (unsigned long long)m->fault_page.candidates,
+			  (unsigned long long)m->fault_page.injected);
 	sb_printf(sb, "  \"slab\": {\"pages\": %ld, \"active_objs\": %lu, "
 		  "\"num_objs\": %lu, \"bytes_requested\": %llu, "
 		  "\"bytes_active\": %llu, \"bytes_held\": %llu},\n",
@@ -649,5 +655,9 @@ void report_print_summary(const struct run_result *res, const char *dir,
 	char note[256];
 	if (frag_watermark_note(m, note, sizeof(note)))
 		fprintf(out, "  note: %s\n", note);
+	if (m->fault_page.rule)
+		fprintf(out, "  faults: %llu of %llu page allocations failed by injection\n",
+			(unsigned long long)m->fault_page.injected,
+			(unsigned long long)m->fault_page.candidates);
 	fprintf(out, "  written to %s\n", dir);
 }

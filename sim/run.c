@@ -54,7 +54,7 @@ struct evrec {
 	uint64_t seq;			/* the engine's order among events */
 	struct evrec *prev, *next;	/* unrun list; next: pool link too */
 	struct evrec *next_waiter;	/* parked on a pending allocation */
-	uint64_t parked_at;		/* engine time it was parked */
+	struct evrec *all_next;		/* every record made (rec_get) */
 };
 
 /* Work waiting for a cache whose creation event has not run yet. */
@@ -135,7 +135,7 @@ struct run {
 	struct wl_event next_ev;	/* read, not yet posted */
 	bool have_next, input_done;
 	uint64_t seq_base, nr_posted;	/* reserved engine order */
-	struct evrec *unrun_head, *unrun_tail, *rec_pool;
+	struct evrec *unrun_head, *unrun_tail, *rec_pool, *all_recs;
 	struct barrier *barriers;	/* waiting, in posting order */
 	size_t nr_barriers, cap_barriers;
 	bool online[WL_MAX_CPUS];	/* hotplug as the events left it */
@@ -633,14 +633,22 @@ static bool op_allocates(enum wl_op op)
 	       op == WL_KMALLOC || op == WL_KMALLOC_NODE;
 }
 
+/*
+ * Records are pooled; every one ever made is also on r->all_recs, so
+ * those still in flight when the run ends (a snapshot the end overtook,
+ * events queued behind a BUG) are freed with the run.
+ */
 static struct evrec *rec_get(struct run *r)
 {
 	struct evrec *rec = r->rec_pool;
 
-	if (rec)
+	if (rec) {
 		r->rec_pool = rec->next;
-	else
+	} else {
 		rec = xcalloc(1, sizeof(*rec));
+		rec->all_next = r->all_recs;
+		r->all_recs = rec;
+	}
 	return rec;
 }
 
@@ -724,7 +732,6 @@ static void park(struct run *r, struct live *l, struct evrec *rec)
 	while (*p)
 		p = &(*p)->next_waiter;
 	rec->next_waiter = NULL;
-	rec->parked_at = engine_now_fast(r->m->eng);
 	*p = rec;
 }
 
@@ -1783,14 +1790,9 @@ static void free_run(struct run *r)
 	free(r->walk_lists);
 	free(r->held);
 	free(r->names);
-	while (r->unrun_head) {
-		struct evrec *rec = r->unrun_head;
-		r->unrun_head = rec->next;
-		free(rec);
-	}
-	while (r->rec_pool) {
-		struct evrec *rec = r->rec_pool;
-		r->rec_pool = rec->next;
+	while (r->all_recs) {
+		struct evrec *rec = r->all_recs;
+		r->all_recs = rec->all_next;
 		free(rec);
 	}
 	free(r->barriers);
@@ -1844,6 +1846,10 @@ static void final_state(void *arg)
 		for (int k = 0; k < LAT_NR_KINDS; k++)
 			if (r->res.users[i].lat[k])
 				lat_finish(r->res.users[i].lat[k]);
+	if (r->m->fault_page.rule)
+		printk(KERN_INFO "FAULT_INJECTION: fail_page_alloc failed %llu of %llu candidate page allocations\n",
+		       (unsigned long long)r->m->fault_page.injected,
+		       (unsigned long long)r->m->fault_page.candidates);
 	if (r->wl->sample && r->res.status == RUN_OK)
 		report_sample(&r->res, r->res.end_t);
 }
@@ -1893,6 +1899,9 @@ int run_workload(struct workload *wl, const struct run_options *opt)
 			r->t0 = c > r->t0 ? c : r->t0;
 		}
 		r->t0 = (r->t0 / r->m->ns_per_tick + 1) * r->m->ns_per_tick;
+		/* boot is never failed: faults: rules count from time 0 */
+		fault_arm(&r->m->fault_page, &wl->faults.page_alloc, wl->seed,
+			  r->t0);
 		post_workload(r);
 		post_gen_walks(r);
 		r->progress = opt->progress;

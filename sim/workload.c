@@ -119,7 +119,7 @@ struct loader {
 	struct cpu_state cpus;
 	uint64_t last_t;
 	unsigned int last_line;
-	char (*sites)[64];		/* call sites named by events */
+	char (*sites)[WL_MAX_SITE + 1];	/* call sites named by events */
 	uint32_t *site_hash;		/* site + 1, linear probing */
 	size_t nr_sites, sites_cap, site_hash_cap;
 
@@ -1825,9 +1825,14 @@ static bool h_site(struct loader *ld, yaml_node_t *v, void *field,
 
 	if (!s)
 		return false;
-	if (!printable_name(s, true))
-		return fail(ld, v, "bad site '%s' (1 to 63 characters, no control characters)",
-			    quote(q, v));
+	size_t len = strlen(s);
+	bool ok = len >= 1 && len <= WL_MAX_SITE;
+
+	for (const char *c = s; ok && *c; c++)
+		ok = (unsigned char)*c >= 0x20 && *c != 0x7f;
+	if (!ok)
+		return fail(ld, v, "bad site '%s' (1 to %d characters, no control characters)",
+			    quote(q, v), WL_MAX_SITE);
 	*(int *)field = site_intern(ld, s);
 	return *(int *)field >= 0;
 }
@@ -2707,7 +2712,7 @@ static int compact_fast(struct loader *ld, const yaml_node_t *scalar)
 		return 0;
 	if (nw >= 5 && w[nw - 1][0] == '@') {
 		site_word = w[--nw] + 1;
-		if (!printable_name(site_word, true))
+		if (!*site_word || strlen(site_word) > WL_MAX_SITE)
 			return 0;
 	}
 	if (nw < 4)
@@ -3858,12 +3863,143 @@ static bool check_generator(struct loader *ld, const struct wl_generator *g,
 }
 
 /* ------------------------------------------------------------------ */
+/* Fault injection                                                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * every: and probability: are two modes of one rule: each handler sets
+ * its own and clears the other, so --set faults.page_alloc.every=7
+ * replaces a probability the file gave. In the file, giving both is an
+ * error (h_fault).
+ */
+static bool h_fault_every(struct loader *ld, yaml_node_t *v, void *field,
+			  const struct key_row *row)
+{
+	struct wl_fault *f = field;
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, row->key);
+	uint64_t n;
+
+	if (!s)
+		return false;
+	if (parse_u64(s, &n) != NUM_OK || n < 1)
+		return fail(ld, v, "bad every '%s' (expected a whole number, at least 1)",
+			    quote(q, v));
+	f->every = n;
+	f->probability_given = false;
+	f->probability = 0;
+	return true;
+}
+
+static bool h_fault_probability(struct loader *ld, yaml_node_t *v,
+				void *field, const struct key_row *row)
+{
+	struct wl_fault *f = field;
+	char q[QUOTE_MAX];
+	const char *s = text(ld, v, row->key);
+	char *end;
+	double p;
+
+	if (!s)
+		return false;
+	errno = 0;
+	p = strtod(s, &end);
+	/* no hex floats, infinities or NaNs: a plain decimal in [0, 1] */
+	if (end == s || *end || errno || strpbrk(s, "xXnN") ||
+	    !(p >= 0.0 && p <= 1.0))
+		return fail(ld, v, "bad probability '%s' (expected a number from 0 to 1)",
+			    quote(q, v));
+	f->probability = p;
+	f->probability_given = true;
+	f->every = 0;
+	return true;
+}
+
+static bool h_fault_until(struct loader *ld, yaml_node_t *v, void *field,
+			  const struct key_row *row)
+{
+	struct wl_fault *f = field;
+
+	f->until_given = true;
+	return get_dur(ld, v, "until", &f->until);
+}
+
+enum { FK_EVERY, FK_PROBABILITY, FK_FROM, FK_UNTIL, FK_GFP, FK_NR };
+
+#define F(f) offsetof(struct wl_fault, f)
+
+static const struct key_row fault_rows[] = {
+	[FK_EVERY] = { "every", YAML_SCALAR_NODE, h_fault_every, 0, NULL, 0, 0 },
+	[FK_PROBABILITY] = { "probability", YAML_SCALAR_NODE, h_fault_probability, 0, NULL, 0, 0 },
+	[FK_FROM] = { "from", YAML_SCALAR_NODE, h_dur, F(from), NULL, 0, 0 },
+	[FK_UNTIL] = { "until", YAML_SCALAR_NODE, h_fault_until, 0, NULL, 0, 0 },
+	[FK_GFP] = { "gfp", YAML_NO_NODE, h_gfp, F(gfp), NULL, 0, 0 },
+};
+TABLE(fault_table, "fault rule", fault_rows);
+_Static_assert(ARRAY_SIZE(fault_rows) == FK_NR, "fault rows");
+
+#undef F
+
+/* One rule of faults:, with exactly one of every: and probability:. */
+static bool h_fault(struct loader *ld, yaml_node_t *v, void *field,
+		    const struct key_row *row)
+{
+	struct wl_fault *f = field;
+	struct seen seen[FK_NR];
+	struct pos p = pos_of(v);
+
+	if (!walk_map(ld, v, &fault_table, field, seen))
+		return false;
+	f->line = p.line;
+	f->col = p.col;
+	if (seen[FK_EVERY].key && seen[FK_PROBABILITY].key)
+		return fail(ld, seen[FK_PROBABILITY].key,
+			    "faults.%s: give every: or probability:, not both",
+			    row->key);
+	if (!seen[FK_EVERY].key && !seen[FK_PROBABILITY].key)
+		return fail(ld, v, "faults.%s needs every: N or probability: P",
+			    row->key);
+	return true;
+}
+
+static const struct key_row faults_rows[] = {
+	{ "page_alloc", YAML_MAPPING_NODE, h_fault,
+	  offsetof(struct wl_faults, page_alloc), &fault_table, 0, 0 },
+};
+TABLE(faults_table, "faults", faults_rows);
+
+/* What validate checks of a rule (also after --set). */
+static bool check_fault(struct loader *ld, const char *what,
+			const struct wl_fault *f)
+{
+	const struct workload *wl = ld->wl;
+	struct pos p = { f->line, f->col, NULL };
+	char a[32], b[32];
+
+	if (!wl_fault_on(f)) {
+		if (f->from || f->until_given || f->gfp)
+			return fail_pos(ld, p, "faults.%s needs every: N or probability: P",
+					what);
+		return true;
+	}
+	if (f->until_given && f->from >= f->until)
+		return fail_pos(ld, p, "faults.%s: from t=%s is not before until t=%s",
+				what, fmt_ns(a, sizeof(a), f->from),
+				fmt_ns(b, sizeof(b), f->until));
+	if (wl->duration_given && f->from > wl->duration)
+		return fail_pos(ld, p, "faults.%s: from t=%s is after the end of the run (duration %s)",
+				what, fmt_ns(a, sizeof(a), f->from),
+				fmt_ns(b, sizeof(b), wl->duration));
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
 /* Top level, validation, defaults                                     */
 /* ------------------------------------------------------------------ */
 
 enum { WK_NAME, WK_SEED, WK_MACHINE, WK_SLAB, WK_CACHES, WK_EVENTS,
        WK_GENERATORS, WK_SAMPLE, WK_DURATION, WK_EXPECT, WK_INCLUDE,
-       WK_NR };
+       WK_FAULTS, WK_NR };
 
 /* expect: each entry parsed by sim/expect.c; errors at the entry's key. */
 static bool h_expect(struct loader *ld, yaml_node_t *v, void *field,
@@ -3913,6 +4049,7 @@ static const struct key_row top_rows[] = {
 	[WK_EXPECT] = { "expect", YAML_SEQUENCE_NODE, h_expect, 0, NULL, 0, 0 },
 	/* merged before the walk (include_resolve); nothing left to read */
 	[WK_INCLUDE] = { "include", YAML_NO_NODE, h_nop, 0, NULL, 0, 0 },
+	[WK_FAULTS] = { "faults", YAML_MAPPING_NODE, h_map, W(faults), &faults_table, 0, 0 },
 };
 TABLE(top_table, "workload", top_rows);
 _Static_assert(ARRAY_SIZE(top_rows) == WK_NR, "top rows");
@@ -4114,6 +4251,8 @@ static bool validate(struct loader *ld)
 	}
 	if (!check_size(ld))
 		return false;
+	if (!check_fault(ld, "page_alloc", &wl->faults.page_alloc))
+		return false;
 	/* not given: 0, "until the last event", which the runner works out */
 	if (!wl->duration_given)
 		wl->duration = 0;
@@ -4126,7 +4265,7 @@ static bool load_root(struct loader *ld, yaml_node_t *root)
 	char q[QUOTE_MAX];
 
 	if (root->type != YAML_MAPPING_NODE)
-		return fail(ld, root, "a workload is a mapping of keys (name, seed, machine, slab, caches, events, generators, sample, duration), not %s",
+		return fail(ld, root, "a workload is a mapping of keys (name, seed, machine, slab, caches, events, generators, sample, duration, faults), not %s",
 			    kind(q, root));
 	if (!walk_map(ld, root, &top_table, wl, NULL))
 		return false;
@@ -4299,7 +4438,7 @@ static bool set_path(struct loader *ld, const struct key_table *tab,
 }
 
 static const char *const settable =
-	"settable: seed, sample, duration, slab.debug, slab.colouring, machine.*, caches.NAME.size, .align, .colouring, .tune.limit, .tune.batchcount, .tune.shared";
+	"settable: seed, sample, duration, slab.debug, slab.colouring, machine.*, caches.NAME.size, .align, .colouring, .tune.limit, .tune.batchcount, .tune.shared, faults.page_alloc.*";
 
 /* Applies one override to ld->wl; the caller restores on failure. */
 static bool apply_override(struct loader *ld, const char *key,
@@ -4307,7 +4446,7 @@ static bool apply_override(struct loader *ld, const char *key,
 {
 	static const char *const top_ok[] = {
 		"seed", "sample", "duration", "slab.debug", "slab.colouring",
-		"machine.",
+		"machine.", "faults.",
 	};
 	static const char *const cache_ok[] = {
 		"size", "align", "colouring", "tune.limit", "tune.batchcount",
@@ -4351,6 +4490,7 @@ bool workload_override(struct workload *wl, const char *assignment,
 	struct loader ld;
 	yaml_document_t doc;
 	struct wl_machine machine;
+	struct wl_faults faults;
 	struct wl_cache *saved = NULL;
 	uint64_t seed, sample, duration;
 	bool debug, colouring, duration_given, ok = false;
@@ -4383,6 +4523,7 @@ bool workload_override(struct workload *wl, const char *assignment,
 
 	/* what an override can change, to put back if it does not hold */
 	machine = wl->machine;
+	faults = wl->faults;
 	seed = wl->seed;
 	sample = wl->sample;
 	duration = wl->duration;
@@ -4404,6 +4545,7 @@ bool workload_override(struct workload *wl, const char *assignment,
 		struct loader quiet;
 
 		wl->machine = machine;
+		wl->faults = faults;
 		wl->seed = seed;
 		wl->sample = sample;
 		wl->duration = duration;

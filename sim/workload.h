@@ -161,6 +161,31 @@ struct wl_generator {
 	uint64_t touch_free;		/* bytes written before each free */
 };
 
+/*
+ * One fault injection rule (faults: in a workload), as Linux's
+ * fail_page_alloc: of the candidate calls (in [from, until) of workload
+ * time, with every flag of gfp set, not __GFP_NOFAIL) fail every Nth,
+ * or each with probability P drawn from the run's seed.
+ */
+struct wl_fault {
+	uint64_t every;			/* N >= 1; 0 = probability mode or off */
+	double probability;		/* in [0, 1] */
+	bool probability_given;		/* on iff every || probability_given */
+	uint64_t from, until;		/* ns, workload time */
+	bool until_given;		/* else to the end of the run */
+	unsigned int gfp;		/* GFP bits a candidate must have; 0 any */
+	unsigned int line, col;		/* where it was written; 0: --set only */
+};
+
+struct wl_faults {
+	struct wl_fault page_alloc;	/* the simulated alloc_pages */
+};
+
+static inline bool wl_fault_on(const struct wl_fault *f)
+{
+	return f->every || f->probability_given;
+}
+
 struct workload {
 	char file[512];			/* as given, for messages */
 	char name[64];
@@ -189,6 +214,7 @@ struct workload {
 	size_t nr_expects;
 	char **includes;		/* files merged by include: (owned) */
 	size_t nr_includes;
+	struct wl_faults faults;	/* all off unless faults: is given */
 };
 
 /*
@@ -228,6 +254,7 @@ void workload_allow_huge(bool yes);
 #define WL_DEAD_NAMES	4096
 #define WL_MAX_SNAPSHOTS	10000	/* slabinfo: true events in a run */
 #define WL_MAX_SAMPLES		10000ULL	/* run length / sample */
+#define WL_MAX_SITE		127	/* characters of a call site */
 int workload_next_event(struct workload *wl, struct wl_event *ev, char *err,
 			size_t errlen);
 void workload_slot_hold(struct workload *wl, int slot);

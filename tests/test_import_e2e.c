@@ -302,7 +302,7 @@ static void test_bad_input(void **state)
 		{ NULL, 0, "No such file or directory" },
 		{ "", 0, "empty, no trace lines" },
 		{ "PERFILE2\0\0\0\0", 12, "this is perf.data" },
-		{ "\x7f" "ELF\2\1\1\0\0\0", 12, "binary data, not trace text" },
+		{ "\x7f" "ELF\2\1\1\0\0\0", 10, "binary data, not trace text" },
 		{ "hello\nworld\n", 12, "no kmem slab events" },
 		{ " x-1 [003] 1.0: kfree: call_site=a ptr=1\n", 41, "none of the 1 kmem slab events" },
 	};

@@ -605,7 +605,7 @@ static void test_unit_messages(void **state)
 static void test_unknown_keys(void **state)
 {
 	refuse("nmae: x\n",
-	       "w.yaml:1:1: unknown key 'nmae' in workload (expected one of: name, seed, machine, slab, caches, events, generators, sample, duration, expect, include)");
+	       "w.yaml:1:1: unknown key 'nmae' in workload (expected one of: name, seed, machine, slab, caches, events, generators, sample, duration, expect, include, faults)");
 	refuse("machine:\n  cpu: 2\n",
 	       "w.yaml:2:3: unknown key 'cpu' in machine (expected one of: arch, bufctl, nodes, cpus, memory, hz, min_free_kbytes, caches, costs, smp)");
 	/* "  caches: {" ends in column 11 */
@@ -1172,9 +1172,9 @@ static void test_odd_documents(void **state)
 	refuse("# nothing but a comment\n",
 	       "w.yaml: empty workload (expected a mapping with name, seed, machine, caches, events, ...)");
 	refuse("hello\n",
-	       "w.yaml:1:1: a workload is a mapping of keys (name, seed, machine, slab, caches, events, generators, sample, duration), not 'hello'");
+	       "w.yaml:1:1: a workload is a mapping of keys (name, seed, machine, slab, caches, events, generators, sample, duration, faults), not 'hello'");
 	refuse("[1, 2]\n",
-	       "w.yaml:1:1: a workload is a mapping of keys (name, seed, machine, slab, caches, events, generators, sample, duration), not a list");
+	       "w.yaml:1:1: a workload is a mapping of keys (name, seed, machine, slab, caches, events, generators, sample, duration, faults), not a list");
 	refuse("seed: 1\n---\nseed: 2\n",
 	       "w.yaml:3:1: a second YAML document; a workload is one document");
 	/* the same after events read in one pass */
@@ -1447,7 +1447,7 @@ static void test_overrides(void **state)
 	assert_false(workload_override(&wl, "machine.caches=1", err, sizeof(err)));
 	assert_string_equal(err, "'caches' is a section; set one of its keys (line, l1d, l2, model)");
 	assert_false(workload_override(&wl, "name=x", err, sizeof(err)));
-	assert_string_equal(err, "'name' cannot be set (settable: seed, sample, duration, slab.debug, slab.colouring, machine.*, caches.NAME.size, .align, .colouring, .tune.limit, .tune.batchcount, .tune.shared)");
+	assert_string_equal(err, "'name' cannot be set (settable: seed, sample, duration, slab.debug, slab.colouring, machine.*, caches.NAME.size, .align, .colouring, .tune.limit, .tune.batchcount, .tune.shared, faults.page_alloc.*)");
 	assert_false(workload_override(&wl, "caches.dentry_cache.flags=POISON", err, sizeof(err)));
 	assert_false(workload_override(&wl, "caches.nosuch.size=4", err, sizeof(err)));
 	assert_string_equal(err, "no declared cache matches 'caches.nosuch.size'");

@@ -19,7 +19,7 @@
 
 struct site_ref {
 	const struct site_stats *st;
-	char label[96];
+	char label[WL_MAX_SITE + 48];	/* a site, or FILE:LINE */
 };
 
 static void site_label(const struct run_result *res,

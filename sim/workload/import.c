@@ -26,7 +26,7 @@
 /* A line longer than this is not a trace line (ftrace's are < 1 KiB). */
 #define MAX_LINE	65536
 /* Sites and cache names are cut to this (a symbol+off/len fits). */
-#define MAX_SITE	200
+#define MAX_SITE	WL_MAX_SITE	/* what the loader takes back */
 
 /* SLAB 2.6.17's largest object (1 << MAX_OBJ_ORDER pages). */
 #define SLAB_MAX_OBJ	131072u
