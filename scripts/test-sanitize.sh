@@ -17,6 +17,8 @@ scripts/setup.sh --deps-only --fuzz
 san_opts=(-Db_sanitize=address,undefined -Db_lto=false -Doptimization=1
 	  -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
 	  -Dc_link_args=-fno-sanitize-recover=all)
+# tests that cannot run under the sanitizers (valgrind) skip on this
+export SLABSIM_SANITIZED=1
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:halt_on_error=1:detect_leaks=1}"
 # abort, not exit(1): the e2e tests fail any child killed by a signal
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}"

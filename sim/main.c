@@ -125,6 +125,7 @@ static int cmd_run(int argc, char **argv)
 
 	if (want_help(argc, argv)) {
 		fputs(usage_run, stdout);
+		free(sets);
 		return 0;
 	}
 	opterr = 0;

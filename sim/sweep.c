@@ -781,6 +781,7 @@ int cmd_sweep(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_sweep, stdout);
+			free(s.sets);
 			return 0;
 		default:
 			user_error("sweep: bad option '%s' (see slabsim sweep --help)",

@@ -472,8 +472,10 @@ static void test_access_trace_off_and_errors(void **state)
 			     tmp_path("nomodel"), "-q", "--access-trace",
 			     tmp_path("nm.trace"), "--set",
 			     "machine.caches.model=false", NULL), 2);
-	assert_one_line(stderr_text());
-	assert_non_null(strstr(stderr_text(), "cache-line model is off"));
+	char *err = stderr_text();
+	assert_one_line(err);
+	assert_non_null(strstr(err, "cache-line model is off"));
+	free(err);
 	assert_false(exists(tmp_path("nm.trace")));
 	assert_false(exists(tmp_path("nm.trace.partial")));
 	assert_false(exists(tmp_path("nomodel")));
@@ -532,7 +534,9 @@ static void test_cache_sets_and_plot(void **state)
 	assert_true(exists(tmp_path("p-off/plots/colours.svg")));
 	assert_int_equal(run("plot", tmp_path("p-off"), "--compare",
 			     tmp_path("no-such-run"), NULL), 2);
-	assert_one_line(stderr_text());
+	char *err = stderr_text();
+	assert_one_line(err);
+	free(err);
 }
 
 int main(void)

@@ -204,8 +204,10 @@ static void test_every_7_on_every_workload(void **state)
 	for (int i = 0; i < n; i++) {
 		char path[700], out[64];
 
-		if (!strstr(names[i], ".yaml"))
+		if (!strstr(names[i], ".yaml")) {
+			free(names[i]);
 			continue;
+		}
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		snprintf(out, sizeof(out), "lib-%d", i);
 		struct counts c = run_counts(path, out, "--set",
