@@ -163,28 +163,12 @@ void compare_text(const struct cmp_table *t, int width, struct strbuf *sb)
 /* CSV and JSON                                                         */
 /* ------------------------------------------------------------------ */
 
-/* One CSV field, quoted (RFC 4180) when it needs to be. */
-static void csv_field(struct strbuf *sb, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		sb_puts(sb, s);
-		return;
-	}
-	sb_putc(sb, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			sb_putc(sb, '"');
-		sb_putc(sb, *s);
-	}
-	sb_putc(sb, '"');
-}
-
 void compare_csv(const struct cmp_table *t, struct strbuf *sb)
 {
 	sb_puts(sb, "run");
 	for (int p = 0; p < t->nparams; p++) {
 		sb_putc(sb, ',');
-		csv_field(sb, t->param_names[p]);
+		sb_put_csv_field(sb, t->param_names[p]);
 	}
 	for (size_t m = 0; m < nr_figures; m++) {
 		if (figures[m].only == TEXT_ONLY)
@@ -194,10 +178,10 @@ void compare_csv(const struct cmp_table *t, struct strbuf *sb)
 	}
 	sb_putc(sb, '\n');
 	for (int i = 0; i < t->nr; i++) {
-		csv_field(sb, t->runs[i].name);
+		sb_put_csv_field(sb, t->runs[i].name);
 		for (int p = 0; p < t->nparams; p++) {
 			sb_putc(sb, ',');
-			csv_field(sb, t->param_vals[i * t->nparams + p]);
+			sb_put_csv_field(sb, t->param_vals[i * t->nparams + p]);
 		}
 		for (size_t m = 0; m < nr_figures; m++) {
 			const struct cell *c = &t->runs[i].cells[m];
@@ -205,25 +189,10 @@ void compare_csv(const struct cmp_table *t, struct strbuf *sb)
 				continue;
 			sb_putc(sb, ',');
 			if (c->present)
-				csv_field(sb, c->text);
+				sb_put_csv_field(sb, c->text);
 		}
 		sb_putc(sb, '\n');
 	}
-}
-
-static void json_string(struct strbuf *sb, const char *s)
-{
-	sb_putc(sb, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			sb_printf(sb, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			sb_printf(sb, "\\u%04x", c);
-		else
-			sb_putc(sb, (char)c);
-	}
-	sb_putc(sb, '"');
 }
 
 static void json_cell(struct strbuf *sb, const struct cell *c)
@@ -231,7 +200,7 @@ static void json_cell(struct strbuf *sb, const struct cell *c)
 	if (!c->present)
 		sb_puts(sb, "null");
 	else if (c->str)
-		json_string(sb, c->text);
+		sb_put_json_str(sb, c->text);
 	else
 		sb_puts(sb, c->text);	/* a number or true/false */
 }
@@ -244,7 +213,7 @@ static void json_param(struct strbuf *sb, const char *v)
 	if (fixed_parse(v, &f))
 		sb_puts(sb, v);
 	else
-		json_string(sb, v);
+		sb_put_json_str(sb, v);
 }
 
 void compare_json(const struct cmp_table *t, struct strbuf *sb)
@@ -252,14 +221,14 @@ void compare_json(const struct cmp_table *t, struct strbuf *sb)
 	sb_puts(sb, "{\n  \"runs\": [");
 	for (int i = 0; i < t->nr; i++) {
 		sb_puts(sb, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
-		json_string(sb, t->runs[i].name);
+		sb_put_json_str(sb, t->runs[i].name);
 		sb_puts(sb, ", \"dir\": ");
-		json_string(sb, t->runs[i].dir);
+		sb_put_json_str(sb, t->runs[i].dir);
 		if (t->nparams) {
 			sb_puts(sb, ", \"params\": {");
 			for (int p = 0; p < t->nparams; p++) {
 				sb_puts(sb, p ? ", " : "");
-				json_string(sb, t->param_names[p]);
+				sb_put_json_str(sb, t->param_names[p]);
 				sb_puts(sb, ": ");
 				json_param(sb, t->param_vals[i * t->nparams + p]);
 			}
@@ -274,7 +243,7 @@ void compare_json(const struct cmp_table *t, struct strbuf *sb)
 			continue;
 		sb_printf(sb, "%s\n    {\"key\": \"%s\", \"label\": ",
 			  first ? "" : ",", figures[m].key);
-		json_string(sb, figures[m].label +
+		sb_put_json_str(sb, figures[m].label +
 			    strspn(figures[m].label, " "));
 		sb_puts(sb, ", \"values\": [");
 		for (int i = 0; i < t->nr; i++) {

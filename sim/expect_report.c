@@ -205,21 +205,6 @@ static bool judge(const struct wl_expect *e, struct verdict *v)
 /* The files                                                            */
 /* ------------------------------------------------------------------ */
 
-static void json_text(struct strbuf *sb, const char *s)
-{
-	sb_putc(sb, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			sb_printf(sb, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			sb_printf(sb, "\\u%04x", c);
-		else
-			sb_putc(sb, (char)c);
-	}
-	sb_putc(sb, '"');
-}
-
 static void json_bound(struct strbuf *sb, const struct ex_bound *b)
 {
 	char buf[48];
@@ -229,7 +214,7 @@ static void json_bound(struct strbuf *sb, const struct ex_bound *b)
 	else if (b->num)
 		sb_puts(sb, fixed_str(buf, sizeof(buf), b->f));
 	else
-		json_text(sb, b->text);
+		sb_put_json_str(sb, b->text);
 }
 
 /* Text for an XML attribute or element: markup characters escaped,
@@ -301,13 +286,13 @@ unsigned int report_expectations(struct run_result *res)
 		const struct wl_expect *e = &wl->expects[i];
 		expect_name(e, name, sizeof(name));
 		sb_puts(j, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
-		json_text(j, name);
+		sb_put_json_str(j, name);
 		sb_printf(j, ", \"source\": \"%s\", \"figure\": ",
 			  e->source == EX_SUMMARY ? "summary" : "slabinfo");
-		json_text(j, e->what);
+		sb_put_json_str(j, e->what);
 		sb_puts(j, ", \"cache\": ");
 		if (e->source == EX_SLABINFO)
-			json_text(j, e->cache);
+			sb_put_json_str(j, e->cache);
 		else
 			sb_puts(j, "null");
 		if (e->at_given)
@@ -326,7 +311,7 @@ unsigned int report_expectations(struct run_result *res)
 		else if (vs[i].num)
 			sb_puts(j, vs[i].value);
 		else
-			json_text(j, vs[i].value);
+			sb_put_json_str(j, vs[i].value);
 		sb_printf(j, ", \"pass\": %s, \"line\": %u, \"column\": %u}",
 			  vs[i].pass ? "true" : "false", e->line, e->col);
 	}

@@ -240,21 +240,6 @@ static void cache_sets_csv(const struct machine *m, struct strbuf *sb)
 	free(done);
 }
 
-static void json_str(struct strbuf *sb, const char *s)
-{
-	sb_putc(sb, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			sb_printf(sb, "\\%c", c);
-		else if (c < 0x20)
-			sb_printf(sb, "\\u%04x", c);
-		else
-			sb_putc(sb, (char)c);
-	}
-	sb_putc(sb, '"');
-}
-
 /* Totals over every cache, for the summary. */
 struct slab_totals {
 	unsigned long active_objs, num_objs, pages;
@@ -328,12 +313,12 @@ static void check_json(const struct run_result *res, struct strbuf *sb)
 	sb_printf(sb, "  \"check\": {\"validations\": %llu, \"checked\": ",
 		  (unsigned long long)(res->m->validations +
 					     (res->status == RUN_OK)));
-	json_str(sb, "every cache's slab lists, counts, free lists and "
+	sb_put_json_str(sb, "every cache's slab lists, counts, free lists and "
 		 "free_objects (slab_core_is_consistent)");
 	sb_puts(sb, ", \"not_checked\": [");
 	for (size_t i = 0; i < n; i++) {
 		sb_puts(sb, i ? ", " : "");
-		json_str(sb, lines[i]);
+		sb_put_json_str(sb, lines[i]);
 	}
 	sb_puts(sb, "]},\n");
 }
@@ -348,13 +333,13 @@ static void summary_json(const struct run_result *res, struct strbuf *sb)
 	slab_totals(res, &tot);
 	report_lock_cache_totals(m, m->nr_caches, lc, lc + m->nr_caches);
 	sb_puts(sb, "{\n  \"workload\": ");
-	json_str(sb, wl->name);
+	sb_put_json_str(sb, wl->name);
 	sb_printf(sb, ",\n  \"seed\": %llu,\n  \"status\": \"%s\",\n",
 		  (unsigned long long)wl->seed,
 		  res->status == RUN_OK ? "ok" : "kernel_bug");
 	sb_puts(sb, "  \"bug\": ");
 	if (m->bugged)
-		json_str(sb, m->bug_report.buf);
+		sb_put_json_str(sb, m->bug_report.buf);
 	else
 		sb_puts(sb, "null");
 	sb_printf(sb, ",\n  \"machine\": {\"arch\": \"%s\", \"cpus\": %d, "
@@ -455,7 +440,7 @@ static void summary_json(const struct run_result *res, struct strbuf *sb)
 		unsigned long slabs = info.full_slabs + info.partial_slabs +
 				      info.free_slabs;
 		sb_printf(sb, "%s\n    {\"name\": ", first ? "" : ",");
-		json_str(sb, info.name);
+		sb_put_json_str(sb, info.name);
 		sb_printf(sb, ", \"objsize\": %u, \"objperslab\": %u, "
 			  "\"pagesperslab\": %u, \"active_objs\": %lu, "
 			  "\"num_objs\": %lu, \"slabs\": %lu, \"user_objs\": %llu, "

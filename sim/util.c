@@ -464,3 +464,34 @@ bool image_complete(const char *path, bool svg)
 	fclose(f);
 	return ok;
 }
+
+void sb_put_json_str(struct strbuf *sb, const char *s)
+{
+	sb_putc(sb, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			sb_printf(sb, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			sb_printf(sb, "\\u%04x", c);
+		else
+			sb_putc(sb, (char)c);
+	}
+	sb_putc(sb, '"');
+}
+
+void sb_put_csv_field(struct strbuf *sb, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		sb_puts(sb, s);
+		return;
+	}
+	sb_putc(sb, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			sb_putc(sb, '"');
+		sb_putc(sb, *s);
+	}
+	sb_putc(sb, '"');
+}

@@ -26,6 +26,10 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/* s as a JSON string, quotes included; control bytes and DEL escaped. */
+void sb_put_json_str(struct strbuf *sb, const char *s);
+/* s as one CSV field, quoted (RFC 4180) only when it needs to be. */
+void sb_put_csv_field(struct strbuf *sb, const char *s);
 
 /* The kernel's seq_file, as the slab core sees it: text into a strbuf. */
 struct seq_file {

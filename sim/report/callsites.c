@@ -76,22 +76,6 @@ static void put_frag(struct strbuf *sb, const struct site_stats *st)
 		  (unsigned long long)(milli % 1000));
 }
 
-/* A CSV field: quoted when it holds a comma or a quote. */
-static void put_csv(struct strbuf *sb, const char *s)
-{
-	if (!strpbrk(s, ",\"")) {
-		sb_puts(sb, s);
-		return;
-	}
-	sb_putc(sb, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			sb_putc(sb, '"');
-		sb_putc(sb, *s);
-	}
-	sb_putc(sb, '"');
-}
-
 void report_callsites_csv(const struct run_result *res, struct strbuf *sb)
 {
 	struct site_ref *v = sorted_sites(res);
@@ -101,7 +85,7 @@ void report_callsites_csv(const struct run_result *res, struct strbuf *sb)
 	for (size_t i = 0; i < res->nr_sites; i++) {
 		const struct site_stats *st = v[i].st;
 
-		put_csv(sb, v[i].label);
+		sb_put_csv_field(sb, v[i].label);
 		sb_printf(sb, ",%llu,%llu,%llu,%llu,%llu,",
 			  (unsigned long long)st->allocs,
 			  (unsigned long long)st->frees,
@@ -118,22 +102,6 @@ void report_callsites_csv(const struct run_result *res, struct strbuf *sb)
 	free(v);
 }
 
-static void put_json_str(struct strbuf *sb, const char *s)
-{
-	sb_putc(sb, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			sb_printf(sb, "\\%c", c);
-		else if (c < 0x20)
-			sb_printf(sb, "\\u%04x", c);
-		else
-			sb_putc(sb, (char)c);
-	}
-	sb_putc(sb, '"');
-}
-
 void report_callsites_json(const struct run_result *res, struct strbuf *sb,
 			   size_t n)
 {
@@ -144,7 +112,7 @@ void report_callsites_json(const struct run_result *res, struct strbuf *sb,
 		const struct site_stats *st = v[i].st;
 
 		sb_puts(sb, i ? ",\n    {\"site\": " : "\n    {\"site\": ");
-		put_json_str(sb, v[i].label);
+		sb_put_json_str(sb, v[i].label);
 		sb_printf(sb, ", \"allocs\": %llu, \"frees\": %llu, "
 			  "\"bytes_req\": %llu, \"bytes_alloc\": %llu, "
 			  "\"frag_pct\": ",
