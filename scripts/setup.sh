@@ -73,6 +73,13 @@ if [ ! -f build/pgo-trained ] || $retrain; then
 		build/slabsim run "workloads/$w.yaml" -o "build/pgo-train/$w-nocm" -q \
 			--set machine.caches.model=false
 	done
+	# a streamed trace in the compact form, as slabsim import writes them
+	python3 scripts/gen-trace.py 200000 1000 compact > build/pgo-train/trace.yaml
+	build/slabsim run build/pgo-train/trace.yaml -o build/pgo-train/trace -q \
+		--set machine.caches.model=false
+	build/slabsim import -q tests/data/traces/perf-build.txt \
+		-o build/pgo-train/imported.yaml
+	build/slabsim run build/pgo-train/imported.yaml -o build/pgo-train/imported -q
 	meson configure build -Db_pgo=use >/dev/null
 	touch build/pgo-trained
 fi

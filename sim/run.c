@@ -149,6 +149,8 @@ struct run {
 	uint64_t first_not_run_t;
 	/* call-site statistics rows, by key (see site_row) */
 	uint64_t *site_keys;
+	uint32_t *named_rows;		/* by workload_site: row + 1, 0 none yet */
+	size_t nr_named_rows;
 	size_t sites_cap, line_rows;
 	uint32_t *site_hash;
 	size_t site_hash_cap;
@@ -350,10 +352,32 @@ static __attribute__((noinline)) uint32_t site_row(struct run *r,
 	return (uint32_t)n;
 }
 
-static uint32_t event_site_row(struct run *r, const struct wl_event *ev)
+/* A named site's row, found once: named_rows[site] is row + 1. */
+static __attribute__((noinline)) uint32_t named_site_row(struct run *r,
+							 int site)
 {
-	return ev->site >= 0 ? site_row(r, SITE_NAMED, ev->site) :
-	       site_row(r, SITE_LINE, (int)ev->line);
+	if ((size_t)site >= r->nr_named_rows) {
+		size_t n = workload_nr_sites(r->wl) + 64;
+
+		r->named_rows = xrealloc(r->named_rows, n * sizeof(*r->named_rows));
+		memset(r->named_rows + r->nr_named_rows, 0,
+		       (n - r->nr_named_rows) * sizeof(*r->named_rows));
+		r->nr_named_rows = n;
+	}
+	if (!r->named_rows[site])
+		r->named_rows[site] = site_row(r, SITE_NAMED, site) + 1;
+	return r->named_rows[site] - 1;
+}
+
+static inline uint32_t event_site_row(struct run *r, const struct wl_event *ev)
+{
+	if (ev->site >= 0) {
+		if (__builtin_expect((size_t)ev->site < r->nr_named_rows &&
+				     r->named_rows[ev->site], 1))
+			return r->named_rows[ev->site] - 1;
+		return named_site_row(r, ev->site);
+	}
+	return site_row(r, SITE_LINE, (int)ev->line);
 }
 
 /* A failed allocation: counted, and l holds nothing. Rare: out of line. */
@@ -1806,6 +1830,7 @@ static void free_run(struct run *r)
 	free(r->creating);
 	free(r->res.sites);
 	free(r->site_keys);
+	free(r->named_rows);
 	free(r->site_hash);
 	free(r->wl_cache);
 	machine_destroy(r->m);

@@ -121,6 +121,7 @@ struct loader {
 	unsigned int last_line;
 	char (*sites)[WL_MAX_SITE + 1];	/* call sites named by events */
 	uint32_t *site_hash;		/* site + 1, linear probing */
+	uint32_t *site_h;		/* name_hash of each site */
 	size_t nr_sites, sites_cap, site_hash_cap;
 
 	/* The event stream (see "Streaming the events"). */
@@ -1783,19 +1784,32 @@ static int site_intern(struct loader *ld, const char *s)
 		ld->site_hash = h;
 		ld->site_hash_cap = ncap;
 		for (size_t k = 0; k < ld->nr_sites; k++) {
-			for (i = name_hash(ld->sites[k]) & (ncap - 1); h[i];
+			for (i = ld->site_h[k] & (ncap - 1); h[i];
 			     i = (i + 1) & (ncap - 1))
 				;
 			h[i] = (uint32_t)k + 1;
 		}
 	}
+	uint32_t h = name_hash(s);
+
 	mask = ld->site_hash_cap - 1;
-	for (i = name_hash(s) & mask; ld->site_hash[i]; i = (i + 1) & mask)
-		if (!strcmp(ld->sites[ld->site_hash[i] - 1], s))
+	for (i = h & mask; ld->site_hash[i]; i = (i + 1) & mask)
+		if (ld->site_h[ld->site_hash[i] - 1] == h &&
+		    !strcmp(ld->sites[ld->site_hash[i] - 1], s))
 			return (int)ld->site_hash[i] - 1;
+	size_t cap = ld->sites_cap;
+
 	if (!grow(ld, (void **)&ld->sites, &ld->sites_cap, ld->nr_sites,
 		  sizeof(*ld->sites)))
 		return -1;
+	if (cap != ld->sites_cap) {
+		uint32_t *v = realloc(ld->site_h, ld->sites_cap * sizeof(*v));
+
+		if (!v)
+			return fail_pos(ld, nopos, "out of memory"), -1;
+		ld->site_h = v;
+	}
+	ld->site_h[ld->nr_sites] = h;
 	snprintf(ld->sites[ld->nr_sites], sizeof(ld->sites[0]), "%s", s);
 	ld->site_hash[i] = (uint32_t)ld->nr_sites + 1;
 	return (int)ld->nr_sites++;
@@ -2659,6 +2673,8 @@ static int compact_event(struct loader *ld, yaml_node_t *scalar)
  */
 static bool word_is_null(const char *w)
 {
+	if (w[0] != '~' && w[0] != 'n' && w[0] != 'N')
+		return false;
 	return !strcmp(w, "~") || !strcmp(w, "null") || !strcmp(w, "Null") ||
 	       !strcmp(w, "NULL");
 }
@@ -2717,13 +2733,13 @@ static int compact_fast(struct loader *ld, const yaml_node_t *scalar)
 	}
 	if (nw < 4)
 		return 0;
-	if (!strcmp(w[2], "alloc") && nw == 5)
+	if (nw == 5 && w[2][0] == 'a' && !strcmp(w[2], "alloc"))
 		op = WL_ALLOC;
-	else if (!strcmp(w[2], "kmalloc") && nw == 5)
+	else if (nw == 5 && w[2][0] == 'k' && !strcmp(w[2], "kmalloc"))
 		op = WL_KMALLOC;
-	else if (!strcmp(w[2], "free") && nw == 4)
+	else if (nw == 4 && w[2][0] == 'f' && !strcmp(w[2], "free"))
 		op = WL_FREE;
-	else if (!strcmp(w[2], "kfree") && nw == 4)
+	else if (nw == 4 && w[2][0] == 'k' && !strcmp(w[2], "kfree"))
 		op = WL_KFREE;
 	else
 		return 0;
@@ -3064,6 +3080,25 @@ static bool read_items(struct loader *ld)
 			ld->es = ES_TAIL;
 			continue;
 		}
+		/* a plain compact line the fast way, straight off the parser */
+		if (ev.type == YAML_SCALAR_EVENT && !ev.data.scalar.anchor) {
+			yaml_node_t line;
+			int fast;
+
+			memset(&line, 0, sizeof(line));
+			line.type = YAML_SCALAR_NODE;
+			line.data.scalar.value = ev.data.scalar.value;
+			line.data.scalar.length = ev.data.scalar.length;
+			line.data.scalar.style = ev.data.scalar.style;
+			line.start_mark = line.end_mark = ev.start_mark;
+			fast = compact_fast(ld, &line);
+			if (fast) {
+				yaml_event_delete(&ev);
+				if (fast < 0)
+					return false;
+				continue;
+			}
+		}
 		size_t mark = compose_mark(&ld->cp);
 		int id = compose_node(&ld->cp, &ev);
 		yaml_node_t *item = id ? node_at(ld, id) : NULL;
@@ -3071,14 +3106,6 @@ static bool read_items(struct loader *ld)
 		if (!item)
 			return cp_fail(ld);
 		if (item->type == YAML_SCALAR_NODE) {
-			int fast = compact_fast(ld, item);
-
-			if (fast < 0)
-				return false;
-			if (fast > 0) {
-				compose_truncate(&ld->cp, mark);
-				continue;
-			}
 			id = compact_event(ld, item);
 			if (!id)
 				return false;
@@ -4292,6 +4319,7 @@ static void loader_release(struct loader *ld)
 	free(ld->dead);
 	free(ld->sites);
 	free(ld->site_hash);
+	free(ld->site_h);
 	free(ld->outq);
 	free(ld->line);
 	free((void *)ld->buf);
