@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "sim/engine_inline.h"
-#include "sim/frag_report.h"
+#include "sim/report/frag.h"
 #include "sim/machine.h"
 
 unsigned char *env_mem_base;
@@ -91,7 +91,7 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 	if (pfn == PFN_NONE) {
 		m->page_alloc_failures++;
 		/* The report (unless __GFP_NOWARN) and the counts per order:
-		 * sim/frag_report.c, which knows the free areas. */
+		 * sim/report/frag.c, which knows the free areas. */
 		frag_page_alloc_failed(m, nid, gfp, order, why.reclaimed);
 		return NULL;
 	}

@@ -3,7 +3,7 @@
 /*
  * Exact decimals for figures and bounds: summary.json writes integers and
  * thousandths, and comparing them through doubles could round a bound the
- * wrong way. Implemented in sim/summary.c.
+ * wrong way. Implemented in sim/report/summary.c.
  */
 #include <stdbool.h>
 #include <stddef.h>

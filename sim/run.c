@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/dist.h"
+#include "sim/workload/dist.h"
 #include "sim/progress.h"
-#include "sim/report.h"
+#include "sim/report/report.h"
 #include "sim/run.h"
 
 struct evrec;

@@ -93,7 +93,7 @@ struct run_result {
 	bool consistent;		/* validators held at the end */
 	struct expect_capture *caps;	/* one per distinct expect at: time */
 	size_t nr_caps;
-	/* expectations evaluated (sim/expect_report.c), for the report */
+	/* expectations evaluated (sim/report/expect.c), for the report */
 	struct strbuf expect_json, junit, expect_text;
 	unsigned int expect_failed;
 	bool checked;			/* --check: validated after operations */

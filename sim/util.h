@@ -104,7 +104,7 @@ static inline double rng_exp(struct rng *r)
 
 /*
  * ln(x) for x in (0, 1], the same bits on every host (plain IEEE
- * arithmetic, no libm): what the laws of sim/dist.c build on.
+ * arithmetic, no libm): what the laws of sim/workload/dist.c build on.
  */
 double det_log(double x);
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim/expect.h"
+#include "sim/workload/expect.h"
 
 #define WL_MAX_CPUS	256
 #define WL_MAX_NODES	64

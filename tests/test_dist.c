@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests of the generator laws (sim/dist.c): for each law, with a fixed
+ * Tests of the generator laws (sim/workload/dist.c): for each law, with a fixed
  * seed, the sample mean against the law's mean (within 5 standard
  * errors, the standard error taken from the law's own variance) and the
  * Kolmogorov-Smirnov distance against the law's distribution function
@@ -21,7 +21,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sim/dist.h"
+#include "sim/workload/dist.h"
 
 #define N	200000
 

@@ -19,7 +19,7 @@
 #include "sim/engine.h"
 #include "sim/engine_inline.h"
 #include "sim/latency.h"
-#include "sim/report.h"
+#include "sim/report/report.h"
 
 static struct engine *E;
 static uint32_t L[3];

@@ -6,7 +6,7 @@ with the binary under test, and checks what the section promises: exit
 codes, junit.xml parsed by a real XML parser with one test case per
 expectation, expect.json, and diff against a baseline. Also checks that
 every figure of a real summary.json is accepted as an expectation (the
-load-time path table in sim/expect.c keeps up with the summary).
+load-time path table in sim/workload/expect.c keeps up with the summary).
 
 Usage: test_readme_ci.py SLABSIM SOURCE_ROOT
 """

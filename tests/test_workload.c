@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests of the workload loader (sim/workload.c): every field of the
+ * Tests of the workload loader (sim/workload/loader.c): every field of the
  * DESIGN.md example and of an all-keys file, the defaults, every unit form,
  * one exact message per kind of user mistake with its file:line:col, and a
  * deterministic mutation fuzz that must never crash.

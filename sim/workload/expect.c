@@ -10,7 +10,7 @@
 
 #include <yaml.h>
 
-#include "sim/expect.h"
+#include "sim/workload/expect.h"
 #include "sim/workload.h"
 
 /* ------------------------------------------------------------------ */

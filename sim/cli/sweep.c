@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "sim/cli.h"
-#include "sim/compare.h"
+#include "sim/report/compare.h"
 #include "sim/progress.h"
 #include "sim/report/outdir.h"
 #include "sim/util.h"

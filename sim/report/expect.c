@@ -10,9 +10,9 @@
 #include <string.h>
 
 /* libyaml first: alloc/env.h (via report.h) defines `current` */
-#include "sim/summary.h"
-#include "sim/expect.h"
-#include "sim/report.h"
+#include "sim/report/summary.h"
+#include "sim/workload/expect.h"
+#include "sim/report/report.h"
 
 /* One expectation's outcome. */
 struct verdict {

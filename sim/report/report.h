@@ -12,7 +12,7 @@
 void report_sample(struct run_result *res, uint64_t t);
 
 /*
- * Fragmentation (sim/frag_report.c): the header line of fragmentation.csv,
+ * Fragmentation (sim/report/frag.c): the header line of fragmentation.csv,
  * and the rows of one sample appended to res->fragmentation; infos[i] is
  * machine cache i as this sample read it (ignored where cachep is NULL).
  */
@@ -21,7 +21,7 @@ void report_frag_sample(struct run_result *res, uint64_t t,
 			const struct kmem_cache_info *infos);
 
 /*
- * Locks (sim/lock_report.c): /proc/lock_stat in the kernel's layout and
+ * Locks (sim/report/lock_stat.c): /proc/lock_stat in the kernel's layout and
  * lock_stat.csv with the per-cache split; the "locks" member of
  * summary.json; per machine cache (ncaches entries each), the
  * contentions and wait on the locks of its node lists so far.
@@ -33,7 +33,7 @@ void report_lock_cache_totals(const struct machine *m, size_t ncaches,
 			      uint64_t *contentions, uint64_t *wait_ns);
 
 /*
- * Latency (sim/latency_report.c): latency.csv; the "latency" member of
+ * Latency (sim/report/latency.c): latency.csv; the "latency" member of
  * summary.json (per kind of call, over all caches); and one cache's
  * latency object, put after its other members as ", \"latency\": {...}".
  */
@@ -74,7 +74,7 @@ void report_write_run_dir(const struct run_result *res,
 void report_summary_json(const struct run_result *res, struct strbuf *sb);
 
 /*
- * Expectations (sim/expect_report.c): each of the workload's evaluated
+ * Expectations (sim/report/expect.c): each of the workload's evaluated
  * against the final state or its capture, into res->expect_text (the
  * lines the run prints), res->expect_json and res->junit; returns how
  * many failed. A figure that does not exist in a run that ended normally

@@ -1,6 +1,6 @@
 /*
  * slabsim compare: runs side by side. Every figure comes from a run
- * directory's summary.json (sim/figures.c, through the one reader), so a
+ * directory's summary.json (sim/report/figures.c, through the one reader), so a
  * comparison needs nothing but the files a run left behind, and works on
  * runs made by another build or copied from another machine. The output
  * forms are shared with sweep, which adds its varied parameters.
@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "sim/cli.h"
-#include "sim/compare.h"
+#include "sim/report/compare.h"
 #include "sim/util.h"
 
 static const char usage_compare[] =

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/report.h"
+#include "sim/report/report.h"
 
 /* mean as "123.4": tenths, rounded half up, in integers */
 static void put_mean(struct strbuf *sb, const struct lat_hist *h)

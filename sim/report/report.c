@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/frag_report.h"
-#include "sim/report.h"
+#include "sim/report/frag.h"
+#include "sim/report/report.h"
 #include "sim/report/callsites.h"
 #include "sim/report/outdir.h"
 

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/frag_report.h"
-#include "sim/report.h"
+#include "sim/report/frag.h"
+#include "sim/report/report.h"
 
 /* ------------------------------------------------------------------ */
 /* Slab-level waste                                                     */

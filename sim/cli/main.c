@@ -10,7 +10,7 @@
 
 #include "sim/cli.h"
 #include "sim/machine.h"
-#include "sim/report.h"
+#include "sim/report/report.h"
 #include "sim/report/outdir.h"
 #include "sim/run.h"
 #include "sim/workload.h"

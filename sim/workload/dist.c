@@ -3,7 +3,7 @@
  * The laws of sim/dist.h. Pure functions of a random stream and their
  * arguments; no state of their own.
  */
-#include "sim/dist.h"
+#include "sim/workload/dist.h"
 
 #include <math.h>
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/report.h"
+#include "sim/report/report.h"
 
 /* The width of lock_stat's rules: the name, a colon, 12 columns of 14 + 1. */
 #define LS_WIDTH	(40 + 1 + 12 * (14 + 1))

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "sim/figures.h"
+#include "sim/report/figures.h"
 #include "sim/util.h"
 
 const struct figure figures[] = {

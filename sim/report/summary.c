@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/summary.h"
+#include "sim/report/summary.h"
 #include "sim/util.h"
 
 /* Larger than any summary a run writes, small enough to read at once. */

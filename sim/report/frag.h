@@ -1,7 +1,7 @@
 #ifndef SLABSIM_SIM_FRAG_REPORT_H
 #define SLABSIM_SIM_FRAG_REPORT_H
 /*
- * Fragmentation you can measure (sim/frag_report.c), beyond the two
+ * Fragmentation you can measure (sim/report/frag.c), beyond the two
  * fragmentation.csv hooks that sim/report.h declares: the slab-level
  * waste breakdown of one cache, page allocation failures as the kernel
  * reports them, and the headline figures summary.json carries.

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "sim/summary.h"
+#include "sim/report/summary.h"
 
 /* One figure of one run, ready to print. */
 struct cell {

@@ -13,7 +13,7 @@
  * Copies are memoised per included document, so a YAML alias stays one
  * shared node and an alias bomb cannot grow the tree. No global state.
  */
-#include "sim/include.h"
+#include "sim/workload/include.h"
 
 #include <errno.h>
 #include <stdarg.h>

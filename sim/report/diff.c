@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "sim/cli.h"
-#include "sim/figures.h"
+#include "sim/report/figures.h"
 #include "sim/util.h"
 
 static const char usage_diff[] =

@@ -6,7 +6,7 @@
  * adds its varied parameters: one value per run and parameter, written
  * as columns before the figures (numbers where the values are numbers).
  */
-#include "sim/figures.h"
+#include "sim/report/figures.h"
 #include "sim/util.h"
 
 /* Wide enough for most terminals; compare --width changes it. */

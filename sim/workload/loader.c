@@ -32,7 +32,7 @@
 #include "alloc/slab.h"		/* SLAB_* and (via env.h) GFP bit values only */
 #include "sim/engine.h"	/* ENGINE_HORIZON, which WL_MAX_TIME must respect */
 #include "sim/workload/compose.h"
-#include "sim/include.h"
+#include "sim/workload/include.h"
 
 #define KMALLOC_MAX_SIZE	131072ULL	/* (1 << MAX_OBJ_ORDER) pages */
 #define SIM_PAGE_SIZE		4096ULL
@@ -4028,7 +4028,7 @@ enum { WK_NAME, WK_SEED, WK_MACHINE, WK_SLAB, WK_CACHES, WK_EVENTS,
        WK_GENERATORS, WK_SAMPLE, WK_DURATION, WK_EXPECT, WK_INCLUDE,
        WK_FAULTS, WK_NR };
 
-/* expect: each entry parsed by sim/expect.c; errors at the entry's key. */
+/* expect: each entry parsed by sim/workload/expect.c; errors at the entry's key. */
 static bool h_expect(struct loader *ld, yaml_node_t *v, void *field,
 		     const struct key_row *row)
 {
