@@ -116,6 +116,9 @@ struct loader {
 	struct dead_name *dead;		/* freed slots, oldest first (a ring) */
 	size_t dead_head, dead_n;
 	enum cache_state *cstate;	/* parallel to wl->caches */
+	uint64_t next_create;		/* earliest t: of a pending cache */
+	uint32_t *cache_hash;		/* cache + 1 by name, once events start */
+	size_t cache_hash_cap;
 	struct cpu_state cpus;
 	uint64_t last_t;
 	unsigned int last_line;
@@ -1552,18 +1555,44 @@ static bool load_caches(struct loader *ld, yaml_node_t *seq)
  * A cache named by an event or generator: index into caches, or -1 with
  * the error set. A kmalloc cache gets its own hint.
  */
-static int cache_ref(struct loader *ld, yaml_node_t *v, const char *what)
+static uint32_t name_hash(const char *s);
+
+/*
+ * The declared cache named s, or -1. Once the events are read the names
+ * are hashed (an imported trace declares dozens of caches and names one
+ * in most events); before, the few lookups of the header search.
+ */
+static int cache_find(const struct loader *ld, const char *s)
 {
 	const struct workload *wl = ld->wl;
+
+	if (ld->cache_hash) {
+		size_t mask = ld->cache_hash_cap - 1;
+		uint32_t c;
+
+		for (size_t i = name_hash(s) & mask; (c = ld->cache_hash[i]);
+		     i = (i + 1) & mask)
+			if (!strcmp(wl->caches[c - 1].name, s))
+				return (int)c - 1;
+		return -1;
+	}
+	for (size_t i = 0; i < wl->nr_caches; i++)
+		if (!strcmp(wl->caches[i].name, s))
+			return (int)i;
+	return -1;
+}
+
+static int cache_ref(struct loader *ld, yaml_node_t *v, const char *what)
+{
 	char q[QUOTE_MAX];
 	const char *s = text(ld, v, what);
-	size_t i;
+	int c;
 
 	if (!s)
 		return -1;
-	for (i = 0; i < wl->nr_caches; i++)
-		if (!strcmp(wl->caches[i].name, s))
-			return (int)i;
+	c = cache_find(ld, s);
+	if (c >= 0)
+		return c;
 	if (is_kmalloc_name(s))
 		fail(ld, v, "'%s' is a kmalloc cache; only caches declared under caches: can be named here (use kmalloc: SIZE)",
 		     quote(q, v));
@@ -2335,6 +2364,8 @@ static bool create_pending(struct loader *ld, uint64_t upto)
 	size_t i;
 	int next, cpu;
 
+	if (upto < ld->next_create)	/* the common case: nothing due */
+		return true;
 	for (;;) {
 		next = -1;
 		for (i = 0; i < wl->nr_caches; i++)
@@ -2343,8 +2374,14 @@ static bool create_pending(struct loader *ld, uint64_t upto)
 			    (next < 0 || wl->caches[i].create_t <
 					 wl->caches[next].create_t))
 				next = (int)i;
-		if (next < 0)
+		if (next < 0) {
+			ld->next_create = UINT64_MAX;
+			for (i = 0; i < wl->nr_caches; i++)
+				if (ld->cstate[i] == CS_PENDING &&
+				    wl->caches[i].create_t < ld->next_create)
+					ld->next_create = wl->caches[i].create_t;
 			return true;
+		}
 		for (cpu = 0; cpu < WL_MAX_CPUS - 1 && !ld->cpus.online[cpu]; cpu++)
 			;
 		memset(&ev, 0, sizeof(ev));
@@ -2456,9 +2493,24 @@ static bool events_begin(struct loader *ld)
 	ld->cstate = calloc(wl->nr_caches + 1, sizeof(*ld->cstate));
 	if (!ld->cstate)
 		return fail_pos(ld, nopos, "out of memory");
+	ld->next_create = 0;	/* create_pending works it out */
 	for (i = 0; i < wl->nr_caches; i++)
 		ld->cstate[i] = wl->caches[i].at_boot ? CS_LIVE : CS_PENDING;
 	cpu_state_init(&ld->cpus, wl->machine.cpus);
+	ld->cache_hash_cap = 16;
+	while (ld->cache_hash_cap < 2 * wl->nr_caches)
+		ld->cache_hash_cap *= 2;
+	ld->cache_hash = calloc(ld->cache_hash_cap, sizeof(*ld->cache_hash));
+	if (!ld->cache_hash)
+		return fail_pos(ld, nopos, "out of memory");
+	for (i = 0; i < wl->nr_caches; i++) {
+		size_t mask = ld->cache_hash_cap - 1, k;
+
+		for (k = name_hash(wl->caches[i].name) & mask;
+		     ld->cache_hash[k]; k = (k + 1) & mask)
+			;
+		ld->cache_hash[k] = (uint32_t)i + 1;
+	}
 	return true;
 }
 
@@ -2679,15 +2731,6 @@ static bool word_is_null(const char *w)
 	       !strcmp(w, "NULL");
 }
 
-static int cache_find(const struct loader *ld, const char *s)
-{
-	const struct workload *wl = ld->wl;
-
-	for (size_t i = 0; i < wl->nr_caches; i++)
-		if (!strcmp(wl->caches[i].name, s))
-			return (int)i;
-	return -1;
-}
 
 /* 1: queued; 0: not for the fast way (nothing changed); -1: error set. */
 static int compact_fast(struct loader *ld, const yaml_node_t *scalar)
@@ -4316,6 +4359,7 @@ static void loader_release(struct loader *ld)
 	free(ld->ni);
 	free(ld->hash);
 	free(ld->cstate);
+	free(ld->cache_hash);
 	free(ld->dead);
 	free(ld->sites);
 	free(ld->site_hash);
