@@ -53,7 +53,7 @@ sweep() {
 		printf '\n'
 		IFS=, read -ra vals <<<"$values"
 		for v in "${vals[@]}"; do
-			local s="sweeps/$name/${key##*.}=$v/summary.json"
+			local s="sweeps/$name/${key##*.}-$v/summary.json"
 			printf '%s' "$v"
 			for col in "$@"; do
 				local spec=${col#*=}
