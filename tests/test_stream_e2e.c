@@ -252,8 +252,14 @@ static void test_random_compact_equals_mapping(void **state)
 				fprintf(fm, "  - {t: %luns, cpu: %d, kmalloc: %dB, as: k%d%s}\n", t, cpu, 8 + n * 13, n, msite);
 				km[n] = true;
 			} else {
-				fprintf(fc, "  - %luns %d alloc %s k%d%s\n", t, cpu, cache, n, site);
-				fprintf(fm, "  - {t: %luns, cpu: %d, alloc: %s, as: k%d%s}\n", t, cpu, cache, n, msite);
+				/* zalloc and a gfp now and then: both ways of the compact form */
+				const char *op = (x >> 32) % 3 == 0 ? "zalloc" : "alloc";
+				const char *gfp = (x >> 36) % 4 == 0 ? " gfp=GFP_NOFS|__GFP_NOWARN" :
+						  (x >> 36) % 4 == 1 ? " gfp=GFP_ATOMIC" : "";
+				const char *mgfp = (x >> 36) % 4 == 0 ? ", gfp: GFP_NOFS|__GFP_NOWARN" :
+						   (x >> 36) % 4 == 1 ? ", gfp: GFP_ATOMIC" : "";
+				fprintf(fc, "  - %luns %d %s %s k%d%s%s\n", t, cpu, op, cache, n, gfp, site);
+				fprintf(fm, "  - {t: %luns, cpu: %d, %s: %s, as: k%d%s%s}\n", t, cpu, op, cache, n, mgfp, msite);
 				km[n] = false;
 			}
 			live[n] = true;

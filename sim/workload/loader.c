@@ -2732,16 +2732,46 @@ static bool word_is_null(const char *w)
 }
 
 
+/*
+ * gfp=A|B|... as h_gfp reads a scalar of flag names; false (nothing to
+ * say: the general way says it) for anything it would not take.
+ */
+static bool fast_gfp(const char *s, unsigned int *out)
+{
+	unsigned long bits = 0;
+
+	for (;;) {
+		size_t len = strcspn(s, "|");
+		const struct flag_name *f;
+
+		if (!len || len >= 63)
+			return false;
+		for (f = gfp_flags; f->name && (f->name[0] != s[0] ||
+						strnlen(f->name, len + 1) != len ||
+						memcmp(f->name, s, len)); f++)
+			;
+		if (!f->name)
+			return false;
+		bits |= f->bits;
+		if (!s[len])
+			break;
+		s += len + 1;
+	}
+	*out = (unsigned int)bits;
+	return true;
+}
+
 /* 1: queued; 0: not for the fast way (nothing changed); -1: error set. */
 static int compact_fast(struct loader *ld, const yaml_node_t *scalar)
 {
 	size_t len = scalar->data.scalar.length, nw = 0;
 	char *w[6], *p;
-	const char *site_word = NULL;
+	const char *site_word = NULL, *gfp_word = NULL;
 	struct wl_event ev;
 	struct name_info *ni;
 	uint64_t t;
 	int cpu = 0, n, named = -1;
+	unsigned int gfp = GFP_KERNEL;
 	enum wl_op op;
 
 	if (scalar->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
@@ -2763,9 +2793,17 @@ static int compact_fast(struct loader *ld, const yaml_node_t *scalar)
 		if (nw == ARRAY_SIZE(w))
 			return 0;
 		w[nw++] = p;
+		/* gfp=FLAGS is the one key=value taken here; only @SITE after */
+		bool is_gfp = !gfp_word && !strncmp(p, "gfp=", 4);
+		if (gfp_word && *p != '@')
+			return 0;
+		if (is_gfp) {
+			gfp_word = p + 4;
+			p += 4;
+		}
 		for (; *p && *p != ' '; p++)
 			if (*p == '=' || *p == '\t')
-				return 0;	/* key=value: the general way */
+				return 0;	/* other key=value: the general way */
 	}
 	if (p != ld->line + len)	/* a NUL inside */
 		return 0;
@@ -2774,10 +2812,17 @@ static int compact_fast(struct loader *ld, const yaml_node_t *scalar)
 		if (!*site_word || strlen(site_word) > WL_MAX_SITE)
 			return 0;
 	}
+	if (gfp_word) {
+		if (w[nw - 1] != gfp_word - 4 || !fast_gfp(gfp_word, &gfp))
+			return 0;
+		nw--;
+	}
 	if (nw < 4)
 		return 0;
 	if (nw == 5 && w[2][0] == 'a' && !strcmp(w[2], "alloc"))
 		op = WL_ALLOC;
+	else if (nw == 5 && w[2][0] == 'z' && !strcmp(w[2], "zalloc"))
+		op = WL_ZALLOC;
 	else if (nw == 5 && w[2][0] == 'k' && !strcmp(w[2], "kmalloc"))
 		op = WL_KMALLOC;
 	else if (nw == 4 && w[2][0] == 'f' && !strcmp(w[2], "free"))
@@ -2786,6 +2831,8 @@ static int compact_fast(struct loader *ld, const yaml_node_t *scalar)
 		op = WL_KFREE;
 	else
 		return 0;
+	if (gfp_word && (op == WL_FREE || op == WL_KFREE))
+		return 0;	/* a free takes no gfp: the general way says so */
 	if (parse_units(w[0], dur_units, false, &t) != NUM_OK ||
 	    t > WL_MAX_TIME || t < ld->last_t)
 		return 0;
@@ -2805,12 +2852,12 @@ static int compact_fast(struct loader *ld, const yaml_node_t *scalar)
 	ev.cpu = cpu;
 	ev.op = op;
 	ev.cache = ev.name = ev.node = ev.site = -1;
-	ev.gfp = GFP_KERNEL;
+	ev.gfp = gfp;
 	ev.write = true;
 	ev.tune.limit = ev.tune.batchcount = ev.tune.shared = -1;
 	ev.line = (unsigned int)scalar->start_mark.line + 1;
 	ev.col = (unsigned int)scalar->start_mark.column + 1;
-	if (op == WL_ALLOC) {
+	if (op == WL_ALLOC || op == WL_ZALLOC) {
 		n = cache_find(ld, w[3]);
 		/* pending and not due by t: the general way's message */
 		if (n < 0 || (ld->cstate[n] == CS_PENDING &&
@@ -2823,8 +2870,9 @@ static int compact_fast(struct loader *ld, const yaml_node_t *scalar)
 	} else if ((named = name_find(ld, w[3])) < 0) {
 		return 0;
 	}
-	if ((op == WL_ALLOC || op == WL_KMALLOC) &&
-	    (!printable_name(w[4], true) ||
+	bool allocates = op == WL_ALLOC || op == WL_ZALLOC || op == WL_KMALLOC;
+
+	if (allocates && (!printable_name(w[4], true) ||
 	     ((named = name_find(ld, w[4])) >= 0 && ld->ni[named].live)))
 		return 0;
 
@@ -2833,7 +2881,7 @@ static int compact_fast(struct loader *ld, const yaml_node_t *scalar)
 		return -1;
 	if (!create_pending(ld, t))
 		return -1;
-	if (op == WL_ALLOC || op == WL_KMALLOC) {
+	if (allocates) {
 		if (named >= 0)
 			slot_forget(ld, named);
 		n = slot_new(ld, w[4]);
