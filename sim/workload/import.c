@@ -1138,7 +1138,15 @@ static uint32_t cache_of(struct importer *im, const struct rec *r)
 				  c != ':' && c != '"' && c != '\'' ? (char)c : '_';
 		}
 		name[i] = '\0';
-		if (!i || name[0] == '-' || name[0] == '@' || is_slab_kmalloc_name(name))
+		/*
+		 * YAML would read these as something else than a name: null,
+		 * or an alias, anchor, tag, directive or block indicator
+		 */
+		bool yaml_word = !strcmp(name, "~") || !strcmp(name, "null") ||
+				 !strcmp(name, "Null") || !strcmp(name, "NULL") ||
+				 strchr("&*!%|>?`", name[0]);
+		if (!i || name[0] == '-' || name[0] == '@' || yaml_word ||
+		    is_slab_kmalloc_name(name))
 			snprintf(name, sizeof(name), "t_%.55s", s);
 	} else {
 		snprintf(name, sizeof(name), "obj-%u", r->req);
@@ -1532,8 +1540,12 @@ static void l_name(struct line *l, uint32_t id)
 		t[n++] = "0123456789abcdefghijklmnopqrstuvwxyz"[id % 36];
 		id /= 36;
 	} while (id);
+	/* "null" would read as YAML's null, not a name: "null_" (no id has a _) */
+	bool null_word = n == 4 && !memcmp(t, "llun", 4);
 	while (n)
 		l->b[l->n++] = t[--n];
+	if (null_word)
+		l->b[l->n++] = '_';
 }
 
 /* The site as kept: printable ASCII, nothing YAML reads as syntax. */

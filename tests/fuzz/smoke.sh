@@ -9,7 +9,10 @@ harness=$1 seeds=$2 scratch=$3
 shift 3
 rm -rf "$scratch"
 mkdir -p "$scratch/corpus"
-exec "$harness" -runs="${SLABSIM_FUZZ_RUNS:-20000}" \
+# libFuzzer's own exit code for a finding is 77, which meson reads as
+# "skipped": a finding must fail the suite.
+exec "$harness" -error_exitcode=1 -timeout_exitcode=1 \
+	-runs="${SLABSIM_FUZZ_RUNS:-20000}" \
 	-max_total_time="${SLABSIM_FUZZ_SECONDS:-20}" -max_len=65536 \
 	-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	-artifact_prefix="$scratch/" "$@" "$scratch/corpus" "$seeds"
