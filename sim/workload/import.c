@@ -1146,8 +1146,12 @@ static uint32_t cache_of(struct importer *im, const struct rec *r)
 				 !strcmp(name, "Null") || !strcmp(name, "NULL") ||
 				 strchr("&*!%|>?`", name[0]);
 		if (!i || name[0] == '-' || name[0] == '@' || yaml_word ||
-		    is_slab_kmalloc_name(name))
-			snprintf(name, sizeof(name), "t_%.55s", s);
+		    is_slab_kmalloc_name(name)) {
+			char cleaned[64];	/* the prefix goes on the cleaned name */
+
+			memcpy(cleaned, name, sizeof(cleaned));
+			snprintf(name, sizeof(name), "t_%.55s", cleaned);
+		}
 	} else {
 		snprintf(name, sizeof(name), "obj-%u", r->req);
 	}
