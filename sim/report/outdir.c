@@ -440,6 +440,7 @@ bool outdir_install(const char *tmp, const char *path, enum outdir_kind kind,
 		}
 no_renameat2:
 #endif
+		;	/* a label takes a statement, not a declaration (C11) */
 		/* No renameat2 here: move the old one aside, then rename. */
 		struct stat st;
 		if (lstat(path, &st) != 0) {
