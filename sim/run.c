@@ -51,7 +51,6 @@ struct live_list {
  */
 struct evrec {
 	struct wl_event ev;
-	uint64_t seq;			/* the engine's order among events */
 	struct evrec *prev, *next;	/* unrun list; next: pool link too */
 	struct evrec *next_waiter;	/* parked on a pending allocation */
 	struct evrec *all_next;		/* every record made (rec_get) */
@@ -1572,9 +1571,9 @@ static void post_event(struct run *r, const struct wl_event *ev)
 	uint64_t t = r->t0 + ev->t;
 
 	rec->ev = *ev;
-	rec->seq = r->seq_base + r->nr_posted++;
+	uint64_t seq = r->seq_base + r->nr_posted++;
 	if (ev->op == WL_SLABINFO) {
-		engine_post_global_seq(e, t, take_snapshot, rec, rec->seq);
+		engine_post_global_seq(e, t, take_snapshot, rec, seq);
 		return;
 	}
 	if (ev->op == WL_CREATE)
@@ -1596,7 +1595,7 @@ static void post_event(struct run *r, const struct wl_event *ev)
 	else
 		r->unrun_head = rec;
 	r->unrun_tail = rec;
-	engine_post_seq(e, t, event_cpu(r, ev), run_event, rec, rec->seq);
+	engine_post_seq(e, t, event_cpu(r, ev), run_event, rec, seq);
 }
 
 /* The end of the run when the workload gives no duration: now known. */

@@ -72,7 +72,6 @@ enum wl_op {
 	WL_FREE_ALL,			/* free what a generator holds */
 };
 #define WL_NR_OPS	(WL_FREE_ALL + 1)	/* keep it after the last op */
-#define WL_LAST_OP	(WL_NR_OPS - 1)
 
 enum wl_policy { WL_POLICY_DEFAULT, WL_POLICY_INTERLEAVE, WL_POLICY_BIND,
 		 WL_POLICY_PREFERRED };
