@@ -3,7 +3,8 @@
  * of a file give the same run, the compact event form the same run as
  * the mapping form, an error at the end of a long file leaves nothing,
  * a run ends only once every event has run, and an event that comes
- * before its object waits for it instead of vanishing.
+ * before its object waits for it instead of vanishing, and parsing on a
+ * thread of its own changes nothing.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -494,6 +495,92 @@ static void test_callsites_add_up(void **state)
 			 summary_num(tmp_path("def"), NULL, "frees"));
 }
 
+/*
+ * The events parsed on a thread of their own (SLABSIM_READ_AHEAD=1, and
+ * by default for a file this long on a host with two CPUs) against
+ * parsing in line (=0): the same run byte for byte, and the same one
+ * line for a mistake late in the file and for nesting too deep.
+ */
+static void ra_run(const char *ra, const char *file, const char *out,
+		   int want_rc, char **err)
+{
+	if (ra)
+		setenv("SLABSIM_READ_AHEAD", ra, 1);
+	else
+		unsetenv("SLABSIM_READ_AHEAD");
+	assert_int_equal(run("run", tmp_path(file), "-o", tmp_path(out), "-q", NULL), want_rc);
+	unsetenv("SLABSIM_READ_AHEAD");
+	if (err)
+		*err = stderr_text();
+}
+
+static void test_read_ahead_same_run(void **state)
+{
+	const int n = 60000;
+	FILE *f;
+	char *e0, *e1;
+
+	(void)state;
+	f = fopen(tmp_path("ra.yaml"), "w");
+	assert_non_null(f);
+	fputs("name: ahead\nmachine: {cpus: 3}\n"
+	      "caches:\n  - {name: &c c, size: 200}\n  - {name: d, size: 64, t: 50us}\n"
+	      "events:\n", f);
+	for (int i = 0; i < n; i++) {
+		int obj = i / 2 % 500, cpu = i % 3;
+
+		if (i % 1000 == 7)	/* the mapping form, and an alias into the header */
+			fprintf(f, "  - {t: %dns, cpu: %d, touch: o%d, bytes: 16}\n"
+				"  - {t: %dns, cpu: %d, shrink: *c}\n",
+				i * 10, cpu, obj, i * 10, cpu);
+		if (i % 2 == 0)
+			fprintf(f, "  - %dns %d alloc %s o%d @site%d\n", i * 10, cpu,
+				i > 5000 && i % 4 == 0 ? "d" : "c", obj, i % 97);
+		else
+			fprintf(f, "  - %dns %d free o%d\n", i * 10, cpu, obj);
+	}
+	fclose(f);
+	ra_run("0", "ra.yaml", "ra0", 0, NULL);
+	ra_run("1", "ra.yaml", "ra1", 0, NULL);
+	ra_run(NULL, "ra.yaml", "radef", 0, NULL);
+	assert_dirs_identical(tmp_path("ra0"), tmp_path("ra1"));
+	assert_dirs_identical(tmp_path("ra0"), tmp_path("radef"));
+	assert_true(summary_num(tmp_path("ra1"), NULL, "allocations") > n / 3);
+
+	/* a mistake on the last line */
+	f = fopen(tmp_path("ra.yaml"), "a");
+	assert_non_null(f);
+	fputs("  - {t: 9s, cpu: 0, free: [o1}\n", f);
+	fclose(f);
+	ra_run("0", "ra.yaml", "rae0", 2, &e0);
+	ra_run("1", "ra.yaml", "rae1", 2, &e1);
+	assert_one_line(e1);
+	assert_string_equal(e0, e1);
+	assert_false(exists(tmp_path("rae1")));
+	free(e0);
+	free(e1);
+
+	/* nesting too deep, late: refused at the same place */
+	f = fopen(tmp_path("deep.yaml"), "w");
+	assert_non_null(f);
+	fputs("machine: {cpus: 1}\ncaches: [{name: c, size: 64}]\nevents:\n", f);
+	for (int i = 0; i < 3000; i++)
+		fprintf(f, "  - %dns 0 alloc c x%d\n", i, i);
+	fputs("  - {t: 1s, cpu: 0, shrink: ", f);
+	for (int i = 0; i < 5000; i++)
+		fputc('[', f);
+	fputc('\n', f);
+	fclose(f);
+	ra_run("0", "deep.yaml", "deep0", 2, &e0);
+	ra_run("1", "deep.yaml", "deep1", 2, &e1);
+	assert_one_line(e1);
+	assert_non_null(strstr(e1, "nested more than"));
+	assert_string_equal(e0, e1);
+	assert_false(exists(tmp_path("deep1")));
+	free(e0);
+	free(e1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -506,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_alloc_waits_for_its_cache),
 		cmocka_unit_test(test_callsite_rows_bounded),
 		cmocka_unit_test(test_callsites_add_up),
+		cmocka_unit_test(test_read_ahead_same_run),
 	};
 	if (e2e_setup("stream"))
 		return 1;

@@ -11,6 +11,7 @@
 #include "sim/workload/compose.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,8 +122,11 @@ void compose_truncate(struct composer *c, size_t mark)
 	truncate_to(c, mark > c->floor ? mark : c->floor);
 }
 
+static void ahead_stop(struct composer *c);
+
 void compose_close(struct composer *c)
 {
+	ahead_stop(c);
 	if (c->doc.nodes.start) {
 		truncate_to(c, 0);
 		yaml_document_delete(&c->doc);
@@ -211,11 +215,226 @@ static bool parser_fail(struct composer *c)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* Reading ahead                                                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A ring of batches between the parser's thread (which fills them in
+ * order) and the composer (which empties them in the same order). The
+ * lock is taken once a batch, not once an event. A batch is "last" when
+ * the parser stopped after it: the end of the stream, an error (the
+ * parser's error fields are read only after the thread is joined), or an
+ * event nested too deep (the caller refuses it; the parser goes no
+ * further into libyaml's quadratic cost of deep nesting).
+ */
+#define AHEAD_BATCH	256
+#define AHEAD_RING	8
+
+struct ahead_batch {
+	yaml_event_t ev[AHEAD_BATCH];
+	unsigned int n;
+	bool last, failed;
+};
+
+struct compose_ahead {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t filled, emptied;
+	yaml_parser_t *parser;
+	int depth;			/* the parser thread's own count */
+	/* under lock: batches filled and emptied so far; stop asked */
+	unsigned long filled_nr, emptied_nr;
+	bool stop;
+	/* the composer's side: the batch being read, and where */
+	struct ahead_batch *cur;
+	unsigned int pos;
+	bool joined;
+	struct ahead_batch ring[AHEAD_RING];
+};
+
+static bool ahead_fill(struct compose_ahead *a, struct ahead_batch *b)
+{
+	b->n = 0;
+	b->last = b->failed = false;
+	while (b->n < AHEAD_BATCH) {
+		yaml_event_t *ev = &b->ev[b->n];
+
+		if (!yaml_parser_parse(a->parser, ev)) {
+			b->last = b->failed = true;
+			break;
+		}
+		b->n++;
+		switch (ev->type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++a->depth > COMPOSE_MAX_DEPTH)
+				b->last = true;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			a->depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			b->last = true;
+			break;
+		default:
+			break;
+		}
+		if (b->last)
+			break;
+	}
+	return !b->last;
+}
+
+static void *ahead_main(void *arg)
+{
+	struct compose_ahead *a = arg;
+	bool more = true;
+
+	while (more) {
+		struct ahead_batch *b;
+
+		pthread_mutex_lock(&a->lock);
+		while (a->filled_nr - a->emptied_nr == AHEAD_RING && !a->stop)
+			pthread_cond_wait(&a->emptied, &a->lock);
+		if (a->stop) {
+			pthread_mutex_unlock(&a->lock);
+			break;
+		}
+		b = &a->ring[a->filled_nr % AHEAD_RING];
+		pthread_mutex_unlock(&a->lock);
+		more = ahead_fill(a, b);
+		pthread_mutex_lock(&a->lock);
+		a->filled_nr++;
+		pthread_cond_signal(&a->filled);
+		pthread_mutex_unlock(&a->lock);
+	}
+	return NULL;
+}
+
+bool compose_read_ahead(struct composer *c)
+{
+	struct compose_ahead *a;
+
+	if (c->ahead || c->failed)
+		return c->ahead != NULL;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return false;
+	a->parser = &c->parser;
+	a->depth = c->depth;
+	if (pthread_mutex_init(&a->lock, NULL))
+		goto no_lock;
+	if (pthread_cond_init(&a->filled, NULL))
+		goto no_filled;
+	if (pthread_cond_init(&a->emptied, NULL))
+		goto no_emptied;
+	if (pthread_create(&a->thread, NULL, ahead_main, a))
+		goto no_thread;
+	c->ahead = a;
+	return true;
+no_thread:
+	pthread_cond_destroy(&a->emptied);
+no_emptied:
+	pthread_cond_destroy(&a->filled);
+no_filled:
+	pthread_mutex_destroy(&a->lock);
+no_lock:
+	free(a);
+	return false;
+}
+
+static void ahead_join(struct compose_ahead *a)
+{
+	if (!a->joined)
+		pthread_join(a->thread, NULL);
+	a->joined = true;
+}
+
+/* The next filled batch, the current one handed back; NULL after the last. */
+static struct ahead_batch *ahead_next_batch(struct compose_ahead *a)
+{
+	struct ahead_batch *b;
+
+	pthread_mutex_lock(&a->lock);
+	if (a->cur) {
+		if (a->cur->last) {
+			pthread_mutex_unlock(&a->lock);
+			return NULL;
+		}
+		a->emptied_nr++;
+		pthread_cond_signal(&a->emptied);
+	}
+	while (a->filled_nr == a->emptied_nr)
+		pthread_cond_wait(&a->filled, &a->lock);
+	b = &a->ring[a->emptied_nr % AHEAD_RING];
+	pthread_mutex_unlock(&a->lock);
+	a->cur = b;
+	a->pos = 0;
+	return b;
+}
+
+/* The next event from the ring, as yaml_parser_parse would give it. */
+static bool ahead_event(struct composer *c, yaml_event_t *ev)
+{
+	struct compose_ahead *a = c->ahead;
+	struct ahead_batch *b = a->cur;
+
+	if (!b || a->pos == b->n) {
+		if (b && b->failed) {
+			ahead_join(a);	/* the parser is ours again */
+			return false;
+		}
+		b = ahead_next_batch(a);
+		if (!b) {	/* past the end of the stream: as libyaml */
+			memset(ev, 0, sizeof(*ev));
+			return true;
+		}
+		if (b->n == 0 && b->failed) {
+			ahead_join(a);
+			return false;
+		}
+	}
+	*ev = b->ev[a->pos++];
+	return true;
+}
+
+/* Stop the parser's thread; delete the events it read that nobody used. */
+static void ahead_stop(struct composer *c)
+{
+	struct compose_ahead *a = c->ahead;
+
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->lock);
+	a->stop = true;
+	pthread_cond_signal(&a->emptied);
+	pthread_mutex_unlock(&a->lock);
+	ahead_join(a);
+	/* the thread is gone: no lock needed */
+	if (a->cur)
+		while (a->pos < a->cur->n)
+			yaml_event_delete(&a->cur->ev[a->pos++]);
+	for (unsigned long i = a->emptied_nr + (a->cur ? 1 : 0);
+	     i < a->filled_nr; i++) {
+		struct ahead_batch *b = &a->ring[i % AHEAD_RING];
+
+		for (unsigned int j = 0; j < b->n; j++)
+			yaml_event_delete(&b->ev[j]);
+	}
+	pthread_cond_destroy(&a->emptied);
+	pthread_cond_destroy(&a->filled);
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+	c->ahead = NULL;
+}
+
 bool compose_event(struct composer *c, yaml_event_t *ev)
 {
 	if (c->failed)
 		return false;
-	if (!yaml_parser_parse(&c->parser, ev))
+	if (c->ahead ? !ahead_event(c, ev) : !yaml_parser_parse(&c->parser, ev))
 		return parser_fail(c);
 	switch (ev->type) {
 	case YAML_SEQUENCE_START_EVENT:

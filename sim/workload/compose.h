@@ -28,6 +28,8 @@
 
 #define COMPOSE_MAX_DEPTH	64
 
+struct compose_ahead;
+
 struct compose_anchor {
 	char *name;
 	int node;
@@ -49,6 +51,8 @@ struct composer {
 	const unsigned char *buf;	/* or a caller's buffer */
 	size_t len;
 	const char *path;
+	/* the parser's own thread while reading ahead (compose_read_ahead) */
+	struct compose_ahead *ahead;
 };
 
 /*
@@ -66,6 +70,18 @@ void compose_close(struct composer *c);
  * error recorded when libyaml fails or an event nests too deeply.
  */
 bool compose_event(struct composer *c, yaml_event_t *ev);
+
+/*
+ * From here on, parse on a thread of its own, ahead of the caller: the
+ * parser fills batches of events while the caller composes and uses the
+ * ones before. The events, and so everything composed from them, are
+ * exactly those of parsing in line; an error reaches the caller at the
+ * event where it happened, nesting too deep included (the thread stops
+ * there too). Only the time changes: a long trace is read and simulated
+ * at once on a host with two CPUs. False (nothing changed, parsing stays
+ * in line) when no thread can be made. compose_close stops the thread.
+ */
+bool compose_read_ahead(struct composer *c);
 
 /*
  * The node that begins with ev (consumed: deleted here) and everything
