@@ -430,6 +430,13 @@ static void ahead_stop(struct composer *c)
 	c->ahead = NULL;
 }
 
+void compose_stop(struct composer *c)
+{
+	ahead_stop(c);
+	if (!c->failed)
+		fail_nopos(c, "reading stopped");
+}
+
 bool compose_event(struct composer *c, yaml_event_t *ev)
 {
 	if (c->failed)

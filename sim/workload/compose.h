@@ -84,6 +84,12 @@ bool compose_event(struct composer *c, yaml_event_t *ev);
 bool compose_read_ahead(struct composer *c);
 
 /*
+ * Read nothing more: a thread reading ahead is stopped and joined (the
+ * caller may then exit at once). Later compose_event calls fail.
+ */
+void compose_stop(struct composer *c);
+
+/*
  * The node that begins with ev (consumed: deleted here) and everything
  * inside it, composed into c->doc. Returns its index, 0 on error. An
  * anchored node raises the floor to keep itself.

@@ -173,6 +173,9 @@ static bool vfail_pos(struct loader *ld, struct pos p, const char *fmt,
 	if (ld->failed)
 		return false;
 	ld->failed = true;
+	/* nothing more is read: a parser reading ahead stops now */
+	if (ld->cp_open)
+		compose_stop(&ld->cp);
 	if (!ld->err || !ld->errlen)
 		return false;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
