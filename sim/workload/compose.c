@@ -88,14 +88,16 @@ bool compose_open_buffer(struct composer *c, const unsigned char *buf,
 	return true;
 }
 
+static void compose_free(struct composer *c, void *p);
+
 /* Free what node n owns (not the slot itself). */
-static void node_release(yaml_node_t *n)
+static void node_release(struct composer *c, yaml_node_t *n)
 {
 	switch (n->type) {
 	case YAML_SCALAR_NODE:
 		if (n->tag == borrowed_tag)
 			return;
-		free(n->data.scalar.value);
+		compose_free(c, n->data.scalar.value);
 		break;
 	case YAML_SEQUENCE_NODE:
 		free(n->data.sequence.items.start);
@@ -113,7 +115,7 @@ static void truncate_to(struct composer *c, size_t mark)
 {
 	while (compose_mark(c) > mark) {
 		c->doc.nodes.top--;
-		node_release(c->doc.nodes.top);
+		node_release(c, c->doc.nodes.top);
 	}
 }
 
@@ -231,10 +233,23 @@ static bool parser_fail(struct composer *c)
 #define AHEAD_BATCH	256
 #define AHEAD_RING	8
 
+/*
+ * Memory the parser allocated goes back to the parser's thread to be
+ * freed there: a free on another thread than the malloc costs both
+ * threads a lock and the parser its cached chunks. The composer collects
+ * what it is done with in a give-back list, hands it over with the batch
+ * it returns, and the parser frees it before filling that batch again.
+ */
+struct give_back {
+	void **p;
+	size_t nr, cap;
+};
+
 struct ahead_batch {
 	yaml_event_t ev[AHEAD_BATCH];
 	unsigned int n;
 	bool last, failed;
+	struct give_back give;	/* to free before filling again */
 };
 
 struct compose_ahead {
@@ -250,6 +265,7 @@ struct compose_ahead {
 	struct ahead_batch *cur;
 	unsigned int pos;
 	bool joined;
+	struct give_back give;
 	struct ahead_batch ring[AHEAD_RING];
 };
 
@@ -287,6 +303,13 @@ static bool ahead_fill(struct compose_ahead *a, struct ahead_batch *b)
 	return !b->last;
 }
 
+static void give_back_free(struct give_back *g)
+{
+	for (size_t i = 0; i < g->nr; i++)
+		free(g->p[i]);
+	g->nr = 0;
+}
+
 static void *ahead_main(void *arg)
 {
 	struct compose_ahead *a = arg;
@@ -304,6 +327,7 @@ static void *ahead_main(void *arg)
 		}
 		b = &a->ring[a->filled_nr % AHEAD_RING];
 		pthread_mutex_unlock(&a->lock);
+		give_back_free(&b->give);
 		more = ahead_fill(a, b);
 		pthread_mutex_lock(&a->lock);
 		a->filled_nr++;
@@ -363,6 +387,11 @@ static struct ahead_batch *ahead_next_batch(struct compose_ahead *a)
 			pthread_mutex_unlock(&a->lock);
 			return NULL;
 		}
+		/* the batch takes the give-back list; its emptied one is ours */
+		struct give_back g = a->cur->give;
+
+		a->cur->give = a->give;
+		a->give = g;
 		a->emptied_nr++;
 		pthread_cond_signal(&a->emptied);
 	}
@@ -423,11 +452,55 @@ static void ahead_stop(struct composer *c)
 		for (unsigned int j = 0; j < b->n; j++)
 			yaml_event_delete(&b->ev[j]);
 	}
+	for (unsigned int i = 0; i < AHEAD_RING; i++) {
+		give_back_free(&a->ring[i].give);
+		free(a->ring[i].give.p);
+	}
+	give_back_free(&a->give);
+	free(a->give.p);
 	pthread_cond_destroy(&a->emptied);
 	pthread_cond_destroy(&a->filled);
 	pthread_mutex_destroy(&a->lock);
 	free(a);
 	c->ahead = NULL;
+}
+
+/* free(p), on the parser's thread when it reads ahead. */
+static void compose_free(struct composer *c, void *p)
+{
+	struct give_back *g;
+
+	if (!p)
+		return;
+	if (!c->ahead) {
+		free(p);
+		return;
+	}
+	g = &c->ahead->give;
+	if (g->nr == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 1024;
+		void **v = realloc(g->p, cap * sizeof(*v));
+
+		if (!v) {
+			free(p);
+			return;
+		}
+		g->p = v;
+		g->cap = cap;
+	}
+	g->p[g->nr++] = p;
+}
+
+void compose_event_delete(struct composer *c, yaml_event_t *ev)
+{
+	if (c->ahead && ev->type == YAML_SCALAR_EVENT) {
+		compose_free(c, ev->data.scalar.value);
+		compose_free(c, ev->data.scalar.anchor);
+		compose_free(c, ev->data.scalar.tag);
+		memset(ev, 0, sizeof(*ev));
+		return;
+	}
+	yaml_event_delete(ev);
 }
 
 void compose_stop(struct composer *c)
@@ -450,7 +523,7 @@ bool compose_event(struct composer *c, yaml_event_t *ev)
 			compose_fail(c, ev->start_mark,
 				     "nested more than %d levels deep",
 				     COMPOSE_MAX_DEPTH);
-			yaml_event_delete(ev);
+			compose_event_delete(c, ev);
 			return false;
 		}
 		break;
@@ -644,7 +717,7 @@ int compose_node(struct composer *c, yaml_event_t *ev)
 			compose_fail(c, ev->start_mark,
 				     "alias '*%s' names no anchor before it",
 				     (const char *)ev->data.alias.anchor);
-		yaml_event_delete(ev);
+		compose_event_delete(c, ev);
 		return id;
 	case YAML_SCALAR_EVENT:
 		n.type = YAML_SCALAR_NODE;
@@ -656,7 +729,7 @@ int compose_node(struct composer *c, yaml_event_t *ev)
 			ev->data.scalar.value = NULL;	/* the node's now */
 		anchor = ev->data.scalar.anchor;
 		ev->data.scalar.anchor = NULL;
-		yaml_event_delete(ev);
+		compose_event_delete(c, ev);
 		if (id && !take_anchor(c, &anchor, id))
 			id = 0;
 		free(anchor);
@@ -666,7 +739,7 @@ int compose_node(struct composer *c, yaml_event_t *ev)
 		n.data.sequence.style = ev->data.sequence_start.style;
 		anchor = ev->data.sequence_start.anchor;
 		ev->data.sequence_start.anchor = NULL;
-		yaml_event_delete(ev);
+		compose_event_delete(c, ev);
 		id = push(c, &n);
 		while (id) {
 			if (!compose_event(c, &sub)) {
@@ -676,7 +749,7 @@ int compose_node(struct composer *c, yaml_event_t *ev)
 			if (sub.type == YAML_SEQUENCE_END_EVENT) {
 				yaml_document_get_node(&c->doc, id)->end_mark =
 					sub.end_mark;
-				yaml_event_delete(&sub);
+				compose_event_delete(c, &sub);
 				break;
 			}
 			item = compose_node(c, &sub);
@@ -689,7 +762,7 @@ int compose_node(struct composer *c, yaml_event_t *ev)
 		n.data.mapping.style = ev->data.mapping_start.style;
 		anchor = ev->data.mapping_start.anchor;
 		ev->data.mapping_start.anchor = NULL;
-		yaml_event_delete(ev);
+		compose_event_delete(c, ev);
 		id = push(c, &n);
 		while (id) {
 			if (!compose_event(c, &sub)) {
@@ -699,7 +772,7 @@ int compose_node(struct composer *c, yaml_event_t *ev)
 			if (sub.type == YAML_MAPPING_END_EVENT) {
 				yaml_document_get_node(&c->doc, id)->end_mark =
 					sub.end_mark;
-				yaml_event_delete(&sub);
+				compose_event_delete(c, &sub);
 				break;
 			}
 			key = compose_node(c, &sub);
@@ -714,7 +787,7 @@ int compose_node(struct composer *c, yaml_event_t *ev)
 		break;
 	default:
 		compose_fail(c, ev->start_mark, "unexpected YAML structure");
-		yaml_event_delete(ev);
+		compose_event_delete(c, ev);
 		return 0;
 	}
 	if (id && !take_anchor(c, &anchor, id))
@@ -740,7 +813,7 @@ bool compose_skip(struct composer *c, yaml_event_t *ev)
 		default:
 			break;
 		}
-		yaml_event_delete(ev);
+		compose_event_delete(c, ev);
 		if (depth <= 0)
 			return true;
 		if (!compose_event(c, ev))

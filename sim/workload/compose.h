@@ -66,10 +66,14 @@ bool compose_open_buffer(struct composer *c, const unsigned char *buf,
 void compose_close(struct composer *c);
 
 /*
- * The next parser event into *ev (the caller deletes it). False with the
- * error recorded when libyaml fails or an event nests too deeply.
+ * The next parser event into *ev (the caller deletes it, with
+ * compose_event_delete). False with the error recorded when libyaml fails
+ * or an event nests too deeply.
  */
 bool compose_event(struct composer *c, yaml_event_t *ev);
+
+/* yaml_event_delete, freeing on the parser's thread when it reads ahead. */
+void compose_event_delete(struct composer *c, yaml_event_t *ev);
 
 /*
  * From here on, parse on a thread of its own, ahead of the caller: the

@@ -2999,7 +2999,7 @@ static bool expect_event(struct loader *ld, yaml_event_type_t want,
 	if (ev->type == want)
 		return true;
 	compose_fail(&ld->cp, ev->start_mark, "%s", what);
-	yaml_event_delete(ev);
+	compose_event_delete(&ld->cp, ev);
 	return cp_fail(ld);
 }
 
@@ -3026,14 +3026,14 @@ static int compose_header(struct loader *ld, bool *one_pass)
 	*one_pass = false;
 	if (!expect_event(ld, YAML_STREAM_START_EVENT, &ev, "not YAML"))
 		return 0;
-	yaml_event_delete(&ev);
+	compose_event_delete(&ld->cp, &ev);
 	if (!compose_event(&ld->cp, &ev))
 		return cp_fail(ld), 0;
 	if (ev.type == YAML_STREAM_END_EVENT) {
-		yaml_event_delete(&ev);
+		compose_event_delete(&ld->cp, &ev);
 		return 0;
 	}
-	yaml_event_delete(&ev);	/* DOCUMENT_START */
+	compose_event_delete(&ld->cp, &ev);	/* DOCUMENT_START */
 	if (!compose_event(&ld->cp, &ev))
 		return cp_fail(ld), 0;
 	if (ev.type != YAML_MAPPING_START_EVENT) {
@@ -3041,12 +3041,12 @@ static int compose_header(struct loader *ld, bool *one_pass)
 		return root ? root : (cp_fail(ld), 0);
 	}
 	root = compose_mapping(&ld->cp, ev.start_mark);
-	yaml_event_delete(&ev);
+	compose_event_delete(&ld->cp, &ev);
 	while (root) {
 		if (!compose_event(&ld->cp, &ev))
 			return cp_fail(ld), 0;
 		if (ev.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&ev);
+			compose_event_delete(&ld->cp, &ev);
 			return root;
 		}
 		key = compose_node(&ld->cp, &ev);
@@ -3057,7 +3057,7 @@ static int compose_header(struct loader *ld, bool *one_pass)
 			val = compose_sequence(&ld->cp, ev.start_mark);
 			ld->events_node = val;
 			if (val && !key_after(ld, ev.start_mark.index)) {
-				yaml_event_delete(&ev);
+				compose_event_delete(&ld->cp, &ev);
 				*one_pass = compose_append_pair(&ld->cp, root,
 								key, val);
 				return *one_pass ? root : (cp_fail(ld), 0);
@@ -3080,24 +3080,24 @@ static bool header_tail(struct loader *ld)
 
 	if (!expect_event(ld, YAML_DOCUMENT_END_EVENT, &ev, "expected the end of the workload"))
 		return false;
-	yaml_event_delete(&ev);
+	compose_event_delete(&ld->cp, &ev);
 	if (!compose_event(&ld->cp, &ev))
 		return cp_fail(ld);
 	if (ev.type == YAML_DOCUMENT_START_EVENT) {
 		yaml_mark_t at = ev.start_mark;
 
 		/* where the second document's content starts, if it parses */
-		yaml_event_delete(&ev);
+		compose_event_delete(&ld->cp, &ev);
 		if (compose_event(&ld->cp, &ev)) {
 			at = ev.start_mark;
-			yaml_event_delete(&ev);
+			compose_event_delete(&ld->cp, &ev);
 		} else {
 			return cp_fail(ld);
 		}
 		compose_fail(&ld->cp, at, "a second YAML document; a workload is one document");
 		return cp_fail(ld);
 	}
-	yaml_event_delete(&ev);
+	compose_event_delete(&ld->cp, &ev);
 	return true;
 }
 
@@ -3118,7 +3118,7 @@ static bool seek_events(struct loader *ld)
 	for (int i = 0; i < 3; i++) {	/* stream, document, mapping starts */
 		if (!compose_event(&ld->cp, &ev))
 			return cp_fail(ld);
-		yaml_event_delete(&ev);
+		compose_event_delete(&ld->cp, &ev);
 	}
 	for (;;) {
 		if (!compose_event(&ld->cp, &ev))
@@ -3128,7 +3128,7 @@ static bool seek_events(struct loader *ld)
 			return cp_fail(ld);
 		if (is_events_key(ld, key) &&
 		    ev.type == YAML_SEQUENCE_START_EVENT) {
-			yaml_event_delete(&ev);
+			compose_event_delete(&ld->cp, &ev);
 			compose_keep(&ld->cp);
 			return true;
 		}
@@ -3145,7 +3145,7 @@ static bool events_tail(struct loader *ld)
 	if (!expect_event(ld, YAML_MAPPING_END_EVENT, &ev,
 			  "a top-level key after events: that could not be read before them (move events: to the end of the file)"))
 		return false;
-	yaml_event_delete(&ev);
+	compose_event_delete(&ld->cp, &ev);
 	return header_tail(ld);
 }
 
@@ -3172,7 +3172,7 @@ static bool read_items(struct loader *ld)
 		if (!compose_event(&ld->cp, &ev))
 			return cp_fail(ld);
 		if (ev.type == YAML_SEQUENCE_END_EVENT) {
-			yaml_event_delete(&ev);
+			compose_event_delete(&ld->cp, &ev);
 			ld->es = ES_TAIL;
 			continue;
 		}
@@ -3189,7 +3189,7 @@ static bool read_items(struct loader *ld)
 			line.start_mark = line.end_mark = ev.start_mark;
 			fast = compact_fast(ld, &line);
 			if (fast) {
-				yaml_event_delete(&ev);
+				compose_event_delete(&ld->cp, &ev);
 				if (fast < 0)
 					return false;
 				continue;
