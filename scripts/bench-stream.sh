@@ -8,10 +8,14 @@
 #
 # Prints, per trace: the median of 3 wall and user+system times of the
 # bare parse and of slabsim run (cache model off, then on), their ratio,
-# and the peak resident set size; then bytes per live object from two
-# traces that differ only in how many objects they keep live. Scratch
-# files go to $BENCH_DIR (default /tmp/slabsim-bench-stream), ~1 GB at
-# the default sizes.
+# and the peak resident set size. slabsim parses a long trace's events on
+# a thread of its own while it simulates (the wall ratio is the time a
+# user waits, the cpu ratio the work done); the "one thread" row is the
+# same run with SLABSIM_READ_AHEAD=0, parsing in line. Then bytes per
+# live object from two traces that differ only in how many objects they
+# keep live. Scratch files go to $BENCH_DIR (default
+# /tmp/slabsim-bench-stream), ~1 GB at the default sizes. Run it on a
+# quiet host: with the second CPU busy, the wall ratio is the cpu one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 small=${1:-1000000}
@@ -41,21 +45,26 @@ measure() {
 	printf '%s\n' "${out[@]}" | awk '{print $1, $2 + $3, $4}' | sort -n | sed -n 2p
 }
 
-row() {	# label file [--set ...]
-	local label=$1 f=$2
-	shift 2
+row() {	# label read-ahead(default|0) file [--set ...]
+	local label=$1 ra=$2 f=$3
+	shift 3
 	read -r bw bc _ < <(measure build/tests/bench_yaml "$f")
-	read -r rw rc rm < <(measure build/slabsim run "$f" -o "$dir/out" -q "$@")
+	if [ "$ra" = default ]; then
+		read -r rw rc rm < <(measure build/slabsim run "$f" -o "$dir/out" -q "$@")
+	else
+		read -r rw rc rm < <(measure env SLABSIM_READ_AHEAD="$ra" build/slabsim run "$f" -o "$dir/out" -q "$@")
+	fi
 	awk -v l="$label" -v bw="$bw" -v bc="$bc" -v rw="$rw" -v rc="$rc" -v rm="$rm" \
 		'BEGIN { printf "%-34s %7.2f %7.2f %7.2f %7.2f %6.2fx %6.2fx %8d\n", l, bw, bc, rw, rc, rw / bw, rc / bc, rm }'
 }
 
 printf '%-34s %7s %7s %7s %7s %7s %7s %8s\n' trace parse_s parse_cpu run_s run_cpu wall cpu rss_kB
 for n in "$small" "$large"; do
-	row "compact $n, model off" "$(gen "$n" 1000 compact)" --set machine.caches.model=false
+	row "compact $n, model off" default "$(gen "$n" 1000 compact)" --set machine.caches.model=false
 done
-row "compact $large, model on" "$(gen "$large" 1000 compact)"
-row "mapping $large, model off" "$(gen "$large" 1000 mapping)" --set machine.caches.model=false
+row "compact $large, off, one thread" 0 "$(gen "$large" 1000 compact)" --set machine.caches.model=false
+row "compact $large, model on" default "$(gen "$large" 1000 compact)"
+row "mapping $large, model off" default "$(gen "$large" 1000 mapping)" --set machine.caches.model=false
 
 # bytes per live object: the same length of trace, 1,000 against 100,000 live
 read -r _ _ m1 < <(measure build/slabsim run "$(gen "$small" 1000 compact)" -o "$dir/out" -q --set machine.caches.model=false)
