@@ -99,6 +99,16 @@ struct machine_pos {
 
 enum { D_CACHES, D_GENERATORS, D_NR };
 
+/*
+ * A call site: its text (in a block of the loader's, where it stays put),
+ * and its hash, kept beside the pointer so that a lookup reads one entry.
+ */
+struct site_ent {
+	const char *text;
+	uint32_t hash;
+};
+#define SITE_BLOCK	(64 * 1024)
+
 struct loader {
 	struct workload *wl;
 	const char *file;		/* for messages */
@@ -124,10 +134,11 @@ struct loader {
 	struct cpu_state cpus;
 	uint64_t last_t;
 	unsigned int last_line;
-	char (*sites)[WL_MAX_SITE + 1];	/* call sites named by events */
+	struct site_ent *sites;		/* call sites named by events */
 	uint32_t *site_hash;		/* site + 1, linear probing */
-	uint32_t *site_h;		/* name_hash of each site */
 	size_t nr_sites, sites_cap, site_hash_cap;
+	char **site_blocks;		/* their text, packed; never moves */
+	size_t nr_site_blocks, site_block_used;
 
 	/* The event stream (see "Streaming the events"). */
 	struct composer cp;		/* the file; ld->doc is cp.doc */
@@ -1803,10 +1814,33 @@ size_t workload_nr_slots(const struct workload *wl)
 /* Call sites                                                          */
 /* ------------------------------------------------------------------ */
 
+/* Room for len + 1 bytes of site text; NULL (error set) on OOM. */
+static char *site_text_room(struct loader *ld, size_t len)
+{
+	char **v, *b;
+
+	if (ld->nr_site_blocks && ld->site_block_used + len + 1 <= SITE_BLOCK) {
+		b = ld->site_blocks[ld->nr_site_blocks - 1] + ld->site_block_used;
+		ld->site_block_used += len + 1;
+		return b;
+	}
+	v = realloc(ld->site_blocks, (ld->nr_site_blocks + 1) * sizeof(*v));
+	if (!v)
+		return fail_pos(ld, nopos, "out of memory"), NULL;
+	ld->site_blocks = v;
+	b = malloc(SITE_BLOCK);
+	if (!b)
+		return fail_pos(ld, nopos, "out of memory"), NULL;
+	ld->site_blocks[ld->nr_site_blocks++] = b;
+	ld->site_block_used = len + 1;
+	return b;
+}
+
 /* The site's index, interned on first use; -1 (error set) on OOM. */
 static int site_intern(struct loader *ld, const char *s)
 {
-	size_t i, mask;
+	size_t i, mask, len;
+	char *text;
 
 	if ((ld->nr_sites + 1) * 2 > ld->site_hash_cap) {
 		size_t ncap = ld->site_hash_cap ? ld->site_hash_cap * 2 : 64;
@@ -1818,7 +1852,7 @@ static int site_intern(struct loader *ld, const char *s)
 		ld->site_hash = h;
 		ld->site_hash_cap = ncap;
 		for (size_t k = 0; k < ld->nr_sites; k++) {
-			for (i = ld->site_h[k] & (ncap - 1); h[i];
+			for (i = ld->sites[k].hash & (ncap - 1); h[i];
 			     i = (i + 1) & (ncap - 1))
 				;
 			h[i] = (uint32_t)k + 1;
@@ -1827,24 +1861,20 @@ static int site_intern(struct loader *ld, const char *s)
 	uint32_t h = name_hash(s);
 
 	mask = ld->site_hash_cap - 1;
-	for (i = h & mask; ld->site_hash[i]; i = (i + 1) & mask)
-		if (ld->site_h[ld->site_hash[i] - 1] == h &&
-		    !strcmp(ld->sites[ld->site_hash[i] - 1], s))
+	for (i = h & mask; ld->site_hash[i]; i = (i + 1) & mask) {
+		const struct site_ent *e = &ld->sites[ld->site_hash[i] - 1];
+
+		if (e->hash == h && !strcmp(e->text, s))
 			return (int)ld->site_hash[i] - 1;
-	size_t cap = ld->sites_cap;
-
-	if (!grow(ld, (void **)&ld->sites, &ld->sites_cap, ld->nr_sites,
-		  sizeof(*ld->sites)))
-		return -1;
-	if (cap != ld->sites_cap) {
-		uint32_t *v = realloc(ld->site_h, ld->sites_cap * sizeof(*v));
-
-		if (!v)
-			return fail_pos(ld, nopos, "out of memory"), -1;
-		ld->site_h = v;
 	}
-	ld->site_h[ld->nr_sites] = h;
-	snprintf(ld->sites[ld->nr_sites], sizeof(ld->sites[0]), "%s", s);
+	len = strnlen(s, WL_MAX_SITE);
+	if (!grow(ld, (void **)&ld->sites, &ld->sites_cap, ld->nr_sites,
+		  sizeof(*ld->sites)) || !(text = site_text_room(ld, len)))
+		return -1;
+	memcpy(text, s, len);
+	text[len] = '\0';
+	ld->sites[ld->nr_sites].text = text;
+	ld->sites[ld->nr_sites].hash = h;
 	ld->site_hash[i] = (uint32_t)ld->nr_sites + 1;
 	return (int)ld->nr_sites++;
 }
@@ -1852,7 +1882,7 @@ static int site_intern(struct loader *ld, const char *s)
 const char *workload_site(const struct workload *wl, int site)
 {
 	return wl->ld && site >= 0 && (size_t)site < wl->ld->nr_sites ?
-	       wl->ld->sites[site] : "?";
+	       wl->ld->sites[site].text : "?";
 }
 
 size_t workload_nr_sites(const struct workload *wl)
@@ -2799,7 +2829,7 @@ static int compact_fast(struct loader *ld, const yaml_node_t *scalar)
 			return 0;
 		w[nw++] = p;
 		/* gfp=FLAGS is the one key=value taken here; only @SITE after */
-		bool is_gfp = !gfp_word && !strncmp(p, "gfp=", 4);
+		bool is_gfp = !gfp_word && p[0] == 'g' && !strncmp(p, "gfp=", 4);
 		if (gfp_word && *p != '@')
 			return 0;
 		if (is_gfp) {
@@ -4417,7 +4447,9 @@ static void loader_release(struct loader *ld)
 	free(ld->dead);
 	free(ld->sites);
 	free(ld->site_hash);
-	free(ld->site_h);
+	for (size_t i = 0; i < ld->nr_site_blocks; i++)
+		free(ld->site_blocks[i]);
+	free(ld->site_blocks);
 	free(ld->outq);
 	free(ld->line);
 	free((void *)ld->buf);
