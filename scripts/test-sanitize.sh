@@ -8,6 +8,8 @@
 #  2. build-fuzz/: the fuzz harnesses linked with libFuzzer (clang, ASan,
 #     UBSan) and their smoke runs (meson test --suite fuzz), when clang
 #     and its compiler-rt are there (scripts/setup.sh --fuzz installs them).
+#  3. build-tsan/: slabsim with ThreadSanitizer, driven by the streaming
+#     tests with the parser reading ahead on another thread.
 # The whole suite runs unscaled: under the sanitizers it takes under a
 # minute on 2 cores. Extra arguments go to both `meson test`s.
 set -euo pipefail
@@ -56,6 +58,38 @@ if command -v clang >/dev/null &&
 	count build-fuzz/test-output.txt "libFuzzer smoke"
 else
 	echo "libFuzzer smoke: skipped (no clang with compiler-rt; the harnesses ran as drivers above)"
+fi
+
+# ThreadSanitizer on the one place slabsim has two threads: the parser
+# reading a trace ahead (sim/workload/compose.c). Only slabsim is built
+# (build-tsan/); the streaming tests drive it, reading ahead on every
+# file. A report fails the test (TSan's exit code is not 0 or 2).
+printf 'int main(void) { return 0; }\n' > "$probe/t.c"
+tsan_cc=
+for cc in clang gcc; do
+	if command -v "$cc" >/dev/null &&
+	   "$cc" -fsanitize=thread "$probe/t.c" -o "$probe/t" 2>/dev/null &&
+	   "$probe/t"; then
+		tsan_cc=$cc
+		break
+	fi
+done
+if [ -n "$tsan_cc" ]; then
+	[ -f build-tsan/build.ninja ] ||
+		CC=$tsan_cc meson setup build-tsan -Db_sanitize=thread -Db_lto=false \
+			-Doptimization=1 >/dev/null
+	ninja -C build-tsan slabsim
+	if TSAN_OPTIONS="halt_on_error=1:exitcode=66" SLABSIM_READ_AHEAD=1 \
+	   SLABSIM="$PWD/build-tsan/slabsim" SLABSIM_SRC="$PWD" \
+	   build-san/tests/test_stream_e2e > build-tsan/test-output.txt 2>&1; then
+		echo "thread sanitizer (streaming tests, reading ahead): passed"
+	else
+		cat build-tsan/test-output.txt
+		echo "thread sanitizer (streaming tests, reading ahead): FAILED"
+		rc=1
+	fi
+else
+	echo "thread sanitizer: skipped (no compiler here links -fsanitize=thread)"
 fi
 rm -rf "$probe"
 exit "$rc"
