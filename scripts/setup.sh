@@ -77,6 +77,7 @@ if [ ! -f build/pgo-trained ] || $retrain; then
 	python3 scripts/gen-trace.py 200000 1000 compact > build/pgo-train/trace.yaml
 	build/slabsim run build/pgo-train/trace.yaml -o build/pgo-train/trace -q \
 		--set machine.caches.model=false
+	build/slabsim run build/pgo-train/trace.yaml -o build/pgo-train/trace-cm -q
 	build/slabsim import -q tests/data/traces/perf-build.txt \
 		-o build/pgo-train/imported.yaml
 	build/slabsim run build/pgo-train/imported.yaml -o build/pgo-train/imported -q
