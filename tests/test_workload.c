@@ -1459,6 +1459,45 @@ static void test_overrides(void **state)
 	workload_free(&wl);
 }
 
+/*
+ * A top-level key after events: in a file is seen wherever its line falls
+ * in the loader's 64 KiB reads of the text after the events (the first
+ * byte of a read included): the header then has it. Missed, the file
+ * would be read in one pass and seed left at 0.
+ */
+static void test_key_after_events_in_file(void **state)
+{
+	static const char head[] = "caches: [{name: c, size: 64}]\nevents:\n";
+	static const char item[] = "  - 0ns 0 alloc c x0\n";
+	/* the events' offset: their sequence starts at the first '-' */
+	const long events_at = (long)strlen(head) + 2;
+
+	(void)state;
+	for (long pad = -3; pad <= 3; pad++) {
+		char path[] = "/tmp/slabsim-keyafter-XXXXXX";
+		int fd = mkstemp(path);
+		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+		struct workload wl;
+		char msg[256];
+		/* "seed" begins at events_at + 65536 + pad */
+		long fill = events_at + 65536 + pad - (long)strlen(head) -
+			    (long)strlen(item) - 2;
+
+		assert_non_null(f);
+		fputs(head, f);
+		fputs(item, f);
+		fputc('#', f);
+		for (long i = 0; i < fill; i++)
+			fputc('x', f);
+		fputs("\nseed: 5\n", f);
+		fclose(f);
+		assert_true(workload_load(path, &wl, msg, sizeof(msg)));
+		assert_int_equal(wl.seed, 5);
+		workload_free(&wl);
+		unlink(path);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1493,6 +1532,7 @@ int main(void)
 		cmocka_unit_test(test_fuzz),
 		cmocka_unit_test(test_type_swaps),
 		cmocka_unit_test(test_overrides),
+		cmocka_unit_test(test_key_after_events_in_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
