@@ -2796,6 +2796,12 @@ static bool fast_gfp(const char *s, unsigned int *out)
 	return true;
 }
 
+/* What ends a word of a compact line on the fast way. */
+enum { WS_END = 1, WS_OTHER };
+static const unsigned char word_stop[256] = {
+	['\0'] = WS_END, [' '] = WS_END, ['='] = WS_OTHER, ['\t'] = WS_OTHER,
+};
+
 /* 1: queued; 0: not for the fast way (nothing changed); -1: error set. */
 static int compact_fast(struct loader *ld, const yaml_node_t *scalar)
 {
@@ -2836,9 +2842,10 @@ static int compact_fast(struct loader *ld, const yaml_node_t *scalar)
 			gfp_word = p + 4;
 			p += 4;
 		}
-		for (; *p && *p != ' '; p++)
-			if (*p == '=' || *p == '\t')
-				return 0;	/* other key=value: the general way */
+		while (!word_stop[(unsigned char)*p])
+			p++;
+		if (word_stop[(unsigned char)*p] == WS_OTHER)
+			return 0;	/* other key=value, a tab: the general way */
 	}
 	if (p != ld->line + len)	/* a NUL inside */
 		return 0;
