@@ -45,7 +45,9 @@ void cache_model_destroy(struct cache_model *cm);
 /*
  * cpu (on cpu_node) reads or writes [addr, addr + len) of memory homed on
  * mem_node. Every line touched is looked up in the CPU's L1, then L2, then
- * memory; returns the summed cost in ns. tag attributes the access.
+ * memory; returns the summed cost in ns. tag attributes the access. Line
+ * numbers (addr / line) must stay below 2^30 - 1, which every 32-bit
+ * address satisfies.
  */
 uint64_t cache_model_access(struct cache_model *cm, int cpu, int cpu_node,
 			    uint64_t addr, size_t len, bool write,
