@@ -482,6 +482,133 @@ static void test_lru_eight_way(void **state)
 }
 
 /*
+ * The LRU order survives the renumbering of a CPU's recency clock. The
+ * model renumbers before the clock wraps (every ~4 billion touches);
+ * the plain build of this test (test_cache_model_plain) sets the limit
+ * to a few thousand, so 5000 L1 hits on another set in the middle of
+ * the eight-way sequence above force it there, and the second half
+ * must go exactly as before.
+ *
+ *   read A0-7        A7 A6 A5 A4 A3 A2 A1 A0      memory x8
+ *   read A0          A0 A7 A6 A5 A4 A3 A2 A1      L1
+ *   5000 x read Z    (set 9: set 5 untouched)     L1 (after one miss)
+ *   read A8          A8 A0 A7 A6 A5 A4 A3 A2      memory (A1 out)
+ *   read A1          A1 A8 A0 A7 A6 A5 A4 A3      L2 (A2 out)
+ *   read A0, A8      A8 A0 A1 A7 A6 A5 A4 A3      L1, L1
+ *   read A2          A2 A8 A0 A1 A7 A6 A5 A4      L2 (A3 out)
+ *   read A3          A3 A2 A8 A0 A1 A7 A6 A5      L2 (A4 out)
+ *   read A5          A5 A3 A2 A8 A0 A1 A7 A6      L1
+ *   read A4          A4 A5 A3 A2 A8 A0 A1 A7      L2 (A6 out)
+ */
+static void test_lru_across_renumbering(void **state)
+{
+	struct cache_model *cm = make_default(1);
+	int i;
+
+#define A(i) (5 * 64 + (uint64_t)(i) * 4096)
+	(void)state;
+	for (i = 0; i < 8; i++)
+		assert_int_equal(acc(cm, 0, A(i), 8, RD), LOC);
+	assert_int_equal(acc(cm, 0, A(0), 8, RD), L1C);
+	assert_int_equal(acc(cm, 0, 9 * 64, 8, RD), LOC);
+	for (i = 0; i < 5000; i++)
+		assert_int_equal(acc(cm, 0, 9 * 64, 8, RD), L1C);
+	assert_true(cache_model_is_consistent(cm));
+	assert_int_equal(acc(cm, 0, A(8), 8, RD), LOC);
+	assert_int_equal(acc(cm, 0, A(1), 8, RD), L2C);
+	assert_int_equal(acc(cm, 0, A(0), 8, RD), L1C);
+	assert_int_equal(acc(cm, 0, A(8), 8, RD), L1C);
+	assert_int_equal(acc(cm, 0, A(2), 8, RD), L2C);
+	assert_int_equal(acc(cm, 0, A(3), 8, RD), L2C);
+	assert_int_equal(acc(cm, 0, A(5), 8, RD), L1C);
+	assert_int_equal(acc(cm, 0, A(4), 8, RD), L2C);
+#undef A
+	check_totals(cm, 5018, 5004, 4, 10, 0, 0);
+	cache_model_destroy(cm);
+}
+
+/*
+ * An L1 hit is decided on the line's state, not only on its presence,
+ * however often the line was hit before: a copy another CPU invalidated
+ * misses, and a write to a copy another CPU's read downgraded to Shared
+ * upgrades it (invalidating that CPU) rather than passing as a plain hit.
+ *
+ *   cpu0 write X, 3 x read X   memory, L1 x3        cpu0 M
+ *   cpu1 read X                memory               cpu0 downgraded: S S
+ *   cpu0 write X               L1 (upgrade)         cpu1 stale
+ *   cpu1 read X                memory, coherence    cpu0 S again
+ *   cpu0 read X x2             L1
+ *   cpu1 write X               L1 (upgrade)         cpu0 stale
+ *   cpu0 read X                memory, coherence
+ */
+static void test_hit_needs_state(void **state)
+{
+	struct cache_model *cm = make_default(2);
+	const uint64_t X = 0x7040;
+	int i;
+
+	(void)state;
+	assert_int_equal(acc(cm, 0, X, 8, WR), LOC);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(acc(cm, 0, X, 8, RD), L1C);
+	assert_int_equal(acc(cm, 1, X, 8, RD), LOC);
+	assert_true(cache_model_is_consistent(cm));
+	assert_int_equal(acc(cm, 0, X, 8, WR), L1C);
+	assert_true(cache_model_is_consistent(cm));
+	assert_int_equal(acc(cm, 1, X, 8, RD), LOC);
+	assert_int_equal(acc(cm, 0, X, 8, RD), L1C);
+	assert_int_equal(acc(cm, 0, X, 8, RD), L1C);
+	assert_int_equal(acc(cm, 1, X, 8, WR), L1C);
+	assert_int_equal(acc(cm, 0, X, 8, RD), LOC);
+	check_totals(cm, 11, 7, 0, 4, 2, 0);
+	cache_model_destroy(cm);
+}
+
+/*
+ * Tags past the per-set budget. With 64 L1 sets, tags 0..65535 get a row
+ * of set counters; tag 70000 does not (its sets count only in the
+ * column totals) but its own stats are whole; tags from 2^20 on count in
+ * the totals only.
+ *
+ *   tag 70000:   read P (memory), read P (L1), write P (L1, M already),
+ *                read 64 bytes at Q (lines in sets 1 and 2: memory x2)
+ *   tag 2^20:    read P (L1), read R (memory)
+ */
+static void test_tags_without_rows(void **state)
+{
+	struct cache_model *cm = make_default(1);
+	const uint32_t big = 70000, over = 1u << 20;
+	struct cm_stats s;
+	uint64_t a, m;
+
+	(void)state;
+	cache_model_access(cm, 0, 0, 0x1000, 8, RD, 0, big);
+	cache_model_access(cm, 0, 0, 0x1000, 8, RD, 0, big);
+	cache_model_access(cm, 0, 0, 0x1000, 8, WR, 0, big);
+	cache_model_access(cm, 0, 0, 0x2060, 64, RD, 0, big);
+	cache_model_tag_stats(cm, big, &s);
+	assert_int_equal(s.accesses, 5);
+	assert_int_equal(s.l1_hits, 2);
+	assert_int_equal(s.misses, 3);
+	assert_false(cache_model_tag_l1_set_stats(cm, big, 0, &a, &m));
+	cache_model_l1_set_stats(cm, 0, &a, &m);	/* 0x1000: set 0 */
+	assert_int_equal(a, 3);
+	assert_int_equal(m, 1);
+	assert_int_equal(cache_model_max_tag(cm), big + 1);
+
+	cache_model_access(cm, 0, 0, 0x1000, 8, RD, 0, over);
+	cache_model_access(cm, 0, 0, 0x3000, 8, RD, 0, over);
+	cache_model_tag_stats(cm, over, &s);
+	assert_int_equal(s.accesses, 0);
+	assert_int_equal(cache_model_max_tag(cm), big + 1);
+	cache_model_l1_set_stats(cm, 0, &a, &m);	/* 0x3000 too */
+	assert_int_equal(a, 5);
+	assert_int_equal(m, 2);
+	check_totals(cm, 7, 3, 0, 4, 0, 0);
+	cache_model_destroy(cm);
+}
+
+/*
  * The directory's sharer bits name CPUs by cpu % 64: on a 70-CPU machine
  * CPUs 3 and 67 share bit 3. A write must still find both.
  *
@@ -762,6 +889,10 @@ static void test_reference(void **state)
 	ref_run(3, 256, 4, 1024, 8, 2048, 2);
 	/* 8 CPUs, L1 4 x 8, L2 16 x 16: the default shape, scaled down */
 	ref_run(8, 2048, 8, 16384, 16, 32768, 3);
+	/* ways that are not a power of two (padded in memory): L1 2 sets x
+	   3 ways, L2 4 x 6; and L1 2 x 5, L2 2 x 12 */
+	ref_run(4, 384, 3, 1536, 6, 3072, 4);
+	ref_run(3, 640, 5, 1536, 12, 2048, 5);
 }
 
 /*
@@ -864,6 +995,9 @@ int main(void)
 		cmocka_unit_test(test_l1_sets_colouring),
 		cmocka_unit_test(test_set_index),
 		cmocka_unit_test(test_lru_eight_way),
+		cmocka_unit_test(test_lru_across_renumbering),
+		cmocka_unit_test(test_hit_needs_state),
+		cmocka_unit_test(test_tags_without_rows),
 		cmocka_unit_test(test_sharers_beyond_64),
 		cmocka_unit_test(test_invalid_geometry),
 		cmocka_unit_test(test_reference),
