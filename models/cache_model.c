@@ -263,16 +263,25 @@ static inline int set_find(const uint32_t *set, const struct cm_geom *g,
 #ifdef CM_SIMD
 	const __m128i w = _mm_set1_epi32((int)want);
 	const __m128i line_bits = _mm_set1_epi32(~3);
-	unsigned int found = 0, v;
+	unsigned int found, v;
 
-	for (v = 0; v < g->wpad; v += 4) {
-		__m128i k = _mm_load_si128((const __m128i *)(const void *)
-					   (set + v));
-		__m128i eq = _mm_cmpeq_epi32(_mm_and_si128(k, line_bits), w);
-
-		found |= (unsigned int)_mm_movemask_ps(_mm_castsi128_ps(eq))
-			 << v;
+/* bit i set when key v + i holds the line */
+#define CM_MATCH4(v)							\
+	((unsigned int)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(	\
+		_mm_and_si128(_mm_load_si128((const __m128i *)(const void *)\
+					     (set + (v))), line_bits), w))) \
+	 << (v))
+	/* unrolled for the usual 8 and 16 ways: no loop to guess */
+	found = CM_MATCH4(0);
+	if (g->wpad > 4) {
+		found |= CM_MATCH4(4);
+		if (g->wpad > 8) {
+			found |= CM_MATCH4(8) | CM_MATCH4(12);
+			for (v = 16; v < g->wpad; v += 4)
+				found |= CM_MATCH4(v);
+		}
 	}
+#undef CM_MATCH4
 	return found ? __builtin_ctz(found) : -1;
 #else
 	unsigned int w;
@@ -762,19 +771,26 @@ static struct cm_tag *tag_prepare(struct cache_model *cm, uint32_t tag)
 }
 
 /*
- * An access whose tag has no set row yet, or never will: the tables are
- * grown, and a tag left without a row counts its L1 sets in overflow_sets
- * and its L1 hits in its own l1_hits (the lines that neither L2 nor
- * memory served).
+ * Every access but a one-line L1 hit of a tag in use: lines..last one by
+ * one. A tag not in use yet grows the tables; a tag left without a set
+ * row counts its L1 sets in overflow_sets and its L1 hits in its own
+ * l1_hits (the lines that neither L2 nor memory served). Out of line, so
+ * that cache_model_access stays small.
  */
 static __attribute__((noinline)) uint64_t
-access_slow(struct cache_model *cm, int cpu, uint64_t line, uint64_t last,
-	    bool write, bool remote, uint32_t tag)
+access_lines(struct cache_model *cm, int cpu, uint64_t line, uint64_t last,
+	     bool write, bool remote, uint32_t tag)
 {
-	struct cm_tag *ts = tag_prepare(cm, tag);
-	struct cm_set_count *row = ts == &cm->overflow ? NULL : cm->rows[tag];
+	struct cm_tag *ts;
+	struct cm_set_count *row;
 	uint64_t before, cost;
 
+	assert(last < CM_LINE_LIMIT && line <= last);
+	if (__builtin_expect(tag < cm->tag_max && cm->rows[tag] != NULL, 1))
+		return access_range(cm, cpu, line, last, write, remote,
+				    &cm->tags[tag], cm->rows[tag]);
+	ts = tag_prepare(cm, tag);
+	row = ts == &cm->overflow ? NULL : cm->rows[tag];
 	if (row)
 		return access_range(cm, cpu, line, last, write, remote, ts,
 				    row);
@@ -883,20 +899,36 @@ uint64_t cache_model_access(struct cache_model *cm, int cpu, int cpu_node,
 			    uint64_t addr, size_t len, bool write,
 			    int mem_node, uint32_t tag)
 {
-	const bool remote = mem_node != cpu_node;
 	struct cm_set_count *row;
 	uint64_t line, last;
 
-	assert(cpu >= 0 && cpu < cm->cfg.nr_cpus);
+	assert((unsigned int)cpu < (unsigned int)cm->cfg.nr_cpus);
 	if (len == 0)
 		return 0;
 	line = addr >> cm->line_shift;
 	last = (addr + len - 1) >> cm->line_shift;
-	assert(last < CM_LINE_LIMIT && line <= last);
-	if (__builtin_expect(tag >= cm->tag_max || !(row = cm->rows[tag]), 0))
-		return access_slow(cm, cpu, line, last, write, remote, tag);
-	return access_range(cm, cpu, line, last, write, remote, &cm->tags[tag],
-			    row);
+	if (__builtin_expect(line == last && line < CM_LINE_LIMIT &&
+			     tag < cm->tag_max && (row = cm->rows[tag]), 1)) {
+		/*
+		 * Nearly every access, inline: one line, an L1 hit. One set
+		 * lookup, a stamp and one counter; nothing moves.
+		 */
+		struct cm_cpu *c = &cm->cpu[cpu];
+		uint64_t set = line & cm->g1.set_mask;
+		uint32_t *s1 = c->l1 + (set << cm->g1.set_shift);
+		int i = set_find(s1, &cm->g1, line_key(line));
+
+		if (__builtin_expect(i >= 0, 1) &&
+		    (unsigned int)key_state(s1[i]) >=
+		    CM_SHARED + (unsigned int)write &&
+		    __builtin_expect(c->clock < CM_CLOCK_LIMIT, 1)) {
+			s1[cm->g1.wpad + (unsigned int)i] = ++c->clock;
+			row[set].hits++;
+			return cm->cfg.cost_l1;
+		}
+	}
+	return access_lines(cm, cpu, line, last, write, mem_node != cpu_node,
+			    tag);
 }
 
 void cache_model_totals(const struct cache_model *cm, struct cm_stats *out)
