@@ -771,13 +771,12 @@ static struct cm_tag *tag_prepare(struct cache_model *cm, uint32_t tag)
 }
 
 /*
- * Every access but a one-line L1 hit of a tag in use: lines..last one by
- * one. A tag not in use yet grows the tables; a tag left without a set
- * row counts its L1 sets in overflow_sets and its L1 hits in its own
- * l1_hits (the lines that neither L2 nor memory served). Out of line, so
- * that cache_model_access stays small.
+ * The lines line..last of one access, one by one. A tag not in use yet
+ * grows the tables; a tag left without a set row counts its L1 sets in
+ * overflow_sets and its L1 hits in its own l1_hits (the lines that
+ * neither L2 nor memory served).
  */
-static __attribute__((noinline)) uint64_t
+static uint64_t
 access_lines(struct cache_model *cm, int cpu, uint64_t line, uint64_t last,
 	     bool write, bool remote, uint32_t tag)
 {
@@ -899,36 +898,50 @@ uint64_t cache_model_access(struct cache_model *cm, int cpu, int cpu_node,
 			    uint64_t addr, size_t len, bool write,
 			    int mem_node, uint32_t tag)
 {
-	struct cm_set_count *row;
-	uint64_t line, last;
-
 	assert((unsigned int)cpu < (unsigned int)cm->cfg.nr_cpus);
 	if (len == 0)
 		return 0;
-	line = addr >> cm->line_shift;
-	last = (addr + len - 1) >> cm->line_shift;
-	if (__builtin_expect(line == last && line < CM_LINE_LIMIT &&
-			     tag < cm->tag_max && (row = cm->rows[tag]), 1)) {
-		/*
-		 * Nearly every access, inline: one line, an L1 hit. One set
-		 * lookup, a stamp and one counter; nothing moves.
-		 */
-		struct cm_cpu *c = &cm->cpu[cpu];
-		uint64_t set = line & cm->g1.set_mask;
-		uint32_t *s1 = c->l1 + (set << cm->g1.set_shift);
-		int i = set_find(s1, &cm->g1, line_key(line));
+	return access_lines(cm, cpu, addr >> cm->line_shift,
+			    (addr + len - 1) >> cm->line_shift, write,
+			    mem_node != cpu_node, tag);
+}
 
-		if (__builtin_expect(i >= 0, 1) &&
-		    (unsigned int)key_state(s1[i]) >=
-		    CM_SHARED + (unsigned int)write &&
-		    __builtin_expect(c->clock < CM_CLOCK_LIMIT, 1)) {
-			s1[cm->g1.wpad + (unsigned int)i] = ++c->clock;
-			row[set].hits++;
-			return cm->cfg.cost_l1;
-		}
-	}
-	return access_lines(cm, cpu, line, last, write, mem_node != cpu_node,
-			    tag);
+/*
+ * The common case alone, inline for the caller's fast path: one set
+ * lookup, a stamp and one counter. Nothing here calls out, so that a
+ * caller that tail-calls its slow path can stay a leaf without saved
+ * registers. Declines a tag not in use yet or without a set row, and the
+ * touch that would have to renumber the clock: cache_model_access then
+ * does the same.
+ */
+bool cache_model_hit(struct cache_model *cm, int cpu, uint64_t addr,
+		     size_t len, bool write, uint32_t tag, uint64_t *cost)
+{
+	const uint64_t line = addr >> cm->line_shift;
+	struct cm_set_count *row;
+	struct cm_cpu *c;
+	uint32_t *s1;
+	uint64_t set;
+	int i;
+
+	if (len == 0 || line != (addr + len - 1) >> cm->line_shift ||
+	    line >= CM_LINE_LIMIT || tag >= cm->tag_max ||
+	    (row = cm->rows[tag]) == NULL)
+		return false;
+	assert((unsigned int)cpu < (unsigned int)cm->cfg.nr_cpus);
+	c = &cm->cpu[cpu];
+	set = line & cm->g1.set_mask;
+	s1 = c->l1 + (set << cm->g1.set_shift);
+	i = set_find(s1, &cm->g1, line_key(line));
+	/* Modified serves both; Shared serves a read: state >= 2 + write */
+	if (i < 0 ||
+	    (unsigned int)key_state(s1[i]) < CM_SHARED + (unsigned int)write ||
+	    c->clock >= CM_CLOCK_LIMIT)
+		return false;
+	s1[cm->g1.wpad + (unsigned int)i] = ++c->clock;
+	row[set].hits++;
+	*cost = cm->cfg.cost_l1;
+	return true;
 }
 
 void cache_model_totals(const struct cache_model *cm, struct cm_stats *out)

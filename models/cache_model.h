@@ -53,6 +53,17 @@ uint64_t cache_model_access(struct cache_model *cm, int cpu, int cpu_node,
 			    uint64_t addr, size_t len, bool write,
 			    int mem_node, uint32_t tag);
 
+/*
+ * The common case alone, for a caller's fast path: when [addr, addr +
+ * len) is one line that cpu's L1 holds in a state serving the access,
+ * counts it exactly as cache_model_access would, sets *cost and returns
+ * true. Otherwise returns false and changes nothing, and the caller
+ * calls cache_model_access. It may decline an L1 hit (the first access
+ * of a tag, a tag beyond the per-set counters): only the speed differs.
+ */
+bool cache_model_hit(struct cache_model *cm, int cpu, uint64_t addr,
+		     size_t len, bool write, uint32_t tag, uint64_t *cost);
+
 /* Totals, and per tag (tags never used read as zero). */
 void cache_model_totals(const struct cache_model *cm, struct cm_stats *out);
 void cache_model_tag_stats(const struct cache_model *cm, uint32_t tag,

@@ -578,21 +578,17 @@ static __attribute__((noinline)) void trace_access(struct machine *m, int cpu,
 }
 
 /*
- * mem_touch through the cache-line model, kept out of the fast path. As
- * with the model off, NULL and touches outside operations cost nothing.
- * The tag comes from the frame's cached attribution (struct cm_page),
- * checked against the page's current state in three compares; the
- * attribution is worked out again only when the page changed hands.
- * Memory outside the arena's frames counts as "(other)" on node 0.
+ * mem_touch_model's work in full, for the touches its fast path leaves:
+ * the tag comes from the frame's cached attribution (struct cm_page),
+ * checked against the page's current state in three compares and worked
+ * out again only when the page changed hands. Memory outside the arena's
+ * frames counts as "(other)" on node 0.
  */
-__attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
-					       bool write)
+static __attribute__((noinline)) void mem_touch_slow(const void *addr,
+						     size_t len, bool write)
 {
 	struct machine *m = M();
 	struct env_cpu_fast *c = *env_fast.cur;
-
-	if (!c || !addr)
-		return;
 	int cpu = *env_fast.cpu;
 	uint64_t pa = (uint64_t)((const unsigned char *)addr - env_mem_base);
 	uint64_t pfn = pa >> PAGE_SHIFT;
@@ -619,6 +615,42 @@ __attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
 		trace_access(m, cpu, pa, len, write, home, tag);
 	c->clock += cache_model_access(m->cm, cpu, m->cpu_node[cpu], pa, len,
 				       write, home, tag);
+}
+
+/*
+ * mem_touch through the cache-line model, kept out of the fast path. As
+ * with the model off, NULL and touches outside operations cost nothing.
+ * Most touches are L1 hits in a page whose attribution still holds: they
+ * are settled here, without a call; everything else (a miss, a touch
+ * across lines, a page to attribute afresh, the trace) starts over in
+ * mem_touch_slow.
+ */
+__attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
+					       bool write)
+{
+	const struct machine *m = M();
+	struct env_cpu_fast *c = *env_fast.cur;
+	uint64_t pa, pfn, cost;
+
+	if (!c || !addr)
+		return;
+	pa = (uint64_t)((const unsigned char *)addr - env_mem_base);
+	pfn = pa >> PAGE_SHIFT;
+	if (__builtin_expect(pfn < m->nr_pages && !m->access_trace, 1)) {
+		const struct page *pg = &m->mem_map[pfn];
+		const struct cm_page *cp = &m->cm_pages[pfn];
+
+		if (__builtin_expect(cp->gen == m->cm_gen &&
+				     cp->slab == PageSlab(pg) &&
+				     cp->lru_next == pg->lru.next &&
+				     cp->lru_prev == pg->lru.prev, 1) &&
+		    cache_model_hit(m->cm, *env_fast.cpu, pa, len + (len == 0),
+				    write, cp->tag, &cost)) {
+			c->clock += cost;
+			return;
+		}
+	}
+	mem_touch_slow(addr, len, write);
 }
 
 /*

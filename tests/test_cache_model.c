@@ -56,6 +56,20 @@ static uint64_t acc(struct cache_model *cm, int cpu, uint64_t addr,
 	return cache_model_access(cm, cpu, 0, addr, len, write, 0, 0);
 }
 
+/*
+ * The same through cache_model_hit first, as the simulator's fast path
+ * does: the counts and costs must not tell the two apart.
+ */
+static uint64_t acc_fast(struct cache_model *cm, int cpu, uint64_t addr,
+			 size_t len, bool write)
+{
+	uint64_t cost;
+
+	if (cache_model_hit(cm, cpu, addr, len, write, 0, &cost))
+		return cost;
+	return cache_model_access(cm, cpu, 0, addr, len, write, 0, 0);
+}
+
 static void check_totals(const struct cache_model *cm, uint64_t accesses,
 			 uint64_t l1, uint64_t l2, uint64_t misses,
 			 uint64_t coherence, uint64_t remote)
@@ -834,7 +848,7 @@ static uint64_t ref_line(struct ref *r, int cpu, uint64_t line, bool write,
 
 static void ref_run(int cpus, uint64_t l1_size, unsigned int l1_ways,
 		    uint64_t l2_size, unsigned int l2_ways, uint64_t span,
-		    uint64_t seed)
+		    uint64_t seed, bool fast)
 {
 	struct cache_model *cm = make(cpus, l1_size, l1_ways, l2_size,
 				      l2_ways);
@@ -863,7 +877,8 @@ static void ref_run(int cpus, uint64_t l1_size, unsigned int l1_ways,
 		write = ((x >> 20) & 3) == 0;
 		for (line = addr / 64; line <= (addr + len - 1) / 64; line++)
 			cost += ref_line(&r, cpu, line, write, &want);
-		assert_int_equal(acc(cm, cpu, addr, len, write), cost);
+		assert_int_equal(fast ? acc_fast(cm, cpu, addr, len, write)
+				      : acc(cm, cpu, addr, len, write), cost);
 	}
 	cache_model_totals(cm, &got);
 	assert_int_equal(got.accesses, want.accesses);
@@ -883,16 +898,72 @@ static void ref_run(int cpus, uint64_t l1_size, unsigned int l1_ways,
 static void test_reference(void **state)
 {
 	(void)state;
-	/* 4 CPUs, L1 4 sets x 2 ways, L2 8 sets x 4 ways, 48 lines */
-	ref_run(4, 512, 2, 2048, 4, 3072, 1);
-	/* 3 CPUs, L1 1 set x 4 ways (fully associative), L2 2 sets x 8 */
-	ref_run(3, 256, 4, 1024, 8, 2048, 2);
-	/* 8 CPUs, L1 4 x 8, L2 16 x 16: the default shape, scaled down */
-	ref_run(8, 2048, 8, 16384, 16, 32768, 3);
-	/* ways that are not a power of two (padded in memory): L1 2 sets x
-	   3 ways, L2 4 x 6; and L1 2 x 5, L2 2 x 12 */
-	ref_run(4, 384, 3, 1536, 6, 3072, 4);
-	ref_run(3, 640, 5, 1536, 12, 2048, 5);
+	for (int fast = 0; fast < 2; fast++) {
+		/* 4 CPUs, L1 4 sets x 2 ways, L2 8 sets x 4 ways, 48 lines */
+		ref_run(4, 512, 2, 2048, 4, 3072, 1, fast);
+		/* 3 CPUs, L1 1 set x 4 ways (fully associative), L2 2 x 8 */
+		ref_run(3, 256, 4, 1024, 8, 2048, 2, fast);
+		/* 8 CPUs, L1 4 x 8, L2 16 x 16: the default shape, scaled */
+		ref_run(8, 2048, 8, 16384, 16, 32768, 3, fast);
+		/* ways that are not a power of two (padded in memory): L1
+		   2 sets x 3 ways, L2 4 x 6; and L1 2 x 5, L2 2 x 12 */
+		ref_run(4, 384, 3, 1536, 6, 3072, 4, fast);
+		ref_run(3, 640, 5, 1536, 12, 2048, 5, fast);
+		/* 32 and 24 ways: more keys than one unrolled lookup */
+		ref_run(2, 4096, 32, 8192, 32, 16384, 6, fast);
+		ref_run(2, 3072, 24, 6144, 24, 16384, 7, fast);
+	}
+}
+
+/*
+ * cache_model_hit takes exactly the one-line L1 hits that serve the
+ * access as they stand, and declines everything else without changing
+ * anything: a miss, a write to a Shared copy, a copy another CPU made
+ * stale, a touch across lines, a tag not in use yet.
+ *
+ *   access cpu0 read X (tag 0)  memory
+ *   hit cpu0 read X             taken: L1
+ *   hit cpu0 write X            declined (Shared)
+ *   hit cpu0 read X, tag 9      declined (tag 9 never used)
+ *   hit cpu1 read X             declined (not in cpu1's L1)
+ *   access cpu0 write X         L1, upgrade to Modified
+ *   hit cpu0 write X            taken: L1
+ *   access cpu1 write X         memory; cpu0 stale
+ *   hit cpu0 read X             declined (stale)
+ *   hit cpu1 read X-4, 8 bytes  declined (two lines); 0 bytes: declined
+ */
+static void test_hit(void **state)
+{
+	struct cache_model *cm = make_default(2);
+	const uint64_t X = 0x5000;
+	struct cm_stats before, after;
+	uint64_t cost = 12345;
+
+	(void)state;
+	assert_int_equal(acc(cm, 0, X, 8, RD), LOC);
+	assert_true(cache_model_hit(cm, 0, X, 8, RD, 0, &cost));
+	assert_int_equal(cost, L1C);
+	check_totals(cm, 2, 1, 0, 1, 0, 0);
+
+	cache_model_totals(cm, &before);
+	cost = 12345;
+	assert_false(cache_model_hit(cm, 0, X, 8, WR, 0, &cost));
+	assert_false(cache_model_hit(cm, 0, X, 8, RD, 9, &cost));
+	assert_false(cache_model_hit(cm, 1, X, 8, RD, 0, &cost));
+	assert_int_equal(cost, 12345);
+	cache_model_totals(cm, &after);
+	assert_int_equal(after.accesses, before.accesses);
+	assert_int_equal(cache_model_max_tag(cm), 1);
+
+	assert_int_equal(acc(cm, 0, X, 8, WR), L1C);
+	assert_true(cache_model_hit(cm, 0, X + 60, 4, WR, 0, &cost));
+	assert_int_equal(acc(cm, 1, X, 8, WR), LOC);
+	assert_false(cache_model_hit(cm, 0, X, 8, RD, 0, &cost));
+	assert_false(cache_model_hit(cm, 1, X - 4, 8, RD, 0, &cost));
+	assert_false(cache_model_hit(cm, 1, X, 0, RD, 0, &cost));
+	check_totals(cm, 5, 3, 0, 2, 0, 0);
+	assert_true(cache_model_is_consistent(cm));
+	cache_model_destroy(cm);
 }
 
 /*
@@ -1001,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(test_sharers_beyond_64),
 		cmocka_unit_test(test_invalid_geometry),
 		cmocka_unit_test(test_reference),
+		cmocka_unit_test(test_hit),
 		cmocka_unit_test(test_stress_invariants),
 		cmocka_unit_test(test_timing),
 	};
