@@ -293,6 +293,31 @@ static inline int set_find(const uint32_t *set, const struct cm_geom *g,
 #endif
 }
 
+/* set_find for a set of at most 8 ways (wpad 4 or 8): no loop at all. */
+static inline int set_find8(const uint32_t *set, unsigned int wpad,
+			    uint32_t want)
+{
+#ifdef CM_SIMD
+	const __m128i w = _mm_set1_epi32((int)want);
+	const __m128i line_bits = _mm_set1_epi32(~3);
+	unsigned int found = (unsigned int)_mm_movemask_ps(_mm_castsi128_ps(
+		_mm_cmpeq_epi32(_mm_and_si128(_mm_load_si128(
+			(const __m128i *)(const void *)set), line_bits), w)));
+
+	if (wpad > 4)
+		found |= (unsigned int)_mm_movemask_ps(_mm_castsi128_ps(
+			_mm_cmpeq_epi32(_mm_and_si128(_mm_load_si128(
+				(const __m128i *)(const void *)(set + 4)),
+				line_bits), w))) << 4;
+	return found ? __builtin_ctz(found) : -1;
+#else
+	for (unsigned int w = 0; w < wpad; w++)
+		if ((set[w] & ~3u) == want)
+			return (int)w;
+	return -1;
+#endif
+}
+
 static void renumber_cpu(struct cache_model *cm, struct cm_cpu *c);
 
 /* The next stamp of CPU c: larger than every stamp in its sets. */
@@ -909,10 +934,10 @@ uint64_t cache_model_access(struct cache_model *cm, int cpu, int cpu_node,
 /*
  * The common case alone, inline for the caller's fast path: one set
  * lookup, a stamp and one counter. Nothing here calls out, so that a
- * caller that tail-calls its slow path can stay a leaf without saved
- * registers. Declines a tag not in use yet or without a set row, and the
- * touch that would have to renumber the clock: cache_model_access then
- * does the same.
+ * caller that tail-calls its slow path saves few registers, if any.
+ * Declines a tag not in use yet or without a set row, an L1 of more than
+ * 8 ways, and the touch that would have to renumber the clock:
+ * cache_model_access then does the same.
  */
 bool cache_model_hit(struct cache_model *cm, int cpu, uint64_t addr,
 		     size_t len, bool write, uint32_t tag, uint64_t *cost)
@@ -926,13 +951,13 @@ bool cache_model_hit(struct cache_model *cm, int cpu, uint64_t addr,
 
 	if (len == 0 || line != (addr + len - 1) >> cm->line_shift ||
 	    line >= CM_LINE_LIMIT || tag >= cm->tag_max ||
-	    (row = cm->rows[tag]) == NULL)
+	    (row = cm->rows[tag]) == NULL || cm->g1.wpad > 8)
 		return false;
 	assert((unsigned int)cpu < (unsigned int)cm->cfg.nr_cpus);
 	c = &cm->cpu[cpu];
 	set = line & cm->g1.set_mask;
 	s1 = c->l1 + (set << cm->g1.set_shift);
-	i = set_find(s1, &cm->g1, line_key(line));
+	i = set_find8(s1, cm->g1.wpad, line_key(line));
 	/* Modified serves both; Shared serves a read: state >= 2 + write */
 	if (i < 0 ||
 	    (unsigned int)key_state(s1[i]) < CM_SHARED + (unsigned int)write ||

@@ -618,21 +618,38 @@ static __attribute__((noinline)) void mem_touch_slow(const void *addr,
 }
 
 /*
+ * A touch that cache_model_hit declined (a miss, a touch across lines)
+ * in a page whose attribution mem_touch_model has just found valid: len
+ * is at least 1.
+ */
+static __attribute__((noinline)) void mem_touch_miss(uint64_t pa, size_t len,
+						     bool write)
+{
+	struct machine *m = M();
+	const struct cm_page *cp = &m->cm_pages[pa >> PAGE_SHIFT];
+	int cpu = *env_fast.cpu;
+
+	(*env_fast.cur)->clock += cache_model_access(m->cm, cpu,
+						     m->cpu_node[cpu], pa, len,
+						     write, cp->home, cp->tag);
+}
+
+/*
  * mem_touch through the cache-line model, kept out of the fast path. As
  * with the model off, NULL and touches outside operations cost nothing.
  * Most touches are L1 hits in a page whose attribution still holds: they
- * are settled here, without a call; everything else (a miss, a touch
- * across lines, a page to attribute afresh, the trace) starts over in
- * mem_touch_slow.
+ * are settled here, without a call. The others end in a tail call:
+ * mem_touch_miss for the rest of a page already attributed, mem_touch_slow
+ * (which starts over) for a page to attribute afresh, memory outside the
+ * frames, or the trace.
  */
 __attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
 					       bool write)
 {
 	const struct machine *m = M();
-	struct env_cpu_fast *c = *env_fast.cur;
 	uint64_t pa, pfn, cost;
 
-	if (!c || !addr)
+	if (!*env_fast.cur || !addr)
 		return;
 	pa = (uint64_t)((const unsigned char *)addr - env_mem_base);
 	pfn = pa >> PAGE_SHIFT;
@@ -643,10 +660,14 @@ __attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
 		if (__builtin_expect(cp->gen == m->cm_gen &&
 				     cp->slab == PageSlab(pg) &&
 				     cp->lru_next == pg->lru.next &&
-				     cp->lru_prev == pg->lru.prev, 1) &&
-		    cache_model_hit(m->cm, *env_fast.cpu, pa, len + (len == 0),
-				    write, cp->tag, &cost)) {
-			c->clock += cost;
+				     cp->lru_prev == pg->lru.prev, 1)) {
+			len += len == 0;	/* nothing still reaches its line */
+			if (cache_model_hit(m->cm, *env_fast.cpu, pa, len, write,
+					    cp->tag, &cost)) {
+				(*env_fast.cur)->clock += cost;
+				return;
+			}
+			mem_touch_miss(pa, len, write);
 			return;
 		}
 	}
