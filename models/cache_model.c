@@ -618,36 +618,46 @@ static void fill_l2(struct cache_model *cm, int cpu, uint32_t *s2, int i2,
 
 /* ---- One line ---- */
 
-/* Where a line was served: the outcomes count in this order. */
-enum cm_outcome { CM_HIT_L1, CM_HIT_L2, CM_MEMORY };
-
 /*
- * cpu touches line, which is not an L1 hit as it stands: i1 is its L1 way
- * (stale, or Shared under a write) or -1. Counts the access in row (the
- * tag's L1 set counters) and ts; returns the cost.
+ * cpu touches line. Counts the access in row (the tag's L1 set counters)
+ * and, beyond L1, in ts; returns the cost.
  */
 static __attribute__((noinline)) uint64_t
-access_miss(struct cache_model *cm, int cpu, uint64_t line, bool write,
-	    int i1, bool remote, struct cm_tag *ts, struct cm_set_count *row)
+access_line(struct cache_model *cm, int cpu, uint64_t line, bool write,
+	    bool remote, struct cm_tag *ts, struct cm_set_count *row)
 {
 	const uint32_t want = line_key(line);
 	struct cm_set_count *sc = &row[line & cm->g1.set_mask];
 	uint32_t *s1 = l1_set(cm, cpu, line);
 	uint32_t *s2 = l2_set(cm, cpu, line);
+	int i1 = set_find(s1, &cm->g1, want);
 	enum cm_state st;
 	size_t slot;
 	bool stale;
 	int i2;
 
-	if (i1 >= 0 && key_state(s1[i1]) == CM_SHARED) {
-		/* a write to a Shared line: others lose it, L2 follows L1 */
-		claim_line(cm, dir_find(cm, line), cpu, line, true /* here */);
-		set_put(cm, &cm->cpu[cpu], s1, &cm->g1, i1, want | CM_MODIFIED);
-		i2 = set_find(s2, &cm->g2, want);
-		assert(i2 >= 0 && key_state(s2[i2]) == CM_SHARED);
-		s2[i2] = want | CM_MODIFIED;
-		sc->hits++;
-		return cm->cfg.cost_l1;
+	if (i1 >= 0) {
+		st = key_state(s1[i1]);
+		/* Modified serves both; Shared serves a read */
+		if ((unsigned int)st >= CM_SHARED + (unsigned int)write) {
+			s1[cm->g1.wpad + (unsigned int)i1] =
+				next_stamp(cm, &cm->cpu[cpu]);
+			sc->hits++;
+			return cm->cfg.cost_l1;
+		}
+		if (st == CM_SHARED) {
+			/* a write to a Shared line: others lose it, L2
+			   follows L1 */
+			claim_line(cm, dir_find(cm, line), cpu, line,
+				   true /* here */);
+			set_put(cm, &cm->cpu[cpu], s1, &cm->g1, i1,
+				want | CM_MODIFIED);
+			i2 = set_find(s2, &cm->g2, want);
+			assert(i2 >= 0 && key_state(s2[i2]) == CM_SHARED);
+			s2[i2] = want | CM_MODIFIED;
+			sc->hits++;
+			return cm->cfg.cost_l1;
+		}
 	}
 	sc->misses++;
 	stale = i1 >= 0;	/* only a stale L1 way comes here */
@@ -689,37 +699,17 @@ access_miss(struct cache_model *cm, int cpu, uint64_t line, bool write,
 	return remote ? cm->cfg.cost_remote : cm->cfg.cost_local;
 }
 
-/*
- * The lines line..last of one access by cpu. An L1 hit, nearly every
- * line, is decided here: one set lookup, a stamp and one counter.
- */
-static inline __attribute__((always_inline)) uint64_t
-access_range(struct cache_model *cm, int cpu, uint64_t line, uint64_t last,
-	     bool write, bool remote, struct cm_tag *ts,
-	     struct cm_set_count *row)
+/* The lines line..last of one access by cpu, one by one. */
+static inline uint64_t access_range(struct cache_model *cm, int cpu,
+				    uint64_t line, uint64_t last, bool write,
+				    bool remote, struct cm_tag *ts,
+				    struct cm_set_count *row)
 {
-	struct cm_cpu *c = &cm->cpu[cpu];
 	uint64_t cost = 0;
 
-	for (;; line++) {
-		uint64_t set = line & cm->g1.set_mask;
-		uint32_t *s1 = c->l1 + (set << cm->g1.set_shift);
-		int i = set_find(s1, &cm->g1, line_key(line));
-
-		/* Modified serves both; Shared serves a read: state >= 2 + write */
-		if (__builtin_expect(i >= 0, 1) &&
-		    (unsigned int)key_state(s1[i]) >=
-		    CM_SHARED + (unsigned int)write) {
-			s1[cm->g1.wpad + (unsigned int)i] = next_stamp(cm, c);
-			row[set].hits++;
-			cost += cm->cfg.cost_l1;
-		} else {
-			cost += access_miss(cm, cpu, line, write, i, remote, ts,
-					    row);
-		}
-		if (line == last)
-			return cost;
-	}
+	for (; line < last; line++)
+		cost += access_line(cm, cpu, line, write, remote, ts, row);
+	return cost + access_line(cm, cpu, last, write, remote, ts, row);
 }
 
 /* ---- Statistics ---- */
