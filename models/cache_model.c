@@ -293,26 +293,31 @@ static inline int set_find(const uint32_t *set, const struct cm_geom *g,
 #endif
 }
 
-/* set_find for a set of at most 8 ways (wpad 4 or 8): no loop at all. */
-static inline int set_find8(const uint32_t *set, unsigned int wpad,
-			    uint32_t want)
+/*
+ * The way of an 8-way set (wpad 8) holding line want (a line_key) in a
+ * state that serves the access, or -1. Modified serves both, Shared a
+ * read: a write wants key == want | 3 exactly, a read key | 1 == want | 3.
+ * So the state is checked in the same compare, and there is no loop.
+ */
+static inline int set_find_serving8(const uint32_t *set, uint32_t want,
+				    bool write)
 {
 #ifdef CM_SIMD
-	const __m128i w = _mm_set1_epi32((int)want);
-	const __m128i line_bits = _mm_set1_epi32(~3);
+	const __m128i w = _mm_set1_epi32((int)(want | CM_MODIFIED));
+	const __m128i read = _mm_set1_epi32(!write);
+	const __m128i lo = _mm_or_si128(_mm_load_si128(
+		(const __m128i *)(const void *)set), read);
+	const __m128i hi = _mm_or_si128(_mm_load_si128(
+		(const __m128i *)(const void *)(set + 4)), read);
 	unsigned int found = (unsigned int)_mm_movemask_ps(_mm_castsi128_ps(
-		_mm_cmpeq_epi32(_mm_and_si128(_mm_load_si128(
-			(const __m128i *)(const void *)set), line_bits), w)));
+		_mm_cmpeq_epi32(lo, w))) |
+		(unsigned int)_mm_movemask_ps(_mm_castsi128_ps(
+		_mm_cmpeq_epi32(hi, w))) << 4;
 
-	if (wpad > 4)
-		found |= (unsigned int)_mm_movemask_ps(_mm_castsi128_ps(
-			_mm_cmpeq_epi32(_mm_and_si128(_mm_load_si128(
-				(const __m128i *)(const void *)(set + 4)),
-				line_bits), w))) << 4;
 	return found ? __builtin_ctz(found) : -1;
 #else
-	for (unsigned int w = 0; w < wpad; w++)
-		if ((set[w] & ~3u) == want)
+	for (unsigned int w = 0; w < 8; w++)
+		if ((set[w] | !write) == (want | CM_MODIFIED))
 			return (int)w;
 	return -1;
 #endif
@@ -925,9 +930,9 @@ uint64_t cache_model_access(struct cache_model *cm, int cpu, int cpu_node,
  * The common case alone, inline for the caller's fast path: one set
  * lookup, a stamp and one counter. Nothing here calls out, so that a
  * caller that tail-calls its slow path saves few registers, if any.
- * Declines a tag not in use yet or without a set row, an L1 of more than
- * 8 ways, and the touch that would have to renumber the clock:
- * cache_model_access then does the same.
+ * Declines a tag not in use yet or without a set row, an L1 whose sets
+ * are not 5 to 8 ways, and the touch that would have to renumber the
+ * clock: cache_model_access then does the same.
  */
 bool cache_model_hit(struct cache_model *cm, int cpu, uint64_t addr,
 		     size_t len, bool write, uint32_t tag, uint64_t *cost)
@@ -941,19 +946,16 @@ bool cache_model_hit(struct cache_model *cm, int cpu, uint64_t addr,
 
 	if (len == 0 || line != (addr + len - 1) >> cm->line_shift ||
 	    line >= CM_LINE_LIMIT || tag >= cm->tag_max ||
-	    (row = cm->rows[tag]) == NULL || cm->g1.wpad > 8)
+	    (row = cm->rows[tag]) == NULL || cm->g1.wpad != 8)
 		return false;
 	assert((unsigned int)cpu < (unsigned int)cm->cfg.nr_cpus);
 	c = &cm->cpu[cpu];
 	set = line & cm->g1.set_mask;
 	s1 = c->l1 + (set << cm->g1.set_shift);
-	i = set_find8(s1, cm->g1.wpad, line_key(line));
-	/* Modified serves both; Shared serves a read: state >= 2 + write */
-	if (i < 0 ||
-	    (unsigned int)key_state(s1[i]) < CM_SHARED + (unsigned int)write ||
-	    c->clock >= CM_CLOCK_LIMIT)
+	i = set_find_serving8(s1, line_key(line), write);
+	if (i < 0 || c->clock >= CM_CLOCK_LIMIT)
 		return false;
-	s1[cm->g1.wpad + (unsigned int)i] = ++c->clock;
+	s1[8 + i] = ++c->clock;
 	row[set].hits++;
 	*cost = cm->cfg.cost_l1;
 	return true;
