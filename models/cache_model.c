@@ -33,10 +33,11 @@
  *   read, so that an L1 hit, the common case, adds to one counter only.
  *
  * Memory: 8 bytes per way (ways padded to a power of two, at least 4),
- * plus a directory of 16 bytes per slot with two to four slots per L2 way
- * of the machine. 256 CPUs with 32 KiB L1 and 1 MiB L2 of 64-byte lines:
- * 1 + 32 MiB of ways and a 128 MiB directory, touched lazily. Machines
- * beyond 2^24 L2 lines in all are refused. Line numbers (address / line
+ * touched lazily, plus a directory of 16 bytes per slot, two to four
+ * slots per line held anywhere, which grows with those lines up to two to
+ * four slots per L2 way of the machine. 256 CPUs with 32 KiB L1 and 1 MiB
+ * L2 of 64-byte lines: 1 + 32 MiB of ways and at most a 128 MiB
+ * directory. Machines beyond 2^24 L2 lines in all are refused. Line numbers (address / line
  * size) must stay below 2^30 - 1: 64 GiB of 64-byte lines, 4 GiB even of
  * 4-byte lines, as simulated physical addresses are 32-bit. Per tag, 16
  * bytes per L1 set (at most 64 MiB in all).
@@ -133,7 +134,8 @@ struct cache_model {
 	struct cm_cpu *cpu;		/* nr_cpus */
 	void *l1_mem, *l2_mem;		/* as allocated; sets start aligned */
 	struct cm_dir *dir;		/* 1 << dir_bits slots */
-	unsigned int dir_bits;
+	unsigned int dir_bits, dir_bits_max;
+	size_t dir_used;		/* slots holding an entry */
 	/*
 	 * Statistics per tag only: the totals are their sum (plus overflow,
 	 * the accesses whose tag got no entry), worked out when read.
@@ -445,9 +447,32 @@ static inline struct cm_dir *dir_find(const struct cache_model *cm,
 }
 
 /*
+ * The table twice as large, every entry placed again (in slot order: the
+ * placement is not observable anyway). Leaves the table as it was when
+ * memory runs out.
+ */
+static __attribute__((noinline)) void dir_grow(struct cache_model *cm)
+{
+	const size_t old_slots = (size_t)1 << cm->dir_bits;
+	struct cm_dir *old = cm->dir;
+	struct cm_dir *t = calloc(2 * old_slots, sizeof(*t));
+
+	if (!t)
+		return;
+	cm->dir = t;
+	cm->dir_bits++;
+	for (size_t i = 0; i < old_slots; i++)
+		if (old[i].key)
+			cm->dir[dir_slot(cm, old[i].key - 1)] = old[i];
+	free(old);
+}
+
+/*
  * cpu now holds line valid in L2; slot is dir_slot(line), taken with no
- * entry added or removed since. Never fails: the table has twice as many
- * slots as there are L2 ways in the machine.
+ * entry added or removed since. The table grows to stay at most half
+ * full, up to twice as many slots as there are L2 ways in the machine,
+ * which it never passes; it stays usable, if slower, when memory runs
+ * out, while a slot is free (the process aborts when none would be).
  */
 static void dir_add(struct cache_model *cm, size_t slot, uint64_t line,
 		    int cpu)
@@ -458,10 +483,17 @@ static void dir_add(struct cache_model *cm, size_t slot, uint64_t line,
 		d->key = (uint32_t)line + 1;
 		d->count = 0;
 		d->sharers = 0;
+		cm->dir_used++;
 	}
 	d->count++;
 	d->sharers |= 1ull << (cpu & 63);
 	d->hint = (int16_t)cpu;
+	if (__builtin_expect(2 * cm->dir_used > (size_t)1 << cm->dir_bits, 0) &&
+	    cm->dir_bits < cm->dir_bits_max) {
+		dir_grow(cm);
+		if (cm->dir_used + 1 >= (size_t)1 << cm->dir_bits)
+			abort();	/* out of memory, and no free slot */
+	}
 }
 
 /*
@@ -473,6 +505,7 @@ static void dir_delete(struct cache_model *cm, size_t i)
 	const size_t mask = ((size_t)1 << cm->dir_bits) - 1;
 	size_t j = i;
 
+	cm->dir_used--;
 	for (;;) {
 		size_t home;
 
@@ -868,20 +901,24 @@ struct cache_model *cache_model_create(const struct cache_model_config *cfg)
 	    !geom_init(&cm->g2, &cfg->l2, cfg->line, cfg->nr_cpus))
 		goto fail;
 
-	/* twice as many slots as L2 ways in the machine: never full, short
-	   probe runs */
+	/*
+	 * At most twice as many directory slots as L2 ways in the machine:
+	 * never full, short probe runs. The table starts small and grows
+	 * with the lines held, so that a run touches the memory it uses.
+	 */
 	lines = (uint64_t)cfg->nr_cpus * cm->g2.sets * cm->g2.ways;
 	if (lines > CM_MAX_L2_LINES)
 		goto fail;
 	bits = (lines > 1 ? log2_u64(lines - 1) + 1 : 0) + 1;
 	if (bits < CM_DIR_BITS_MIN)
 		bits = CM_DIR_BITS_MIN;
-	cm->dir_bits = bits;
+	cm->dir_bits_max = bits;
+	cm->dir_bits = CM_DIR_BITS_MIN;
 
 	cm->cpu = calloc((size_t)cfg->nr_cpus, sizeof(*cm->cpu));
 	l1 = ways_alloc(&cm->g1, cfg->nr_cpus, &cm->l1_mem);
 	l2 = ways_alloc(&cm->g2, cfg->nr_cpus, &cm->l2_mem);
-	cm->dir = calloc((size_t)1 << bits, sizeof(*cm->dir));
+	cm->dir = calloc((size_t)1 << cm->dir_bits, sizeof(*cm->dir));
 	cm->overflow_sets = calloc(cm->g1.sets, sizeof(*cm->overflow_sets));
 	if (!cm->cpu || !l1 || !l2 || !cm->dir || !cm->overflow_sets)
 		goto fail;
@@ -1091,6 +1128,7 @@ bool cache_model_is_consistent(const struct cache_model *cm)
 {
 	const int n = cm->cfg.nr_cpus;
 	const size_t slots = (size_t)1 << cm->dir_bits;
+	size_t used;
 	uint32_t *tally;
 	uint64_t *bits;
 	bool ok = true;
@@ -1164,11 +1202,14 @@ bool cache_model_is_consistent(const struct cache_model *cm)
 			}
 		}
 	}
-	for (i = 0; i < slots && ok; i++)
-		if (cm->dir[i].key)
+	for (i = 0, used = 0; i < slots && ok; i++)
+		if (cm->dir[i].key) {
+			used++;
 			ok = cm->dir[i].count > 0 &&
 			     cm->dir[i].count == tally[i] &&
 			     (n > 64 || cm->dir[i].sharers == bits[i]);
+		}
+	ok = ok && used == cm->dir_used && used < slots;
 	free(tally);
 	free(bits);
 	return ok;

@@ -623,6 +623,39 @@ static void test_tags_without_rows(void **state)
 }
 
 /*
+ * The directory starts at 1024 slots and doubles to stay at most half
+ * full. Four CPUs read 3000 lines each, the same lines, so 3000 entries
+ * with four holders each (the table grows to 8192 slots); every line is
+ * then written by CPU 0 (three copies go stale per line) and read again
+ * by CPU 3: coherence misses, all of them, found through the grown table.
+ */
+static void test_directory_growth(void **state)
+{
+	struct cache_model *cm = make_default(4);
+	const int lines = 3000;
+	struct cm_stats s;
+	int cpu, i;
+
+	(void)state;
+	for (cpu = 0; cpu < 4; cpu++) {
+		for (i = 0; i < lines; i++)
+			assert_int_equal(acc(cm, cpu, (uint64_t)i * 64, 8, RD),
+					 LOC);
+		assert_true(cache_model_is_consistent(cm));
+	}
+	for (i = 0; i < lines; i++)
+		acc(cm, 0, (uint64_t)i * 64, 8, WR);
+	assert_true(cache_model_is_consistent(cm));
+	for (i = 0; i < lines; i++)
+		assert_int_equal(acc(cm, 3, (uint64_t)i * 64, 8, RD), LOC);
+	assert_true(cache_model_is_consistent(cm));
+	cache_model_totals(cm, &s);
+	assert_int_equal(s.accesses, 6 * lines);
+	assert_int_equal(s.coherence_misses, lines);
+	cache_model_destroy(cm);
+}
+
+/*
  * The directory's sharer bits name CPUs by cpu % 64: on a 70-CPU machine
  * CPUs 3 and 67 share bit 3. A write must still find both.
  *
@@ -1070,6 +1103,7 @@ int main(void)
 		cmocka_unit_test(test_hit_needs_state),
 		cmocka_unit_test(test_tags_without_rows),
 		cmocka_unit_test(test_sharers_beyond_64),
+		cmocka_unit_test(test_directory_growth),
 		cmocka_unit_test(test_invalid_geometry),
 		cmocka_unit_test(test_reference),
 		cmocka_unit_test(test_hit),
