@@ -738,19 +738,17 @@ access_line(struct cache_model *cm, int cpu, uint64_t line, bool write,
 }
 
 /*
- * The lines line..last of one access by cpu. One line goes straight to
- * access_line; of several, the L1 hits (nearly all) are settled here.
+ * The lines line..last of one access by cpu, the L1 hits (nearly all)
+ * settled here. Out of line: the caller's one-line case stays small.
  */
-static inline uint64_t access_range(struct cache_model *cm, int cpu,
-				    uint64_t line, uint64_t last, bool write,
-				    bool remote, struct cm_tag *ts,
-				    struct cm_set_count *row)
+static __attribute__((noinline)) uint64_t
+access_range(struct cache_model *cm, int cpu, uint64_t line, uint64_t last,
+	     bool write, bool remote, struct cm_tag *ts,
+	     struct cm_set_count *row)
 {
 	struct cm_cpu *c = &cm->cpu[cpu];
 	uint64_t cost = 0;
 
-	if (line == last)
-		return access_line(cm, cpu, line, write, remote, ts, row);
 	for (; line <= last; line++) {
 		uint64_t set = line & cm->g1.set_mask;
 		uint32_t *s1 = c->l1 + (set << cm->g1.set_shift);
@@ -844,25 +842,19 @@ static struct cm_tag *tag_prepare(struct cache_model *cm, uint32_t tag)
 }
 
 /*
- * The lines line..last of one access, one by one. A tag not in use yet
- * grows the tables; a tag left without a set row counts its L1 sets in
- * overflow_sets and its L1 hits in its own l1_hits (the lines that
- * neither L2 nor memory served).
+ * An access whose tag is not in use yet, or has no set row: the tables
+ * grow, and a tag left without a row counts its L1 sets in overflow_sets
+ * and its L1 hits in its own l1_hits (the lines that neither L2 nor
+ * memory served).
  */
-static uint64_t
-access_lines(struct cache_model *cm, int cpu, uint64_t line, uint64_t last,
-	     bool write, bool remote, uint32_t tag)
+static __attribute__((noinline)) uint64_t
+access_untracked(struct cache_model *cm, int cpu, uint64_t line,
+		 uint64_t last, bool write, bool remote, uint32_t tag)
 {
-	struct cm_tag *ts;
-	struct cm_set_count *row;
+	struct cm_tag *ts = tag_prepare(cm, tag);
+	struct cm_set_count *row = ts == &cm->overflow ? NULL : cm->rows[tag];
 	uint64_t before, cost;
 
-	assert(last < CM_LINE_LIMIT && line <= last);
-	if (__builtin_expect(tag < cm->tag_max && cm->rows[tag] != NULL, 1))
-		return access_range(cm, cpu, line, last, write, remote,
-				    &cm->tags[tag], cm->rows[tag]);
-	ts = tag_prepare(cm, tag);
-	row = ts == &cm->overflow ? NULL : cm->rows[tag];
 	if (row)
 		return access_range(cm, cpu, line, last, write, remote, ts,
 				    row);
@@ -872,6 +864,24 @@ access_lines(struct cache_model *cm, int cpu, uint64_t line, uint64_t last,
 	ts->l1_hits += last - line + 1 - (ts->l2_hits + ts->misses - before);
 	/* the overflow row's hits are the l1_hits above: not counted twice */
 	return cost;
+}
+
+/* The lines line..last of one access. */
+static inline uint64_t access_lines(struct cache_model *cm, int cpu,
+				    uint64_t line, uint64_t last, bool write,
+				    bool remote, uint32_t tag)
+{
+	struct cm_set_count *row;
+
+	assert(last < CM_LINE_LIMIT && line <= last);
+	if (__builtin_expect(tag >= cm->tag_max || !(row = cm->rows[tag]), 0))
+		return access_untracked(cm, cpu, line, last, write, remote,
+					tag);
+	if (line == last)
+		return access_line(cm, cpu, line, write, remote,
+				   &cm->tags[tag], row);
+	return access_range(cm, cpu, line, last, write, remote,
+			    &cm->tags[tag], row);
 }
 
 /* The stats of tag as the interface shows them; tag < tag_max. */
