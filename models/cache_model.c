@@ -143,6 +143,8 @@ struct cache_model {
 	struct cm_tag overflow;
 	struct cm_tag *tags;		/* tag_cap entries, grown on demand */
 	uint32_t tag_cap, tag_max;
+	uint32_t hit_tags;	/* cache_model_hit takes tags below: tag_max,
+				   or 0 when L1 sets are not 8 ways wide */
 	/*
 	 * L1 set counts per tag: set_tags rows of g1.sets entries (fewer
 	 * rows than tags when the table would pass CM_MAX_SET_COUNTS; later
@@ -305,8 +307,13 @@ static inline int set_find_serving8(const uint32_t *set, uint32_t want,
 				    bool write)
 {
 #ifdef CM_SIMD
+	/* lanes of 1 for a read, of 0 for a write */
+	static const uint32_t read_bit[2][4] __attribute__((aligned(16))) = {
+		{ 1, 1, 1, 1 }, { 0, 0, 0, 0 },
+	};
 	const __m128i w = _mm_set1_epi32((int)(want | CM_MODIFIED));
-	const __m128i read = _mm_set1_epi32(!write);
+	const __m128i read = _mm_load_si128((const __m128i *)(const void *)
+					    read_bit[write]);
 	const __m128i lo = _mm_or_si128(_mm_load_si128(
 		(const __m128i *)(const void *)set), read);
 	const __m128i hi = _mm_or_si128(_mm_load_si128(
@@ -836,6 +843,7 @@ static struct cm_tag *tag_prepare(struct cache_model *cm, uint32_t tag)
 	}
 	if (tag >= cm->tag_max)
 		cm->tag_max = tag + 1;
+	cm->hit_tags = cm->g1.wpad == 8 ? cm->tag_max : 0;
 	for (uint32_t u = first; u < cm->tag_max; u++)
 		cm->rows[u] = tag_set_row(cm, u);
 	return &cm->tags[tag];
@@ -1012,8 +1020,8 @@ bool cache_model_hit(struct cache_model *cm, int cpu, uint64_t addr,
 	int i;
 
 	if (len == 0 || line != (addr + len - 1) >> cm->line_shift ||
-	    line >= CM_LINE_LIMIT || tag >= cm->tag_max ||
-	    (row = cm->rows[tag]) == NULL || cm->g1.wpad != 8)
+	    line >= CM_LINE_LIMIT || tag >= cm->hit_tags ||
+	    (row = cm->rows[tag]) == NULL)
 		return false;
 	assert((unsigned int)cpu < (unsigned int)cm->cfg.nr_cpus);
 	c = &cm->cpu[cpu];

@@ -641,7 +641,7 @@ static __attribute__((noinline)) void mem_touch_miss(uint64_t pa, size_t len,
  * are settled here, without a call. The others end in a tail call:
  * mem_touch_miss for the rest of a page already attributed, mem_touch_slow
  * (which starts over) for a page to attribute afresh, memory outside the
- * frames, or the trace.
+ * frames, or any touch while the trace is written (cm_fast_pages is 0).
  */
 __attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
 					       bool write)
@@ -653,7 +653,7 @@ __attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
 		return;
 	pa = (uint64_t)((const unsigned char *)addr - env_mem_base);
 	pfn = pa >> PAGE_SHIFT;
-	if (__builtin_expect(pfn < m->nr_pages && !m->access_trace, 1)) {
+	if (__builtin_expect(pfn < m->cm_fast_pages, 1)) {
 		const struct page *pg = &m->mem_map[pfn];
 		const struct cm_page *cp = &m->cm_pages[pfn];
 

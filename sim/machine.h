@@ -145,6 +145,12 @@ struct machine {
 	uint32_t cm_gen;		/* of cm_pages entries; starts at 1 */
 	/* --access-trace: every access the model sees, as text (NULL: off) */
 	FILE *access_trace;
+	/*
+	 * Frames whose touches mem_touch_model may settle on its fast path:
+	 * nr_pages with the model on, 0 while the access trace is written
+	 * (every access must reach the trace) or with the model off.
+	 */
+	uint64_t cm_fast_pages;
 
 	/* The kernel log and what went wrong. */
 	struct strbuf klog;
