@@ -618,9 +618,9 @@ static __attribute__((noinline)) void mem_touch_slow(const void *addr,
 }
 
 /*
- * A touch that cache_model_hit declined (a miss, a touch across lines)
- * in a page whose attribution mem_touch_model has just found valid: len
- * is at least 1.
+ * A touch that cache_model_hit declined (a miss, a touch across lines or
+ * of nothing) in a page whose attribution mem_touch_model has just found
+ * valid.
  */
 static __attribute__((noinline)) void mem_touch_miss(uint64_t pa, size_t len,
 						     bool write)
@@ -629,6 +629,7 @@ static __attribute__((noinline)) void mem_touch_miss(uint64_t pa, size_t len,
 	const struct cm_page *cp = &m->cm_pages[pa >> PAGE_SHIFT];
 	int cpu = *env_fast.cpu;
 
+	len += len == 0;	/* a touch of nothing still reaches its line */
 	(*env_fast.cur)->clock += cache_model_access(m->cm, cpu,
 						     m->cpu_node[cpu], pa, len,
 						     write, cp->home, cp->tag);
@@ -661,7 +662,8 @@ __attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
 				     cp->slab == PageSlab(pg) &&
 				     cp->lru_next == pg->lru.next &&
 				     cp->lru_prev == pg->lru.prev, 1)) {
-			len += len == 0;	/* nothing still reaches its line */
+			/* a touch of nothing (declined here) still reaches its
+			   line: mem_touch_miss */
 			if (cache_model_hit(m->cm, *env_fast.cpu, pa, len, write,
 					    cp->tag, &cost)) {
 				(*env_fast.cur)->clock += cost;
