@@ -584,13 +584,12 @@ static __attribute__((noinline)) void trace_access(struct machine *m, int cpu,
  * out again only when the page changed hands. Memory outside the arena's
  * frames counts as "(other)" on node 0.
  */
-static __attribute__((noinline)) void mem_touch_slow(const void *addr,
-						     size_t len, bool write)
+static __attribute__((noinline)) void mem_touch_slow(uint64_t pa, size_t len,
+						     bool write)
 {
 	struct machine *m = M();
 	struct env_cpu_fast *c = *env_fast.cur;
 	int cpu = *env_fast.cpu;
-	uint64_t pa = (uint64_t)((const unsigned char *)addr - env_mem_base);
 	uint64_t pfn = pa >> PAGE_SHIFT;
 	uint32_t tag;
 	int home;
@@ -673,7 +672,7 @@ __attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
 			return;
 		}
 	}
-	mem_touch_slow(addr, len, write);
+	mem_touch_slow(pa, len, write);
 }
 
 /*
