@@ -1020,15 +1020,15 @@ bool cache_model_hit(struct cache_model *cm, int cpu, uint64_t addr,
 	int i;
 
 	if (len == 0 || line != (addr + len - 1) >> cm->line_shift ||
-	    line >= CM_LINE_LIMIT || tag >= cm->hit_tags ||
-	    (row = cm->rows[tag]) == NULL)
+	    line >= CM_LINE_LIMIT || tag >= cm->hit_tags)
 		return false;
 	assert((unsigned int)cpu < (unsigned int)cm->cfg.nr_cpus);
 	c = &cm->cpu[cpu];
 	set = line & cm->g1.set_mask;
 	s1 = c->l1 + (set << cm->g1.set_shift);
 	i = set_find_serving8(s1, line_key(line), write);
-	if (i < 0 || c->clock >= CM_CLOCK_LIMIT)
+	if (i < 0 || c->clock >= CM_CLOCK_LIMIT ||
+	    (row = cm->rows[tag]) == NULL)
 		return false;
 	s1[8 + i] = ++c->clock;
 	row[set].hits++;
