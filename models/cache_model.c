@@ -37,10 +37,15 @@
  * slots per line held anywhere, which grows with those lines up to two to
  * four slots per L2 way of the machine. 256 CPUs with 32 KiB L1 and 1 MiB
  * L2 of 64-byte lines: 1 + 32 MiB of ways and at most a 128 MiB
- * directory. Machines beyond 2^24 L2 lines in all are refused. Line numbers (address / line
- * size) must stay below 2^30 - 1: 64 GiB of 64-byte lines, 4 GiB even of
- * 4-byte lines, as simulated physical addresses are 32-bit. Per tag, 16
- * bytes per L1 set (at most 64 MiB in all).
+ * directory. Machines beyond 2^24 L2 lines in all are refused. Line
+ * numbers (address / line size) must stay below 2^30 - 1: 64 GiB of
+ * 64-byte lines, 4 GiB even of 4-byte lines, and simulated physical
+ * addresses are 32-bit. Per tag, 16 bytes per L1 set (at most 64 MiB in
+ * all).
+ *
+ * The set lookups use SSE2 where the compiler targets it (every x86_64),
+ * plain C elsewhere or with -DCM_NO_SIMD; both give the same answers,
+ * and the unit tests run against both.
  */
 #include "models/cache_model.h"
 
@@ -63,7 +68,7 @@
 #define CM_LINE_LIMIT	((1ull << 30) - 1)	/* line + 1 fits a key */
 /*
  * A CPU's recency clock is renumbered before it passes this. Overridable
- * so that a test build can renumber every few hundred accesses.
+ * so that a test build can renumber every few thousand accesses.
  */
 #ifndef CM_CLOCK_LIMIT
 #define CM_CLOCK_LIMIT	0xffff0000u
@@ -137,14 +142,15 @@ struct cache_model {
 	unsigned int dir_bits, dir_bits_max;
 	size_t dir_used;		/* slots holding an entry */
 	/*
-	 * Statistics per tag only: the totals are their sum (plus overflow,
-	 * the accesses whose tag got no entry), worked out when read.
+	 * Statistics per tag and per (tag, L1 set) only: the totals are their
+	 * sums (plus overflow, the accesses whose tag got no entry), worked
+	 * out when read.
 	 */
 	struct cm_tag overflow;
 	struct cm_tag *tags;		/* tag_cap entries, grown on demand */
 	uint32_t tag_cap, tag_max;
 	uint32_t hit_tags;	/* cache_model_hit takes tags below: tag_max,
-				   or 0 when L1 sets are not 8 ways wide */
+				   or 0 unless L1 sets have 5 to 8 ways */
 	/*
 	 * L1 set counts per tag: set_tags rows of g1.sets entries (fewer
 	 * rows than tags when the table would pass CM_MAX_SET_COUNTS; later
@@ -258,8 +264,9 @@ static inline uint32_t *l2_set(const struct cache_model *cm, int cpu,
 
 /*
  * Index of the way holding the line of key want (a line_key) in any
- * non-empty state, or -1. Every key is compared, so the time does not
- * depend on where the line sits and no branch guesses it.
+ * non-empty state, or -1. With SSE2 every key is compared, four at a
+ * time: the time does not depend on where the line sits, and no branch
+ * has to guess it.
  */
 static inline int set_find(const uint32_t *set, const struct cm_geom *g,
 			   uint32_t want)
@@ -648,7 +655,8 @@ static void fill_l2(struct cache_model *cm, int cpu, uint32_t *s2, int i2,
 		i2 = set_victim(s2, &cm->g2);
 	victim = s2[i2];
 	set_put(cm, &cm->cpu[cpu], s2, &cm->g2, i2, line_key(line) | st);
-	if (state_valid(key_state(victim))) {	/* never line's own way */
+	/* (line's own stale way, when reused, is not valid: no victim) */
+	if (state_valid(key_state(victim))) {
 		uint64_t vline = key_line(victim);
 		uint32_t *s1 = l1_set(cm, cpu, vline);
 		int j = set_find(s1, &cm->g1, line_key(vline));

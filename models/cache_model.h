@@ -59,7 +59,9 @@ uint64_t cache_model_access(struct cache_model *cm, int cpu, int cpu_node,
  * counts it exactly as cache_model_access would, sets *cost and returns
  * true. Otherwise returns false and changes nothing, and the caller
  * calls cache_model_access. It may decline an L1 hit (the first access
- * of a tag, a tag beyond the per-set counters): only the speed differs.
+ * of a tag, a tag beyond the per-set counters, an L1 of other than 5 to
+ * 8 ways, a recency clock due for renumbering): only the speed differs.
+ * It never calls out, so a caller can keep its fast path a leaf.
  */
 bool cache_model_hit(struct cache_model *cm, int cpu, uint64_t addr,
 		     size_t len, bool write, uint32_t tag, uint64_t *cost);
