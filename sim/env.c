@@ -617,13 +617,28 @@ static __attribute__((noinline)) void mem_touch_slow(uint64_t pa, size_t len,
 }
 
 /*
- * A touch that cache_model_hit declined (a miss, a touch across lines or
- * of nothing) in a page whose attribution mem_touch_model has just found
- * valid.
+ * The touch mem_touch_model is settling, kept here rather than passed to
+ * mem_touch_miss: as arguments of that tail call, the three would stay in
+ * registers all through the fast path, which then has to save some of
+ * the caller's. Written and read by one CPU's touch, with no switch to
+ * another CPU in between.
  */
-static __attribute__((noinline)) void mem_touch_miss(uint64_t pa, size_t len,
-						     bool write)
+static struct {
+	uint64_t pa;
+	size_t len;
+	bool write;
+} touch_held;
+
+/*
+ * The touch held, which cache_model_hit declined (a miss, a touch across
+ * lines or of nothing), in a page whose attribution mem_touch_model has
+ * just found valid.
+ */
+static __attribute__((noinline)) void mem_touch_miss(void)
 {
+	uint64_t pa = touch_held.pa;
+	size_t len = touch_held.len;
+	bool write = touch_held.write;
 	struct machine *m = M();
 	const struct cm_page *cp = &m->cm_pages[pa >> PAGE_SHIFT];
 	int cpu = *env_fast.cpu;
@@ -663,12 +678,15 @@ __attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
 				     cp->lru_prev == pg->lru.prev, 1)) {
 			/* a touch of nothing (declined here) still reaches its
 			   line: mem_touch_miss */
+			touch_held.pa = pa;
+			touch_held.len = len;
+			touch_held.write = write;
 			if (cache_model_hit(m->cm, *env_fast.cpu, pa, len, write,
 					    cp->tag, &cost)) {
 				(*env_fast.cur)->clock += cost;
 				return;
 			}
-			mem_touch_miss(pa, len, write);
+			mem_touch_miss();
 			return;
 		}
 	}
