@@ -561,7 +561,7 @@ static __attribute__((noinline)) void cm_page_fill(struct machine *m,
 	cp->tag = cm_tag_of(m, cache, colour);
 	cp->gen = m->cm_gen;
 	cp->home = pa_pfn_to_nid(m->pa, pfn);
-	cp->slab = PageSlab(pg);
+	cp->flags = (uint32_t)pg->flags;
 	cp->lru_next = pg->lru.next;
 	cp->lru_prev = pg->lru.prev;
 }
@@ -599,7 +599,7 @@ static __attribute__((noinline)) void mem_touch_slow(uint64_t pa, size_t len,
 		struct cm_page *cp = &m->cm_pages[pfn];
 
 		if (__builtin_expect(cp->gen != m->cm_gen ||
-				     cp->slab != PageSlab(pg) ||
+				     cp->flags != (uint32_t)pg->flags ||
 				     cp->lru_next != pg->lru.next ||
 				     cp->lru_prev != pg->lru.prev, 0))
 			cm_page_fill(m, pfn, pg, cp);
@@ -673,7 +673,7 @@ __attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
 		const struct cm_page *cp = &m->cm_pages[pfn];
 
 		if (__builtin_expect(cp->gen == m->cm_gen &&
-				     cp->slab == PageSlab(pg) &&
+				     cp->flags == (uint32_t)pg->flags &&
 				     cp->lru_next == pg->lru.next &&
 				     cp->lru_prev == pg->lru.prev, 1)) {
 			/* a touch of nothing (declined here) still reaches its

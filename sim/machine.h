@@ -73,7 +73,9 @@ struct cm_tag {
 /*
  * The cache-model attribution of one page frame, as last worked out: the
  * tag of its (cache, colour) and its home node. Valid while the page's
- * PG_slab bit and lru back-pointers (cache, slab) are what they were then:
+ * flags (PG_slab among them; compared as one word, so any flag change
+ * has it worked out again) and lru back-pointers (cache, slab) are what
+ * they were then:
  * everything else the tag depends on (the slab's colour, the cache's
  * geometry) is fixed while the page stays allocated, and free_pages
  * forgets the entry. Which caches the simulator knows changes only with
@@ -84,7 +86,8 @@ struct cm_page {
 	uint32_t gen;		/* valid when machine cm_gen; 0: never */
 	uint32_t tag;
 	int32_t home;		/* node of the frame */
-	bool slab;		/* PageSlab when worked out */
+	uint32_t flags;		/* the page's flags (low 32 bits, PG_slab
+				   among them) when worked out */
 };
 
 /* A slab cache the simulator knows: the kmalloc caches and the workload's. */
