@@ -561,7 +561,7 @@ static __attribute__((noinline)) void cm_page_fill(struct machine *m,
 	cp->tag = cm_tag_of(m, cache, colour);
 	cp->gen = m->cm_gen;
 	cp->home = pa_pfn_to_nid(m->pa, pfn);
-	cp->slab = PageSlab(pg);
+	cp->flags = (uint32_t)pg->flags;
 	cp->lru_next = pg->lru.next;
 	cp->lru_prev = pg->lru.prev;
 }
@@ -578,23 +578,18 @@ static __attribute__((noinline)) void trace_access(struct machine *m, int cpu,
 }
 
 /*
- * mem_touch through the cache-line model, kept out of the fast path. As
- * with the model off, NULL and touches outside operations cost nothing.
- * The tag comes from the frame's cached attribution (struct cm_page),
- * checked against the page's current state in three compares; the
- * attribution is worked out again only when the page changed hands.
- * Memory outside the arena's frames counts as "(other)" on node 0.
+ * mem_touch_model's work in full, for the touches its fast path leaves:
+ * the tag comes from the frame's cached attribution (struct cm_page),
+ * checked against the page's current state in three compares and worked
+ * out again only when the page changed hands. Memory outside the arena's
+ * frames counts as "(other)" on node 0.
  */
-__attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
-					       bool write)
+static __attribute__((noinline)) void mem_touch_slow(uint64_t pa, size_t len,
+						     bool write)
 {
 	struct machine *m = M();
 	struct env_cpu_fast *c = *env_fast.cur;
-
-	if (!c || !addr)
-		return;
 	int cpu = *env_fast.cpu;
-	uint64_t pa = (uint64_t)((const unsigned char *)addr - env_mem_base);
 	uint64_t pfn = pa >> PAGE_SHIFT;
 	uint32_t tag;
 	int home;
@@ -604,7 +599,7 @@ __attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
 		struct cm_page *cp = &m->cm_pages[pfn];
 
 		if (__builtin_expect(cp->gen != m->cm_gen ||
-				     cp->slab != PageSlab(pg) ||
+				     cp->flags != (uint32_t)pg->flags ||
 				     cp->lru_next != pg->lru.next ||
 				     cp->lru_prev != pg->lru.prev, 0))
 			cm_page_fill(m, pfn, pg, cp);
@@ -619,6 +614,83 @@ __attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
 		trace_access(m, cpu, pa, len, write, home, tag);
 	c->clock += cache_model_access(m->cm, cpu, m->cpu_node[cpu], pa, len,
 				       write, home, tag);
+}
+
+/*
+ * The touch mem_touch_model is settling, kept here rather than passed to
+ * mem_touch_miss: as arguments of that tail call, the three would stay in
+ * registers all through the fast path, which then has to save some of
+ * the caller's. Written and read by one CPU's touch, with no switch to
+ * another CPU in between.
+ */
+static struct {
+	uint64_t pa;
+	size_t len;
+	bool write;
+} touch_held;
+
+/*
+ * The touch held, which cache_model_hit declined (a miss, a touch across
+ * lines or of nothing), in a page whose attribution mem_touch_model has
+ * just found valid.
+ */
+static __attribute__((noinline)) void mem_touch_miss(void)
+{
+	uint64_t pa = touch_held.pa;
+	size_t len = touch_held.len;
+	bool write = touch_held.write;
+	struct machine *m = M();
+	const struct cm_page *cp = &m->cm_pages[pa >> PAGE_SHIFT];
+	int cpu = *env_fast.cpu;
+
+	len += len == 0;	/* a touch of nothing still reaches its line */
+	(*env_fast.cur)->clock += cache_model_access(m->cm, cpu,
+						     m->cpu_node[cpu], pa, len,
+						     write, cp->home, cp->tag);
+}
+
+/*
+ * mem_touch through the cache-line model, kept out of the fast path. As
+ * with the model off, NULL and touches outside operations cost nothing.
+ * Most touches are L1 hits in a page whose attribution still holds: they
+ * are settled here, without a call. The others end in a tail call:
+ * mem_touch_miss for the rest of a page already attributed, mem_touch_slow
+ * (which starts over) for a page to attribute afresh, memory outside the
+ * frames, or any touch while the trace is written (cm_fast_pages is 0).
+ */
+__attribute__((noinline)) void mem_touch_model(const void *addr, size_t len,
+					       bool write)
+{
+	const struct machine *m = M();
+	uint64_t pa, pfn, cost;
+
+	if (!*env_fast.cur || !addr)
+		return;
+	pa = (uint64_t)((const unsigned char *)addr - env_mem_base);
+	pfn = pa >> PAGE_SHIFT;
+	if (__builtin_expect(pfn < m->cm_fast_pages, 1)) {
+		const struct page *pg = &m->mem_map[pfn];
+		const struct cm_page *cp = &m->cm_pages[pfn];
+
+		if (__builtin_expect(cp->gen == m->cm_gen &&
+				     cp->flags == (uint32_t)pg->flags &&
+				     cp->lru_next == pg->lru.next &&
+				     cp->lru_prev == pg->lru.prev, 1)) {
+			/* a touch of nothing (declined here) still reaches its
+			   line: mem_touch_miss */
+			touch_held.pa = pa;
+			touch_held.len = len;
+			touch_held.write = write;
+			if (cache_model_hit(m->cm, *env_fast.cpu, pa, len, write,
+					    cp->tag, &cost)) {
+				(*env_fast.cur)->clock += cost;
+				return;
+			}
+			mem_touch_miss();
+			return;
+		}
+	}
+	mem_touch_slow(pa, len, write);
 }
 
 /*

@@ -94,6 +94,7 @@ struct machine *machine_create(const struct workload *wl, char *err,
 		m->cm = cache_model_create(&cc);
 		m->cm_pages = xcalloc(m->nr_pages, sizeof(*m->cm_pages));
 		m->cm_gen = 1;
+		m->cm_fast_pages = m->nr_pages;
 		if (!m->cm) {
 			snprintf(err, errlen,
 				 "impossible cache geometry (sets must be a power of two)");

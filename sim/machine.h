@@ -73,7 +73,9 @@ struct cm_tag {
 /*
  * The cache-model attribution of one page frame, as last worked out: the
  * tag of its (cache, colour) and its home node. Valid while the page's
- * PG_slab bit and lru back-pointers (cache, slab) are what they were then:
+ * flags (PG_slab among them; compared as one word, so any flag change
+ * has it worked out again) and lru back-pointers (cache, slab) are what
+ * they were then:
  * everything else the tag depends on (the slab's colour, the cache's
  * geometry) is fixed while the page stays allocated, and free_pages
  * forgets the entry. Which caches the simulator knows changes only with
@@ -84,7 +86,8 @@ struct cm_page {
 	uint32_t gen;		/* valid when machine cm_gen; 0: never */
 	uint32_t tag;
 	int32_t home;		/* node of the frame */
-	bool slab;		/* PageSlab when worked out */
+	uint32_t flags;		/* the page's flags (low 32 bits, PG_slab
+				   among them) when worked out */
 };
 
 /* A slab cache the simulator knows: the kmalloc caches and the workload's. */
@@ -145,6 +148,12 @@ struct machine {
 	uint32_t cm_gen;		/* of cm_pages entries; starts at 1 */
 	/* --access-trace: every access the model sees, as text (NULL: off) */
 	FILE *access_trace;
+	/*
+	 * Frames whose touches mem_touch_model may settle on its fast path:
+	 * nr_pages with the model on, 0 while the access trace is written
+	 * (every access must reach the trace) or with the model off.
+	 */
+	uint64_t cm_fast_pages;
 
 	/* The kernel log and what went wrong. */
 	struct strbuf klog;

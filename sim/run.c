@@ -1762,6 +1762,7 @@ static void access_trace_open(struct machine *m, const char *path)
 	}
 	setvbuf(m->access_trace, NULL, _IOFBF, 1 << 20);
 	fputs("# slabsim access trace: cpu node addr len rw home tag\n", m->access_trace);
+	m->cm_fast_pages = 0;	/* every touch by way of the trace */
 }
 
 static void access_trace_close(struct machine *m, const char *path)
@@ -1774,6 +1775,7 @@ static void access_trace_close(struct machine *m, const char *path)
 		user_error("%s: cannot write: %s", path, strerror(err));
 	}
 	m->access_trace = NULL;
+	m->cm_fast_pages = m->nr_pages;
 	if (rename(trace_partial, path) != 0) {
 		int err = errno;
 		user_error("%s: cannot create: %s", path, strerror(err));

@@ -56,6 +56,20 @@ static uint64_t acc(struct cache_model *cm, int cpu, uint64_t addr,
 	return cache_model_access(cm, cpu, 0, addr, len, write, 0, 0);
 }
 
+/*
+ * The same through cache_model_hit first, as the simulator's fast path
+ * does: the counts and costs must not tell the two apart.
+ */
+static uint64_t acc_fast(struct cache_model *cm, int cpu, uint64_t addr,
+			 size_t len, bool write)
+{
+	uint64_t cost;
+
+	if (cache_model_hit(cm, cpu, addr, len, write, 0, &cost))
+		return cost;
+	return cache_model_access(cm, cpu, 0, addr, len, write, 0, 0);
+}
+
 static void check_totals(const struct cache_model *cm, uint64_t accesses,
 			 uint64_t l1, uint64_t l2, uint64_t misses,
 			 uint64_t coherence, uint64_t remote)
@@ -482,6 +496,166 @@ static void test_lru_eight_way(void **state)
 }
 
 /*
+ * The LRU order survives the renumbering of a CPU's recency clock. The
+ * model renumbers before the clock wraps (every ~4 billion touches);
+ * the plain build of this test (test_cache_model_plain) sets the limit
+ * to a few thousand, so 5000 L1 hits on another set in the middle of
+ * the eight-way sequence above force it there, and the second half
+ * must go exactly as before.
+ *
+ *   read A0-7        A7 A6 A5 A4 A3 A2 A1 A0      memory x8
+ *   read A0          A0 A7 A6 A5 A4 A3 A2 A1      L1
+ *   5000 x read Z    (set 9: set 5 untouched)     L1 (after one miss)
+ *   read A8          A8 A0 A7 A6 A5 A4 A3 A2      memory (A1 out)
+ *   read A1          A1 A8 A0 A7 A6 A5 A4 A3      L2 (A2 out)
+ *   read A0, A8      A8 A0 A1 A7 A6 A5 A4 A3      L1, L1
+ *   read A2          A2 A8 A0 A1 A7 A6 A5 A4      L2 (A3 out)
+ *   read A3          A3 A2 A8 A0 A1 A7 A6 A5      L2 (A4 out)
+ *   read A5          A5 A3 A2 A8 A0 A1 A7 A6      L1
+ *   read A4          A4 A5 A3 A2 A8 A0 A1 A7      L2 (A6 out)
+ */
+static void test_lru_across_renumbering(void **state)
+{
+	struct cache_model *cm = make_default(1);
+	int i;
+
+#define A(i) (5 * 64 + (uint64_t)(i) * 4096)
+	(void)state;
+	for (i = 0; i < 8; i++)
+		assert_int_equal(acc(cm, 0, A(i), 8, RD), LOC);
+	assert_int_equal(acc(cm, 0, A(0), 8, RD), L1C);
+	assert_int_equal(acc(cm, 0, 9 * 64, 8, RD), LOC);
+	for (i = 0; i < 5000; i++)
+		assert_int_equal(acc(cm, 0, 9 * 64, 8, RD), L1C);
+	assert_true(cache_model_is_consistent(cm));
+	assert_int_equal(acc(cm, 0, A(8), 8, RD), LOC);
+	assert_int_equal(acc(cm, 0, A(1), 8, RD), L2C);
+	assert_int_equal(acc(cm, 0, A(0), 8, RD), L1C);
+	assert_int_equal(acc(cm, 0, A(8), 8, RD), L1C);
+	assert_int_equal(acc(cm, 0, A(2), 8, RD), L2C);
+	assert_int_equal(acc(cm, 0, A(3), 8, RD), L2C);
+	assert_int_equal(acc(cm, 0, A(5), 8, RD), L1C);
+	assert_int_equal(acc(cm, 0, A(4), 8, RD), L2C);
+#undef A
+	check_totals(cm, 5018, 5004, 4, 10, 0, 0);
+	cache_model_destroy(cm);
+}
+
+/*
+ * An L1 hit is decided on the line's state, not only on its presence,
+ * however often the line was hit before: a copy another CPU invalidated
+ * misses, and a write to a copy another CPU's read downgraded to Shared
+ * upgrades it (invalidating that CPU) rather than passing as a plain hit.
+ *
+ *   cpu0 write X, 3 x read X   memory, L1 x3        cpu0 M
+ *   cpu1 read X                memory               cpu0 downgraded: S S
+ *   cpu0 write X               L1 (upgrade)         cpu1 stale
+ *   cpu1 read X                memory, coherence    cpu0 S again
+ *   cpu0 read X x2             L1
+ *   cpu1 write X               L1 (upgrade)         cpu0 stale
+ *   cpu0 read X                memory, coherence
+ */
+static void test_hit_needs_state(void **state)
+{
+	struct cache_model *cm = make_default(2);
+	const uint64_t X = 0x7040;
+	int i;
+
+	(void)state;
+	assert_int_equal(acc(cm, 0, X, 8, WR), LOC);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(acc(cm, 0, X, 8, RD), L1C);
+	assert_int_equal(acc(cm, 1, X, 8, RD), LOC);
+	assert_true(cache_model_is_consistent(cm));
+	assert_int_equal(acc(cm, 0, X, 8, WR), L1C);
+	assert_true(cache_model_is_consistent(cm));
+	assert_int_equal(acc(cm, 1, X, 8, RD), LOC);
+	assert_int_equal(acc(cm, 0, X, 8, RD), L1C);
+	assert_int_equal(acc(cm, 0, X, 8, RD), L1C);
+	assert_int_equal(acc(cm, 1, X, 8, WR), L1C);
+	assert_int_equal(acc(cm, 0, X, 8, RD), LOC);
+	check_totals(cm, 11, 7, 0, 4, 2, 0);
+	cache_model_destroy(cm);
+}
+
+/*
+ * Tags past the per-set budget. With 64 L1 sets, tags 0..65535 get a row
+ * of set counters; tag 70000 does not (its sets count only in the
+ * column totals) but its own stats are whole; tags from 2^20 on count in
+ * the totals only.
+ *
+ *   tag 70000:   read P (memory), read P (L1), write P (L1, M already),
+ *                read 64 bytes at Q (lines in sets 1 and 2: memory x2)
+ *   tag 2^20:    read P (L1), read R (memory)
+ */
+static void test_tags_without_rows(void **state)
+{
+	struct cache_model *cm = make_default(1);
+	const uint32_t big = 70000, over = 1u << 20;
+	struct cm_stats s;
+	uint64_t a, m;
+
+	(void)state;
+	cache_model_access(cm, 0, 0, 0x1000, 8, RD, 0, big);
+	cache_model_access(cm, 0, 0, 0x1000, 8, RD, 0, big);
+	cache_model_access(cm, 0, 0, 0x1000, 8, WR, 0, big);
+	cache_model_access(cm, 0, 0, 0x2060, 64, RD, 0, big);
+	cache_model_tag_stats(cm, big, &s);
+	assert_int_equal(s.accesses, 5);
+	assert_int_equal(s.l1_hits, 2);
+	assert_int_equal(s.misses, 3);
+	assert_false(cache_model_tag_l1_set_stats(cm, big, 0, &a, &m));
+	cache_model_l1_set_stats(cm, 0, &a, &m);	/* 0x1000: set 0 */
+	assert_int_equal(a, 3);
+	assert_int_equal(m, 1);
+	assert_int_equal(cache_model_max_tag(cm), big + 1);
+
+	cache_model_access(cm, 0, 0, 0x1000, 8, RD, 0, over);
+	cache_model_access(cm, 0, 0, 0x3000, 8, RD, 0, over);
+	cache_model_tag_stats(cm, over, &s);
+	assert_int_equal(s.accesses, 0);
+	assert_int_equal(cache_model_max_tag(cm), big + 1);
+	cache_model_l1_set_stats(cm, 0, &a, &m);	/* 0x3000 too */
+	assert_int_equal(a, 5);
+	assert_int_equal(m, 2);
+	check_totals(cm, 7, 3, 0, 4, 0, 0);
+	cache_model_destroy(cm);
+}
+
+/*
+ * The directory starts at 1024 slots and doubles to stay at most half
+ * full. Four CPUs read 3000 lines each, the same lines, so 3000 entries
+ * with four holders each (the table grows to 8192 slots); every line is
+ * then written by CPU 0 (three copies go stale per line) and read again
+ * by CPU 3: coherence misses, all of them, found through the grown table.
+ */
+static void test_directory_growth(void **state)
+{
+	struct cache_model *cm = make_default(4);
+	const int lines = 3000;
+	struct cm_stats s;
+	int cpu, i;
+
+	(void)state;
+	for (cpu = 0; cpu < 4; cpu++) {
+		for (i = 0; i < lines; i++)
+			assert_int_equal(acc(cm, cpu, (uint64_t)i * 64, 8, RD),
+					 LOC);
+		assert_true(cache_model_is_consistent(cm));
+	}
+	for (i = 0; i < lines; i++)
+		acc(cm, 0, (uint64_t)i * 64, 8, WR);
+	assert_true(cache_model_is_consistent(cm));
+	for (i = 0; i < lines; i++)
+		assert_int_equal(acc(cm, 3, (uint64_t)i * 64, 8, RD), LOC);
+	assert_true(cache_model_is_consistent(cm));
+	cache_model_totals(cm, &s);
+	assert_int_equal(s.accesses, 6 * lines);
+	assert_int_equal(s.coherence_misses, lines);
+	cache_model_destroy(cm);
+}
+
+/*
  * The directory's sharer bits name CPUs by cpu % 64: on a 70-CPU machine
  * CPUs 3 and 67 share bit 3. A write must still find both.
  *
@@ -707,7 +881,7 @@ static uint64_t ref_line(struct ref *r, int cpu, uint64_t line, bool write,
 
 static void ref_run(int cpus, uint64_t l1_size, unsigned int l1_ways,
 		    uint64_t l2_size, unsigned int l2_ways, uint64_t span,
-		    uint64_t seed)
+		    uint64_t seed, bool fast)
 {
 	struct cache_model *cm = make(cpus, l1_size, l1_ways, l2_size,
 				      l2_ways);
@@ -736,7 +910,8 @@ static void ref_run(int cpus, uint64_t l1_size, unsigned int l1_ways,
 		write = ((x >> 20) & 3) == 0;
 		for (line = addr / 64; line <= (addr + len - 1) / 64; line++)
 			cost += ref_line(&r, cpu, line, write, &want);
-		assert_int_equal(acc(cm, cpu, addr, len, write), cost);
+		assert_int_equal(fast ? acc_fast(cm, cpu, addr, len, write)
+				      : acc(cm, cpu, addr, len, write), cost);
 	}
 	cache_model_totals(cm, &got);
 	assert_int_equal(got.accesses, want.accesses);
@@ -756,12 +931,72 @@ static void ref_run(int cpus, uint64_t l1_size, unsigned int l1_ways,
 static void test_reference(void **state)
 {
 	(void)state;
-	/* 4 CPUs, L1 4 sets x 2 ways, L2 8 sets x 4 ways, 48 lines */
-	ref_run(4, 512, 2, 2048, 4, 3072, 1);
-	/* 3 CPUs, L1 1 set x 4 ways (fully associative), L2 2 sets x 8 */
-	ref_run(3, 256, 4, 1024, 8, 2048, 2);
-	/* 8 CPUs, L1 4 x 8, L2 16 x 16: the default shape, scaled down */
-	ref_run(8, 2048, 8, 16384, 16, 32768, 3);
+	for (int fast = 0; fast < 2; fast++) {
+		/* 4 CPUs, L1 4 sets x 2 ways, L2 8 sets x 4 ways, 48 lines */
+		ref_run(4, 512, 2, 2048, 4, 3072, 1, fast);
+		/* 3 CPUs, L1 1 set x 4 ways (fully associative), L2 2 x 8 */
+		ref_run(3, 256, 4, 1024, 8, 2048, 2, fast);
+		/* 8 CPUs, L1 4 x 8, L2 16 x 16: the default shape, scaled */
+		ref_run(8, 2048, 8, 16384, 16, 32768, 3, fast);
+		/* ways that are not a power of two (padded in memory): L1
+		   2 sets x 3 ways, L2 4 x 6; and L1 2 x 5, L2 2 x 12 */
+		ref_run(4, 384, 3, 1536, 6, 3072, 4, fast);
+		ref_run(3, 640, 5, 1536, 12, 2048, 5, fast);
+		/* 32 and 24 ways: more keys than one unrolled lookup */
+		ref_run(2, 4096, 32, 8192, 32, 16384, 6, fast);
+		ref_run(2, 3072, 24, 6144, 24, 16384, 7, fast);
+	}
+}
+
+/*
+ * cache_model_hit takes exactly the one-line L1 hits that serve the
+ * access as they stand, and declines everything else without changing
+ * anything: a miss, a write to a Shared copy, a copy another CPU made
+ * stale, a touch across lines, a tag not in use yet.
+ *
+ *   access cpu0 read X (tag 0)  memory
+ *   hit cpu0 read X             taken: L1
+ *   hit cpu0 write X            declined (Shared)
+ *   hit cpu0 read X, tag 9      declined (tag 9 never used)
+ *   hit cpu1 read X             declined (not in cpu1's L1)
+ *   access cpu0 write X         L1, upgrade to Modified
+ *   hit cpu0 write X            taken: L1
+ *   access cpu1 write X         memory; cpu0 stale
+ *   hit cpu0 read X             declined (stale)
+ *   hit cpu1 read X-4, 8 bytes  declined (two lines); 0 bytes: declined
+ */
+static void test_hit(void **state)
+{
+	struct cache_model *cm = make_default(2);
+	const uint64_t X = 0x5000;
+	struct cm_stats before, after;
+	uint64_t cost = 12345;
+
+	(void)state;
+	assert_int_equal(acc(cm, 0, X, 8, RD), LOC);
+	assert_true(cache_model_hit(cm, 0, X, 8, RD, 0, &cost));
+	assert_int_equal(cost, L1C);
+	check_totals(cm, 2, 1, 0, 1, 0, 0);
+
+	cache_model_totals(cm, &before);
+	cost = 12345;
+	assert_false(cache_model_hit(cm, 0, X, 8, WR, 0, &cost));
+	assert_false(cache_model_hit(cm, 0, X, 8, RD, 9, &cost));
+	assert_false(cache_model_hit(cm, 1, X, 8, RD, 0, &cost));
+	assert_int_equal(cost, 12345);
+	cache_model_totals(cm, &after);
+	assert_int_equal(after.accesses, before.accesses);
+	assert_int_equal(cache_model_max_tag(cm), 1);
+
+	assert_int_equal(acc(cm, 0, X, 8, WR), L1C);
+	assert_true(cache_model_hit(cm, 0, X + 60, 4, WR, 0, &cost));
+	assert_int_equal(acc(cm, 1, X, 8, WR), LOC);
+	assert_false(cache_model_hit(cm, 0, X, 8, RD, 0, &cost));
+	assert_false(cache_model_hit(cm, 1, X - 4, 8, RD, 0, &cost));
+	assert_false(cache_model_hit(cm, 1, X, 0, RD, 0, &cost));
+	check_totals(cm, 5, 3, 0, 2, 0, 0);
+	assert_true(cache_model_is_consistent(cm));
+	cache_model_destroy(cm);
 }
 
 /*
@@ -864,9 +1099,14 @@ int main(void)
 		cmocka_unit_test(test_l1_sets_colouring),
 		cmocka_unit_test(test_set_index),
 		cmocka_unit_test(test_lru_eight_way),
+		cmocka_unit_test(test_lru_across_renumbering),
+		cmocka_unit_test(test_hit_needs_state),
+		cmocka_unit_test(test_tags_without_rows),
 		cmocka_unit_test(test_sharers_beyond_64),
+		cmocka_unit_test(test_directory_growth),
 		cmocka_unit_test(test_invalid_geometry),
 		cmocka_unit_test(test_reference),
+		cmocka_unit_test(test_hit),
 		cmocka_unit_test(test_stress_invariants),
 		cmocka_unit_test(test_timing),
 	};
