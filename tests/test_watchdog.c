@@ -60,13 +60,15 @@ static bool boot_and_run(void (*body)(struct op *op), int objects,
 {
 	char path[] = "/tmp/slabsim-watchdog-XXXXXX";
 	char err[512];
-	struct workload wl;
+	/* the machine may keep pointing into it: kept until the next boot */
+	static struct workload wl;
 	int fd = mkstemp(path);
 
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, machine_yaml, strlen(machine_yaml)),
 			 (ssize_t)strlen(machine_yaml));
 	close(fd);
+	workload_free(&wl);
 	assert_true(workload_load(path, &wl, err, sizeof(err)));
 	unlink(path);
 	struct machine *m = machine_create(&wl, err, sizeof(err));
