@@ -410,7 +410,8 @@ static bool ahead_event(struct composer *c, yaml_event_t *ev)
 	struct compose_ahead *a = c->ahead;
 	struct ahead_batch *b = a->cur;
 
-	if (!b || a->pos == b->n) {
+	/* a used-up batch: the parser's error after it, or the next one */
+	while (!b || a->pos == b->n) {
 		if (b && b->failed) {
 			ahead_join(a);	/* the parser is ours again */
 			return false;
@@ -419,10 +420,6 @@ static bool ahead_event(struct composer *c, yaml_event_t *ev)
 		if (!b) {	/* past the end of the stream: as libyaml */
 			memset(ev, 0, sizeof(*ev));
 			return true;
-		}
-		if (b->n == 0 && b->failed) {
-			ahead_join(a);
-			return false;
 		}
 	}
 	*ev = b->ev[a->pos++];
