@@ -305,6 +305,12 @@ static void test_bad_input(void **state)
 		{ "\x7f" "ELF\2\1\1\0\0\0", 10, "binary data, not trace text" },
 		{ "hello\nworld\n", 12, "no kmem slab events" },
 		{ " x-1 [003] 1.0: kfree: call_site=a ptr=1\n", 41, "none of the 1 kmem slab events" },
+		/* every line skipped: the one line says why */
+		{ " x-1 [4096] 1.0: kfree: call_site=a ptr=1\n", 42,
+		  "no kmem slab events (kmalloc, kmem_cache_alloc, kfree, kmem_cache_free) in 1 lines; "
+		  "1 lines with a CPU over 4095, skipped (first: " },
+		{ " x-1 [001] 1.0: kmalloc: call_site=a ptr=1 bytes_r", 50,
+		  "in 1 lines; 1 last lines without a newline (a cut capture), skipped" },
 	};
 
 	spit(tmp_path("keep.yaml"), "old\n");

@@ -1303,6 +1303,8 @@ static void match(struct importer *im)
 	free(pt.slot);
 }
 
+static void skipped_lines_text(const struct importer *im, char *buf, size_t len);
+
 bool import_finish(struct importer *im, char *err, size_t errlen)
 {
 	const struct import_base *b = im->o.base;
@@ -1312,9 +1314,13 @@ bool import_finish(struct importer *im, char *err, size_t errlen)
 
 		if (!im->count[C_LINES])
 			snprintf(err, errlen, "%s: empty, no trace lines", what);
-		else
-			snprintf(err, errlen, "%s: no kmem slab events (kmalloc, kmem_cache_alloc, kfree, kmem_cache_free) in %" PRIu64 " lines",
-				 what, im->count[C_LINES]);
+		else {
+			char why[400];
+
+			skipped_lines_text(im, why, sizeof(why));
+			snprintf(err, errlen, "%s: no kmem slab events (kmalloc, kmem_cache_alloc, kfree, kmem_cache_free) in %" PRIu64 " lines%s",
+				 what, im->count[C_LINES], why);
+		}
 		return false;
 	}
 	im->nodes = im->o.nodes ? im->o.nodes : b ? b->nodes : 1;
@@ -1375,6 +1381,28 @@ bool import_finish(struct importer *im, char *err, size_t errlen)
 /* The report: what was kept, counted, skipped                           */
 /* ------------------------------------------------------------------ */
 
+/* What import_report prints of the counters, in this order; where: the
+ * first line counted is named. */
+static const struct { enum count c; const char *text; bool where; } skips[] = {
+	{ C_NULL_FREE, "frees of a null pointer, skipped", false },
+	{ C_UNKNOWN_FREE, "frees of pointers never seen allocated (allocated before the trace began, or lost), skipped", false },
+	{ C_FAILED_ALLOC, "allocations that failed in the traced kernel (null pointer), skipped", false },
+	{ C_ZERO_KMALLOC, "kmalloc(0) (ZERO_SIZE_PTR, nothing allocated), skipped", false },
+	{ C_MISSED_FREE, "allocations of a pointer still live (its free was not traced): freed first, at the same time, site @untraced", false },
+	{ C_BIG_CACHE, "kmem_cache_alloc of objects over 128 KiB (beyond SLAB's largest), skipped with their frees", false },
+	{ C_BIG_KMALLOC, "kmallocs over 128 KiB, kept: the simulated 2.6.17 kmalloc fails them", false },
+	{ C_ZERO_DROPPED, "__GFP_ZERO on kmalloc or *_node allocations (no 2.6.17 form), zeroing dropped", false },
+	{ C_NODE_DROPPED, "node= requests for nodes the machine lacks, allocated as plain", false },
+	{ C_BAD_LINE, "lines not understood, skipped", true },
+	{ C_BAD_CPU, "lines with a CPU over 4095, skipped", true },
+	{ C_NO_CPU, "lines without a CPU ([NNN]; perf record without -a), put on CPU 0", true },
+	{ C_BACKWARDS, "lines whose time went back on their CPU, skipped", true },
+	{ C_TRUNCATED, "last lines without a newline (a cut capture), skipped", true },
+	{ C_LONG_LINE, "lines over 64 KiB, skipped", true },
+	{ C_NOT_KMEM, "events that are not kmem events, skipped", true },
+	{ C_TOO_LATE, "events over 10^6 s after the first (a workload's limit), skipped", false },
+};
+
 static void where_text(const struct importer *im, enum count c, char *buf,
 		       size_t len)
 {
@@ -1387,27 +1415,28 @@ static void where_text(const struct importer *im, enum count c, char *buf,
 			 im->src[w->source - 1].name, w->line);
 }
 
+/* The lines skipped whole, for the error of a trace with no events: why
+ * there were none. "" when no line was skipped. */
+static void skipped_lines_text(const struct importer *im, char *buf, size_t len)
+{
+	size_t n = 0;
+	char w[300];
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(skips) && n < len; i++) {
+		if (!skips[i].where || !im->count[skips[i].c])
+			continue;
+		where_text(im, skips[i].c, w, sizeof(w));
+		int k = snprintf(buf + n, len - n, "; %" PRIu64 " %s%s",
+				 im->count[skips[i].c], skips[i].text, w);
+		if (k < 0)
+			break;
+		n += (size_t)k;
+	}
+}
+
 void import_report(struct importer *im, struct strbuf *sb, const char *pfx)
 {
-	static const struct { enum count c; const char *text; bool where; } skips[] = {
-		{ C_NULL_FREE, "frees of a null pointer, skipped", false },
-		{ C_UNKNOWN_FREE, "frees of pointers never seen allocated (allocated before the trace began, or lost), skipped", false },
-		{ C_FAILED_ALLOC, "allocations that failed in the traced kernel (null pointer), skipped", false },
-		{ C_ZERO_KMALLOC, "kmalloc(0) (ZERO_SIZE_PTR, nothing allocated), skipped", false },
-		{ C_MISSED_FREE, "allocations of a pointer still live (its free was not traced): freed first, at the same time, site @untraced", false },
-		{ C_BIG_CACHE, "kmem_cache_alloc of objects over 128 KiB (beyond SLAB's largest), skipped with their frees", false },
-		{ C_BIG_KMALLOC, "kmallocs over 128 KiB, kept: the simulated 2.6.17 kmalloc fails them", false },
-		{ C_ZERO_DROPPED, "__GFP_ZERO on kmalloc or *_node allocations (no 2.6.17 form), zeroing dropped", false },
-		{ C_NODE_DROPPED, "node= requests for nodes the machine lacks, allocated as plain", false },
-		{ C_BAD_LINE, "lines not understood, skipped", true },
-		{ C_BAD_CPU, "lines with a CPU over 4095, skipped", true },
-		{ C_NO_CPU, "lines without a CPU ([NNN]; perf record without -a), put on CPU 0", true },
-		{ C_BACKWARDS, "lines whose time went back on their CPU, skipped", true },
-		{ C_TRUNCATED, "last lines without a newline (a cut capture), skipped", true },
-		{ C_LONG_LINE, "lines over 64 KiB, skipped", true },
-		{ C_NOT_KMEM, "events that are not kmem events, skipped", true },
-		{ C_TOO_LATE, "events over 10^6 s after the first (a workload's limit), skipped", false },
-	};
 	char w[700];
 
 	sb_printf(sb, "%ssources:", pfx);
