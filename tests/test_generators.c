@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tests of the loader's generator laws, the free_all event and include:
- * (sim/workload/loader.c, sim/workload/include.c): every new key lands in its field, each
+ * (sim/workload/generators.c, sim/workload/include.c): every new key lands in its field, each
  * impossible law and each include mistake is one exact message at its
  * file:line:col, and include: merges with the includer winning.
  *

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tests of the workload loader (sim/workload/loader.c): every field of the
- * DESIGN.md example and of an all-keys file, the defaults, every unit form,
- * one exact message per kind of user mistake with its file:line:col, and a
- * deterministic mutation fuzz that must never crash.
+ * Tests of the workload loader (sim/workload/loader.c and its parts): every
+ * field of the DESIGN.md example and of an all-keys file, the defaults, every
+ * unit form, one exact message per kind of user mistake with its
+ * file:line:col, and a deterministic mutation fuzz that must never crash.
  *
  * Column numbers in expected messages are counted by hand on the YAML
  * text next to them: 1-based, first character of the offending node.
