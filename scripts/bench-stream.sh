@@ -6,7 +6,7 @@
 #
 #   scripts/bench-stream.sh [EVENTS_SMALL EVENTS_LARGE]   (1000000 10000000)
 #
-# Prints, per trace: the median of 3 wall and user+system times of the
+# Prints, per trace: the median of $RUNS (5) wall and user+system times of the
 # bare parse and of slabsim run (cache model off, then on), their ratio,
 # and the peak resident set size. slabsim parses a long trace's events on
 # a thread of its own while it simulates (the wall ratio is the time a
@@ -21,6 +21,7 @@ cd "$(dirname "$0")/.."
 small=${1:-1000000}
 large=${2:-10000000}
 dir=${BENCH_DIR:-/tmp/slabsim-bench-stream}
+runs=${RUNS:-5}
 [ -x /usr/bin/time ] || { echo "bench-stream.sh: needs GNU time (apt-get install time)" >&2; exit 2; }
 mkdir -p "$dir"
 scripts/setup.sh >/dev/null
@@ -35,14 +36,18 @@ gen() {	# events live form
 	echo "$f"
 }
 
-# median of three runs of a command: "wall cpu maxrss_kb"
+# median of $runs runs of a command: "wall cpu maxrss_kb" (wall and cpu
+# each their own median; a shared host slows the odd run down)
 measure() {
 	local i out=()
-	for i in 1 2 3; do
+	for ((i = 0; i < runs; i++)); do
 		/usr/bin/time -o "$dir/time.txt" -f '%e %U %S %M' "$@" >/dev/null 2>&1
 		out+=("$(tail -1 "$dir/time.txt")")
 	done
-	printf '%s\n' "${out[@]}" | awk '{print $1, $2 + $3, $4}' | sort -n | sed -n 2p
+	printf '%s\n' "${out[@]}" | awk '{ print $1, $2 + $3, $4 }' > "$dir/runs.txt"
+	paste -d' ' <(cut -d' ' -f1 "$dir/runs.txt" | sort -g | sed -n "$((runs / 2 + 1))p") \
+		<(cut -d' ' -f2 "$dir/runs.txt" | sort -g | sed -n "$((runs / 2 + 1))p") \
+		<(cut -d' ' -f3 "$dir/runs.txt" | sort -g | tail -1)
 }
 
 row() {	# label read-ahead(default|0) file [--set ...]
