@@ -389,6 +389,45 @@ static void test_sweep_equals_separate_runs(void **state)
 }
 
 /*
+ * A generator's rate, by its name: the points in the order of the rates
+ * (2/ms is 2000/s), the column in allocations per second, and the rate
+ * really applied (four times the allocations).
+ */
+static const char gen_yaml[] =
+	"name: gr\nseed: 3\nmachine: {cpus: 1, memory: 64MiB}\n"
+	"caches: [{name: c, size: 64}]\n"
+	"generators:\n"
+	"  - {name: g, cache: c, rate: 1000/s, lifetime: {exp: 1ms}}\n"
+	"duration: 50ms\n";
+
+static void test_sweep_generator_rate(void **state)
+{
+	(void)state;
+	spit(tmp_path("gr.yaml"), gen_yaml);
+	assert_int_equal(run("sweep", tmp_path("gr.yaml"), "--vary",
+			     "generators.g.rate=2/ms,500/s", "-o", tmp_path("gr"),
+			     NULL), 0);
+	char *csv = slurp(tmp_path("gr/compare.csv"), NULL);
+	assert_non_null(csv);
+	assert_int_equal(strncmp(csv, "run,rate_per_s,workload,", 24), 0);
+	char *a = strstr(csv, "\nrate-500_s,500,gr,");
+	char *b = strstr(csv, "\nrate-2_ms,2000,gr,");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(a < b);
+	free(csv);
+	char *s500 = slurp(tmp_path("gr/rate-500_s/summary.json"), NULL);
+	char *s2000 = slurp(tmp_path("gr/rate-2_ms/summary.json"), NULL);
+	assert_non_null(s500);
+	assert_non_null(s2000);
+	long n500 = atol(strstr(s500, "\"allocations\": ") + 15);
+	long n2000 = atol(strstr(s2000, "\"allocations\": ") + 15);
+	assert_true(n500 > 10 && n2000 > 3 * n500 && n2000 < 5 * n500);
+	free(s500);
+	free(s2000);
+}
+
+/*
  * One point's kernel hits BUG (a double free the debug kernel stops at):
  * it is named with its exit status, the sweep exits 1, and the other
  * point still runs. Both left a run directory (a BUG is a result), so
@@ -599,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_compare_csv),
 		cmocka_unit_test(test_compare_rejects_what_is_not_a_run),
 		cmocka_unit_test(test_sweep_equals_separate_runs),
+		cmocka_unit_test(test_sweep_generator_rate),
 		cmocka_unit_test(test_sweep_failed_point_is_named),
 		cmocka_unit_test(test_sweep_emit_commands_runs_nothing),
 		cmocka_unit_test(test_sweep_bad_vary_creates_nothing),

@@ -1447,7 +1447,7 @@ static void test_overrides(void **state)
 	assert_false(workload_override(&wl, "machine.caches=1", err, sizeof(err)));
 	assert_string_equal(err, "'caches' is a section; set one of its keys (line, l1d, l2, model)");
 	assert_false(workload_override(&wl, "name=x", err, sizeof(err)));
-	assert_string_equal(err, "'name' cannot be set (settable: seed, sample, duration, slab.debug, slab.colouring, machine.*, caches.NAME.size, .align, .colouring, .tune.limit, .tune.batchcount, .tune.shared, faults.page_alloc.*)");
+	assert_string_equal(err, "'name' cannot be set (settable: seed, sample, duration, slab.debug, slab.colouring, machine.*, caches.NAME.size, .align, .colouring, .tune.limit, .tune.batchcount, .tune.shared, generators.NAME.rate, .from, .until, .touch, .touch_free, .gfp, .walk.*, faults.page_alloc.*)");
 	assert_false(workload_override(&wl, "caches.dentry_cache.flags=POISON", err, sizeof(err)));
 	assert_false(workload_override(&wl, "caches.nosuch.size=4", err, sizeof(err)));
 	assert_string_equal(err, "no declared cache matches 'caches.nosuch.size'");
@@ -1456,6 +1456,58 @@ static void test_overrides(void **state)
 	assert_string_equal(err, "missing value for seed");
 	assert_true(workload_override(&wl, "machine.arch=i386", err, sizeof(err)));
 	assert_string_equal(wl.machine.arch, "i386");
+
+	/* the generator (unnamed: by its place) of line 25 */
+	assert_true(workload_override(&wl, "generators.0.rate=50000/s", err, sizeof(err)));
+	assert_true(wl.generators[0].rate == 50000.0);
+	assert_true(workload_override(&wl, "generators.0.until=1s", err, sizeof(err)));
+	assert_int_equal(wl.generators[0].until, 1000000000ULL);
+	assert_false(workload_override(&wl, "generators.0.from=1s", err, sizeof(err)));
+	snprintf(want, sizeof(want), "%s:25:5: generator from t=1s is not before until t=1s", path);
+	assert_string_equal(err, want);
+	assert_int_equal(wl.generators[0].from, 0);	/* put back */
+	assert_true(wl.generators[0].rate == 50000.0);
+	assert_false(workload_override(&wl, "generators.0.walk.bytes=16", err, sizeof(err)));
+	snprintf(want, sizeof(want), "%s:25:5: walk needs every: (how often each of the generator's CPUs walks the cache, like 1ms)", path);
+	assert_string_equal(err, want);
+	assert_int_equal(wl.generators[0].walk.bytes, 0);
+	assert_true(workload_override(&wl, "generators.0.walk.every=1ms", err, sizeof(err)));
+	assert_int_equal(wl.generators[0].walk.every, 1000000);
+	assert_false(workload_override(&wl, "generators.0.walk.offset=180", err, sizeof(err)));
+	snprintf(want, sizeof(want), "%s:25:5: walk of 180 bytes at offset 180 does not fit in 'skbuff_head' objects (180 bytes)", path);
+	assert_string_equal(err, want);
+	assert_true(workload_override(&wl, "generators.0.gfp=GFP_ATOMIC", err, sizeof(err)));
+	assert_int_equal(wl.generators[0].gfp, GFP_ATOMIC);
+	assert_false(workload_override(&wl, "generators.0.rate=2/ns", err, sizeof(err)));
+	assert_string_equal(err, "bad rate '2/ns' (use N/s, N/ms or N/us)");
+	assert_false(workload_override(&wl, "generators.0.rate=2000/us", err, sizeof(err)));
+	assert_string_equal(err, "rate '2000/us' is more than one allocation per ns per CPU");
+	assert_true(wl.generators[0].rate == 50000.0);
+	assert_false(workload_override(&wl, "generators.1.rate=1/s", err, sizeof(err)));
+	assert_string_equal(err, "no generator matches 'generators.1.rate' (generators.NAME.KEY, or generators.N.KEY counting from 0)");
+	assert_false(workload_override(&wl, "generators.0.cpus=1", err, sizeof(err)));
+	assert_non_null(strstr(err, "'generators.0.cpus' cannot be set (settable: "));
+	assert_false(workload_override(&wl, "generators.x.rate=1/s", err, sizeof(err)));
+	workload_free(&wl);
+
+	/* by name, a dotted one too; a kmalloc generator cannot walk */
+	static const char named[] =
+		"name: n\nmachine: {cpus: 2}\ncaches: [{name: c, size: 64, t: 1ms}]\n"
+		"generators:\n"
+		"  - {name: web.front, kmalloc: 100, rate: 1000/s, lifetime: {exp: 1ms}}\n"
+		"  - {name: bg, cache: c, rate: 10/s, lifetime: {exp: 1ms}, from: 2ms}\n"
+		"duration: 1s\n";
+	if (!workload_load_string("n.yaml", named, &wl, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_true(workload_override(&wl, "generators.web.front.rate=5/s", err, sizeof(err)));
+	assert_true(wl.generators[0].rate == 5.0);
+	assert_true(workload_override(&wl, "generators.1.rate=7/s", err, sizeof(err)));
+	assert_true(wl.generators[1].rate == 7.0);
+	assert_false(workload_override(&wl, "generators.web.front.walk.every=1ms", err, sizeof(err)));
+	assert_string_equal(err, "n.yaml:5:5: walk needs a cache generator (cache: NAME); a kmalloc generator's objects are spread over size-N caches");
+	assert_false(workload_override(&wl, "generators.bg.from=0s", err, sizeof(err)));
+	assert_string_equal(err, "n.yaml:6:5: generator starts at t=0ns, but cache 'c' is created at t=1ms");
+	assert_int_equal(wl.generators[1].from, 2000000);
 	workload_free(&wl);
 }
 

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,17 +32,17 @@ static const char usage_sweep[] =
 	"Runs WORKLOAD once for every combination of the --vary values, each as\n"
 	"its own `slabsim run WORKLOAD -o DIR/POINT --set KEY=V ...`, where POINT\n"
 	"is named by the values, label-value pairs joined by '_' (e.g.\n"
-	"limit-16_shared-8). Values that are all numbers (or all durations, or\n"
-	"all sizes) run in numeric order. Then writes DIR/compare.txt (figures\n"
-	"as rows, points as columns, in blocks that fit 80 columns),\n"
+	"limit-16_shared-8). Values that are all numbers (or all durations, all\n"
+	"sizes, all rates) run in numeric order. Then writes DIR/compare.txt\n"
+	"(figures as rows, points as columns, in blocks that fit 80 columns),\n"
 	"compare.csv (tidy: one row per point, the varied values as columns\n"
-	"first, durations in ns and sizes in bytes), compare.json,\n"
-	"compare.png (the headline figures against the first numeric --vary,\n"
-	"one panel each, when gnuplot is installed) and DIR/points.txt: each\n"
-	"point's name and the command that reruns it alone (giving the same\n"
-	"bytes). DIR and its parents are created; an existing DIR must be\n"
-	"empty or a sweep's. Keys are those of --set (see slabsim run --help);\n"
-	"every value is checked before anything runs.\n"
+	"first, durations in ns, sizes in bytes, rates per second), compare.json,\n"
+	"compare.png (the headline figures against the first numeric --vary, one\n"
+	"panel each, when gnuplot is installed) and DIR/points.txt: each point's\n"
+	"name and the command that reruns it alone (giving the same bytes). DIR\n"
+	"and its parents are created; an existing DIR must be empty or a sweep's.\n"
+	"Keys are those of --set (see slabsim run --help); every value is\n"
+	"checked before anything runs.\n"
 	"\n"
 "  --vary KEY=V1,V2,...   a key and its values (repeatable)\n"
 	"  -o, --out DIR          where the points go (required)\n"
@@ -65,9 +66,9 @@ struct vary {
 	char **vals;
 	int nvals;
 	const char *label;	/* the key's shortest unambiguous suffix */
-	enum { VK_TEXT, VK_NUMBER, VK_NS, VK_BYTES } kind;
+	enum { VK_TEXT, VK_NUMBER, VK_NS, VK_BYTES, VK_RATE } kind;
 	char **num;		/* each value as a number (kind != VK_TEXT) */
-	char *column;		/* compare.csv's column: label[_ns|_bytes] */
+	char *column;		/* compare.csv's column: label[_ns|_bytes|_per_s] */
 };
 
 struct point {
@@ -198,6 +199,41 @@ static char *point_name(const struct sweep *s, const int *idx)
 /* Numeric values: their order and their columns                        */
 /* ------------------------------------------------------------------ */
 
+/*
+ * A generator's rate as allocations per second, exactly: "2.5/ms" ->
+ * "2500". Only the forms the loader reads (N/s, N/ms, N/us).
+ */
+static bool rate_number(const char *v, char *buf, size_t len)
+{
+	static const struct { const char *unit; int exp; } units[] = {
+		{ "/s", 0 }, { "/ms", 3 }, { "/us", 6 },
+	};
+	const char *slash = strchr(v, '/');
+	char num[40];
+	struct fixed f;
+	size_t i, n = slash ? (size_t)(slash - v) : 0;
+
+	if (!n || n >= sizeof(num))
+		return false;
+	for (i = 0; i < (sizeof(units) / sizeof(units[0])); i++)
+		if (!strcmp(slash, units[i].unit))
+			break;
+	memcpy(num, v, n);
+	num[n] = '\0';
+	if (i == (sizeof(units) / sizeof(units[0])) || !fixed_parse(num, &f) || f.v < 0)
+		return false;
+	for (int e = units[i].exp; e > 0; e--) {
+		if (f.scale > 0)
+			f.scale--;
+		else if (f.v > INT64_MAX / 10)
+			return false;
+		else
+			f.v *= 10;
+	}
+	fixed_str(buf, len, f);
+	return true;
+}
+
 /* v as a number of kind k, in its text form (e.g. "1ms" -> "1000000"). */
 static bool value_number(const char *v, int k, char *buf, size_t len)
 {
@@ -218,6 +254,8 @@ static bool value_number(const char *v, int k, char *buf, size_t len)
 		if (!parse_bytes(v, &u))
 			return false;
 		break;
+	case VK_RATE:
+		return rate_number(v, buf, len);
 	default:
 		return false;
 	}
@@ -241,19 +279,20 @@ static int num_cmp(const char *a, const char *b)
 }
 
 /*
- * Each key's kind (all plain numbers, all durations, all sizes, or text),
+ * Each key's kind (all plain numbers, all durations, all sizes, all
+ * rates, or text),
  * its values sorted numerically when they are numbers (a stable insertion
  * sort: the lists are short), and its compare.csv column name.
  */
 static void order_values(struct sweep *s)
 {
-	static const char *const suffix[] = { "", "", "_ns", "_bytes" };
+	static const char *const suffix[] = { "", "", "_ns", "_bytes", "_per_s" };
 	char buf[64];
 
 	for (int k = 0; k < s->nvary; k++) {
 		struct vary *v = &s->vary[k];
 		v->kind = VK_TEXT;
-		for (int kind = VK_NUMBER; kind <= VK_BYTES && !v->kind; kind++) {
+		for (int kind = VK_NUMBER; kind <= VK_RATE && !v->kind; kind++) {
 			int i = 0;
 			while (i < v->nvals &&
 			       value_number(v->vals[i], kind, buf, sizeof(buf)))

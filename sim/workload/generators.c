@@ -570,7 +570,7 @@ static const struct key_row gen_rows[] = {
 	[GK_ALLOC_NODE] = { "alloc_node", YAML_NO_NODE, h_gen_alloc_node, 0, NULL, 0, 0 },
 	[GK_TOUCH_FREE] = { "touch_free", YAML_SCALAR_NODE, h_size, G(touch_free), NULL, 0, 0 },
 };
-TABLE(gen_table, "generator", gen_rows);
+SHARED_TABLE(gen_table, "generator", gen_rows);
 _Static_assert(ARRAY_SIZE(gen_rows) == GK_NR, "generator rows");
 
 #undef G
@@ -591,15 +591,49 @@ bool gen_walk_fits(struct loader *ld, const struct wl_generator *g,
 
 /* A generator's walk: of a cache generator, periodic, inside the object. */
 static bool gen_walk_check(struct loader *ld, const struct wl_generator *g,
-			   yaml_node_t *v)
+			   struct pos p)
 {
 	const struct wl_gen_walk *w = &g->walk;
 
 	if (g->cache < 0)
-		return fail(ld, v, "walk needs a cache generator (cache: NAME); a kmalloc generator's objects are spread over size-N caches");
+		return fail_pos(ld, p, "walk needs a cache generator (cache: NAME); a kmalloc generator's objects are spread over size-N caches");
 	if (!w->every)
-		return fail(ld, v, "walk needs every: (how often each of the generator's CPUs walks the cache, like 1ms)");
-	return gen_walk_fits(ld, g, pos_of(v));
+		return fail_pos(ld, p, "walk needs every: (how often each of the generator's CPUs walks the cache, like 1ms)");
+	return gen_walk_fits(ld, g, p);
+}
+
+/* A cache generator starts once its cache exists. */
+static bool gen_from_check(struct loader *ld, const struct wl_generator *g,
+			   struct pos p)
+{
+	const struct wl_cache *c;
+	char a[32], b[32];
+
+	if (g->cache < 0)
+		return true;
+	c = &ld->wl->caches[g->cache];
+	if (!c->at_boot && g->from < c->create_t)
+		return fail_pos(ld, p, "generator starts at t=%s, but cache '%s' is created at t=%s",
+				fmt_ns(a, sizeof(a), g->from), c->name,
+				fmt_ns(b, sizeof(b), c->create_t));
+	return true;
+}
+
+/*
+ * After --set generators.X.KEY: the checks of load_generators that a new
+ * from: or walk: can break (validate() does the rest). p: the generator.
+ */
+bool check_generator_keys(struct loader *ld, const struct wl_generator *g,
+			  struct pos p)
+{
+	const struct wl_gen_walk *w = &g->walk;
+
+	if (!gen_from_check(ld, g, p))
+		return false;
+	if ((w->every || w->bytes || w->offset || w->write) &&
+	    !gen_walk_check(ld, g, p))
+		return false;
+	return true;
 }
 
 /* The checks across one generator's keys that no override can change. */
@@ -630,7 +664,6 @@ bool load_generators(struct loader *ld, yaml_node_t *seq)
 {
 	struct workload *wl = ld->wl;
 	yaml_node_item_t *it;
-	char a[32], b[32];
 
 	for (it = seq->data.sequence.items.start;
 	     it < seq->data.sequence.items.top; it++) {
@@ -654,20 +687,15 @@ bool load_generators(struct loader *ld, yaml_node_t *seq)
 		if (!seen[GK_LIFETIME].val)
 			return fail(ld, item, "generator needs a lifetime: (" LIFETIMES ")");
 		if (seen[GK_CACHE].val) {
-			const struct wl_cache *c;
+			yaml_node_t *at = seen[GK_FROM].val ? seen[GK_FROM].val
+							    : seen[GK_CACHE].val;
 
 			g->cache = cache_ref(ld, seen[GK_CACHE].val, "cache");
-			if (g->cache < 0)
+			if (g->cache < 0 || !gen_from_check(ld, g, pos_of(at)))
 				return false;
-			c = &wl->caches[g->cache];
-			if (!c->at_boot && g->from < c->create_t)
-				return fail(ld, seen[GK_FROM].val ? seen[GK_FROM].val
-								: seen[GK_CACHE].val,
-					    "generator starts at t=%s, but cache '%s' is created at t=%s",
-					    fmt_ns(a, sizeof(a), g->from), c->name,
-					    fmt_ns(b, sizeof(b), c->create_t));
 		}
-		if (seen[GK_WALK].val && !gen_walk_check(ld, g, seen[GK_WALK].val))
+		if (seen[GK_WALK].val &&
+		    !gen_walk_check(ld, g, pos_of(seen[GK_WALK].val)))
 			return false;
 		g->line = pos_of(item).line;
 		g->col = pos_of(item).col;

@@ -23,6 +23,7 @@
  */
 #include "sim/workload.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1702,7 +1703,38 @@ static bool set_path(struct loader *ld, const struct key_table *tab,
 }
 
 static const char *const settable =
-	"settable: seed, sample, duration, slab.debug, slab.colouring, machine.*, caches.NAME.size, .align, .colouring, .tune.limit, .tune.batchcount, .tune.shared, faults.page_alloc.*";
+	"settable: seed, sample, duration, slab.debug, slab.colouring, machine.*, caches.NAME.size, .align, .colouring, .tune.limit, .tune.batchcount, .tune.shared, generators.NAME.rate, .from, .until, .touch, .touch_free, .gfp, .walk.*, faults.page_alloc.*";
+
+/*
+ * The generator a "generators.X." key names: by its name:, else by its
+ * place in the list counting from 0 (unnamed ones too). *rest is moved
+ * past the dot; NULL when none matches.
+ */
+static struct wl_generator *override_generator(struct workload *wl,
+					       const char **rest)
+{
+	const char *s = *rest;
+	char *end;
+	unsigned long n;
+
+	for (size_t i = 0; i < wl->nr_generators; i++) {
+		size_t len = strlen(wl->generators[i].name);
+
+		if (len && !strncmp(s, wl->generators[i].name, len) &&
+		    s[len] == '.') {
+			*rest = s + len + 1;
+			return &wl->generators[i];
+		}
+	}
+	if (!is_digit(s[0]))
+		return NULL;
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno || *end != '.' || n >= wl->nr_generators)
+		return NULL;
+	*rest = end + 1;
+	return &wl->generators[n];
+}
 
 /* Applies one override to ld->wl; the caller restores on failure. */
 static bool apply_override(struct loader *ld, const char *key,
@@ -1716,8 +1748,28 @@ static bool apply_override(struct loader *ld, const char *key,
 		"size", "align", "colouring", "tune.limit", "tune.batchcount",
 		"tune.shared",
 	};
+	static const char *const gen_ok[] = {
+		"rate", "from", "until", "touch", "touch_free", "gfp",
+		"walk.every", "walk.bytes", "walk.offset", "walk.write",
+	};
 	struct workload *wl = ld->wl;
 	size_t i, len = 0;
+
+	if (!strncmp(key, "generators.", 11)) {
+		const char *rest = key + 11;
+		struct wl_generator *g = override_generator(wl, &rest);
+
+		if (!g)
+			return fail_pos(ld, nopos, "no generator matches '%s' (generators.NAME.KEY, or generators.N.KEY counting from 0)",
+					key);
+		for (i = 0; i < ARRAY_SIZE(gen_ok); i++)
+			if (!strcmp(rest, gen_ok[i]))
+				return set_path(ld, &gen_table, g, rest, val) &&
+				       check_generator_keys(ld, g,
+							    item_pos(g->line, g->col, g->file));
+		return fail_pos(ld, nopos, "'%s' cannot be set (%s)", key,
+				settable);
+	}
 
 	if (!strncmp(key, "caches.", 7)) {
 		const char *rest = key + 7;
@@ -1756,6 +1808,7 @@ bool workload_override(struct workload *wl, const char *assignment,
 	struct wl_machine machine;
 	struct wl_faults faults;
 	struct wl_cache *saved = NULL;
+	struct wl_generator *saved_gens = NULL;
 	uint64_t seed, sample, duration;
 	bool debug, colouring, duration_given, ok = false;
 	const char *eq = assignment ? strchr(assignment, '=') : NULL;
@@ -1802,6 +1855,16 @@ bool workload_override(struct workload *wl, const char *assignment,
 		}
 		memcpy(saved, wl->caches, wl->nr_caches * sizeof(*saved));
 	}
+	if (wl->nr_generators) {
+		saved_gens = malloc(wl->nr_generators * sizeof(*saved_gens));
+		if (!saved_gens) {
+			free(saved);
+			yaml_document_delete(&doc);
+			return fail_pos(&ld, nopos, "out of memory");
+		}
+		memcpy(saved_gens, wl->generators,
+		       wl->nr_generators * sizeof(*saved_gens));
+	}
 
 	ok = apply_override(&ld, key, yaml_document_get_node(&doc, idx)) &&
 	     validate(&ld);
@@ -1819,6 +1882,9 @@ bool workload_override(struct workload *wl, const char *assignment,
 		if (saved)
 			memcpy(wl->caches, saved,
 			       wl->nr_caches * sizeof(*saved));
+		if (saved_gens)
+			memcpy(wl->generators, saved_gens,
+			       wl->nr_generators * sizeof(*saved_gens));
 		/* recompute what validate derived; it held before */
 		memset(&quiet, 0, sizeof(quiet));
 		quiet.wl = wl;
@@ -1828,6 +1894,7 @@ bool workload_override(struct workload *wl, const char *assignment,
 		validate(&quiet);
 	}
 	free(saved);
+	free(saved_gens);
 	yaml_document_delete(&doc);
 	return ok;
 }

@@ -289,6 +289,9 @@ bool check_generator(struct loader *ld, const struct wl_generator *g,
 		     struct pos p);
 bool gen_walk_fits(struct loader *ld, const struct wl_generator *g,
 		   struct pos p);
+bool check_generator_keys(struct loader *ld, const struct wl_generator *g,
+			  struct pos p);
+extern const struct key_table gen_table;
 bool cpu_list(struct loader *ld, yaml_node_t *v, const char *what, int *list,
 	      int *nr);
 bool check_fault(struct loader *ld, const char *what,
