@@ -208,6 +208,22 @@ static void test_compact_equals_mapping(void **state)
 	e = stderr_text();
 	assert_non_null(strstr(e, "bad.yaml:9:11: unknown operation 'allocate'"));
 	free(e);
+	/* words with control bytes (a blank line folded into a plain scalar,
+	   an escape in a quoted one) are quoted escaped: still one line */
+	snprintf(buf, sizeof(buf), "%s  - 0ns 0 alloc\n\n   dentry d1\n", header);
+	spit(tmp_path("bad.yaml"), buf);
+	assert_int_equal(run("run", tmp_path("bad.yaml"), "-o", tmp_path("bad"), NULL), 2);
+	e = stderr_text();
+	assert_one_line(e);
+	assert_non_null(strstr(e, "bad.yaml:9:11: unknown operation 'alloc\\x0adentry'"));
+	free(e);
+	snprintf(buf, sizeof(buf), "%s  - \"0ns 0 alloc dentry d1 \\x01\"\n", header);
+	spit(tmp_path("bad.yaml"), buf);
+	assert_int_equal(run("run", tmp_path("bad.yaml"), "-o", tmp_path("bad"), NULL), 2);
+	e = stderr_text();
+	assert_one_line(e);
+	assert_non_null(strstr(e, ": unexpected '\\x01' in the alloc event"));
+	free(e);
 	assert_false(exists(tmp_path("bad")));
 }
 

@@ -1088,7 +1088,7 @@ static int compact_event(struct loader *ld, yaml_node_t *scalar)
 		return fail_pos(ld, (struct pos){ (unsigned int)at[2].line + 1,
 						  (unsigned int)at[2].column + 1, NULL },
 				"unknown operation '%s' (expected one of: %s)",
-				words[2], list), 0;
+				quote_text(q, words[2], strlen(words[2])), list), 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(compact_ops); i++)
 		if (!strcmp(compact_ops[i].op, words[2]))
@@ -1131,8 +1131,8 @@ static int compact_event(struct loader *ld, yaml_node_t *scalar)
 		if (!eq || eq == words[w0])
 			return fail_pos(ld, (struct pos){ (unsigned int)at[w0].line + 1,
 							  (unsigned int)at[w0].column + 1, NULL },
-					"unexpected '%s' in a %s event (after its %s, write key=value or a last @SITE)",
-					words[w0], words[2],
+					"unexpected '%s' in the %s event (after its %s, write key=value or a last @SITE)",
+					quote_text(q, words[w0], strlen(words[w0])), words[2],
 					co->args[0] ? "arguments" : "operation"), 0;
 		*eq = '\0';
 		yaml_mark_t vat = at[w0];

@@ -106,22 +106,15 @@ fail(struct loader *ld, const yaml_node_t *n, const char *fmt, ...)
 }
 
 /*
- * Copies a scalar's text into buf for quoting in a message: control bytes
- * escaped so the message stays one line, long text cut with "...".
+ * Copies text into buf for quoting in a message: control bytes escaped
+ * so the message stays one line, long text cut with "...". quote() does
+ * it for a node (a scalar's text, else "[...]" or "{...}").
  */
-const char *quote(char buf[QUOTE_MAX], const yaml_node_t *n)
+const char *quote_text(char buf[QUOTE_MAX], const char *text, size_t len)
 {
-	const unsigned char *s;
-	size_t len, i, o = 0;
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i, o = 0;
 
-	if (!n || n->type != YAML_SCALAR_NODE) {
-		snprintf(buf, QUOTE_MAX, "%s",
-			 !n ? "?" : n->type == YAML_SEQUENCE_NODE ? "[...]"
-							   : "{...}");
-		return buf;
-	}
-	s = n->data.scalar.value;
-	len = n->data.scalar.length;
 	for (i = 0; i < len; i++) {
 		if (o + 8 >= QUOTE_MAX) {
 			/* do not cut a UTF-8 sequence in half */
@@ -145,6 +138,18 @@ const char *quote(char buf[QUOTE_MAX], const yaml_node_t *n)
 	}
 	buf[o] = '\0';
 	return buf;
+}
+
+const char *quote(char buf[QUOTE_MAX], const yaml_node_t *n)
+{
+	if (!n || n->type != YAML_SCALAR_NODE) {
+		snprintf(buf, QUOTE_MAX, "%s",
+			 !n ? "?" : n->type == YAML_SEQUENCE_NODE ? "[...]"
+							   : "{...}");
+		return buf;
+	}
+	return quote_text(buf, (const char *)n->data.scalar.value,
+			  n->data.scalar.length);
 }
 
 /* YAML's null: nothing, or a plain ~ / null. Quoted "null" is text. */

@@ -239,6 +239,7 @@ fail(struct loader *ld, const yaml_node_t *n, const char *fmt, ...);
 struct pos pos_of(const yaml_node_t *n);
 struct pos seen_pos(const struct seen *s, const yaml_node_t *dflt);
 const char *quote(char buf[QUOTE_MAX], const yaml_node_t *n);
+const char *quote_text(char buf[QUOTE_MAX], const char *text, size_t len);
 const char *kind(char buf[QUOTE_MAX], const yaml_node_t *n);
 const char *fmt_ns(char *buf, size_t len, uint64_t ns);
 

@@ -72,6 +72,8 @@ static void check_loaded(const struct workload *wl)
 static const char *const overrides[] = {
 	"seed=7", "machine.cpus=1", "machine.nodes=2", "duration=1ms",
 	"sample=100us", "slab.debug=true", "machine.memory=16MiB",
+	"generators.0.rate=1/ms", "generators.0.from=1us",
+	"generators.0.walk.every=1ms", "generators.0.until=2ms",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
