@@ -29,7 +29,10 @@ struct live {
 	bool pending;		/* a name: its allocation is posted, not run */
 	int cpu;		/* that allocated it */
 	uint32_t site;		/* call-site statistics row of the allocation */
-	struct evrec *waiters;	/* events that came before their object did */
+	struct evrec *waiters;	/* events that came before their object did,
+				   or frees waiting for its earlier events */
+	/* events naming it but its allocation: posted, and run so far */
+	uint32_t posted, done;
 	/* while live: its cache's live objects in allocation order (walks) */
 	struct live *walk_prev, *walk_next;
 };
@@ -54,6 +57,9 @@ struct evrec {
 	struct evrec *prev, *next;	/* unrun list; next: pool link too */
 	struct evrec *next_waiter;	/* parked on a pending allocation */
 	struct evrec *all_next;		/* every record made (rec_get) */
+	uint32_t obj_idx;		/* its place among its object's events */
+	bool ordered_wait;		/* waits for the events before it */
+	int wait_cpu;			/* and then runs on this CPU */
 };
 
 /* Work waiting for a cache whose creation event has not run yet. */
@@ -135,6 +141,7 @@ struct run {
 	bool have_next, input_done;
 	uint64_t seq_base, nr_posted;	/* reserved engine order */
 	struct evrec *unrun_head, *unrun_tail, *rec_pool, *all_recs;
+	struct evrec *fence;		/* hotplug posted, not yet run */
 	struct barrier *barriers;	/* waiting, in posting order */
 	size_t nr_barriers, cap_barriers;
 	bool online[WL_MAX_CPUS];	/* hotplug as the events left it */
@@ -657,6 +664,16 @@ static bool op_allocates(enum wl_op op)
 }
 
 /*
+ * A free waits for the events before it that name its object (a touch
+ * on a CPU running late must not land after the free: the debug kernel
+ * would call it a use after free).
+ */
+static bool op_frees(enum wl_op op)
+{
+	return op == WL_FREE || op == WL_KFREE;
+}
+
+/*
  * Records are pooled; every one ever made is also on r->all_recs, so
  * those still in flight when the run ends (a snapshot the end overtook,
  * events queued behind a BUG) are freed with the run.
@@ -723,6 +740,34 @@ static void barriers_release(struct run *r)
 	}
 }
 
+/*
+ * Events that change what the others run against -- a cache destroyed or
+ * created, a CPU taken down or brought up -- keep their place in the file:
+ * each runs once every event before it has run. Without that, a CPU that
+ * runs late (busy, or a free waiting for its allocation) would see a
+ * destroy overtake its free, or its CPU go down under a queued event.
+ * CPU hotplug is a fence both ways, as stop_machine makes it in Linux:
+ * the events after it are not even posted until it has run (feed_events),
+ * so none starts on a CPU that is about to go down.
+ */
+static bool op_ordered(enum wl_op op)
+{
+	return op == WL_DESTROY || op == WL_CREATE || op == WL_CPU_DOWN ||
+	       op == WL_CPU_UP;
+}
+
+static void run_event(void *arg);
+
+/* Must rec wait for the events before it? Then it is left to event_done. */
+static bool ordered_wait(struct run *r, struct evrec *rec)
+{
+	if (r->unrun_head == rec)
+		return false;
+	rec->wait_cpu = engine_cpu_fast(r->m->eng);
+	rec->ordered_wait = true;
+	return true;
+}
+
 /* rec has run: out of the unrun list, its name let go. */
 static void event_done(struct run *r, struct evrec *rec)
 {
@@ -738,7 +783,21 @@ static void event_done(struct run *r, struct evrec *rec)
 		r->unrun_tail = rec->prev;
 	if (rec->ev.name >= 0)
 		workload_slot_put(r->wl, rec->ev.name);
+	if (rec == r->fence) {	/* the events after it may come now */
+		r->fence = NULL;
+		if (r->have_next)
+			engine_feed_at(r->m->eng, r->t0 + r->next_ev.t);
+	}
 	rec_put(r, rec);
+	/* every event before it has run: an ordered event waiting goes now */
+	if (was_head && r->unrun_head && r->unrun_head->ordered_wait) {
+		struct evrec *w = r->unrun_head;
+		struct engine *e = r->m->eng;
+
+		w->ordered_wait = false;
+		engine_post_seq(e, engine_now_fast(e), w->wait_cpu, run_event, w,
+				engine_reserve_seq(e, 1));
+	}
 	if (was_head && r->nr_barriers)
 		barriers_release(r);
 }
@@ -746,7 +805,8 @@ static void event_done(struct run *r, struct evrec *rec)
 /*
  * A free or touch whose object's allocation is posted but has not run
  * (its CPU is behind in virtual time): it waits for it, and runs on its
- * own CPU as soon as the allocation is done (wake_waiters).
+ * own CPU as soon as the allocation is done (wake_waiters). A free waits
+ * the same way for the object's earlier touches and frees.
  */
 static void park(struct run *r, struct live *l, struct evrec *rec)
 {
@@ -758,20 +818,29 @@ static void park(struct run *r, struct live *l, struct evrec *rec)
 	*p = rec;
 }
 
-static void run_event(void *arg);
-
+/*
+ * Post l's waiting events that may run now, on their own CPUs: all of
+ * them once the allocation has run (upto 0), else the frees whose earlier
+ * events have all run (obj_idx up to upto).
+ */
 static __attribute__((noinline)) void wake_waiters(struct run *r,
-						   struct live *l)
+						   struct live *l,
+						   uint32_t upto)
 {
 	struct engine *e = r->m->eng;
 	vtime_t now = engine_now_fast(e);
+	struct evrec **p = &l->waiters;
 
-	while (l->waiters) {
-		struct evrec *w = l->waiters;
+	while (*p) {
+		struct evrec *w = *p;
 		uint64_t due = r->t0 + w->ev.t;
 		uint64_t delay = now > due ? now - due : 0;
 
-		l->waiters = w->next_waiter;
+		if (upto && w->obj_idx > upto) {
+			p = &w->next_waiter;
+			continue;
+		}
+		*p = w->next_waiter;
 		r->res.waits++;
 		r->res.wait_ns += delay;
 		r->res.sites[l->site].waits++;
@@ -868,10 +937,13 @@ static void run_event(void *arg)
 	void *obj;
 	vtime_t t0;
 
-	if (l && l->pending && !op_allocates(ev->op)) {
+	if (l && !op_allocates(ev->op) &&
+	    (l->pending || (op_frees(ev->op) && l->done + 1 < rec->obj_idx))) {
 		park(r, l, rec);
 		return;
 	}
+	if (op_ordered(ev->op) && ordered_wait(r, rec))
+		return;
 	if (needs_cache(ev) && r->creating[ev->cache]) {
 		cache_wait(r, ev->cache, run_event, rec, engine_cpu_fast(m->eng),
 			   r->t0 + ev->t);
@@ -1008,7 +1080,11 @@ static void run_event(void *arg)
 	if (l && op_allocates(ev->op)) {
 		l->pending = false;
 		if (l->waiters)
-			wake_waiters(r, l);
+			wake_waiters(r, l, 0);
+	} else if (l) {
+		l->done++;
+		if (l->waiters)
+			wake_waiters(r, l, l->done + 1);
 	}
 	event_done(r, rec);
 	machine_op_end(m);
@@ -1564,17 +1640,18 @@ static int event_cpu(struct run *r, const struct wl_event *ev)
 	return cpu >= r->m->nr_cpus ? 0 : cpu;
 }
 
-static void post_event(struct run *r, const struct wl_event *ev)
+static struct evrec *post_event(struct run *r, const struct wl_event *ev)
 {
 	struct engine *e = r->m->eng;
 	struct evrec *rec = rec_get(r);
 	uint64_t t = r->t0 + ev->t;
 
 	rec->ev = *ev;
+	rec->ordered_wait = false;
 	uint64_t seq = r->seq_base + r->nr_posted++;
 	if (ev->op == WL_SLABINFO) {
 		engine_post_global_seq(e, t, take_snapshot, rec, seq);
-		return;
+		return rec;
 	}
 	if (ev->op == WL_CREATE)
 		r->creating[ev->cache]++;
@@ -1586,6 +1663,8 @@ static void post_event(struct run *r, const struct wl_event *ev)
 			/* a fresh slot: whatever it held before is gone */
 			memset(l, 0, sizeof(*l));
 			l->pending = true;
+		} else {
+			rec->obj_idx = ++l->posted;
 		}
 	}
 	rec->next = NULL;
@@ -1596,6 +1675,7 @@ static void post_event(struct run *r, const struct wl_event *ev)
 		r->unrun_head = rec;
 	r->unrun_tail = rec;
 	engine_post_seq(e, t, event_cpu(r, ev), run_event, rec, seq);
+	return rec;
 }
 
 /* The end of the run when the workload gives no duration: now known. */
@@ -1622,12 +1702,18 @@ static void feed_events(void *arg)
 		/* past an explicit end: counted by the drain after the run */
 		if (r->wl->duration_given && r->next_ev.t > r->end_t)
 			return;
-		post_event(r, &r->next_ev);
+		struct evrec *rec = post_event(r, &r->next_ev);
+
 		r->have_next = read_event(r);
+		/* a fence: nothing after it is posted until it has run */
+		if (rec->ev.op == WL_CPU_DOWN || rec->ev.op == WL_CPU_UP) {
+			r->fence = rec;
+			break;
+		}
 	}
-	if (r->have_next)
+	if (r->have_next && !r->fence)
 		engine_feed_at(e, r->t0 + r->next_ev.t);
-	else if (!r->end_posted)
+	else if (!r->have_next && !r->end_posted)
 		input_end(r);
 }
 

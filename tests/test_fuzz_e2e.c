@@ -214,12 +214,184 @@ static void test_random_misuse_never_crashes(void **state)
 	free(t);
 }
 
+/*
+ * One random workload a correct kernel must run cleanly: only legal
+ * calls (frees of live objects by the call that allocated them, touches
+ * inside the object, legal tunables, destroys of empty caches, events
+ * off a CPU that is down), then every object freed and both caches
+ * destroyed. Allocations may fail (a small machine): that is a result.
+ */
+static void make_legal_workload(struct text *t, int k)
+{
+	static const unsigned int sizes[] = { 8, 24, 100, 700, 3000, 5000, 40000 };
+	static const char *const flags[] = { "", ", flags: [HWCACHE_ALIGN]",
+					     ", flags: [DESTROY_BY_RCU]",
+					     ", flags: [RECLAIM_ACCOUNT], align: 64" };
+	int cpus = 1 + (int)below(4), nodes = cpus > 1 ? 1 + (int)below(2) : 1;
+	bool live[16] = { false }, kmal[16] = { false };
+	unsigned int size[16] = { 0 }, csize[2];
+	int cache[16], nlive[2] = { 0, 0 }, down = -1;
+	bool destroyed[2] = { false, false };
+	unsigned int t_us = 0;
+
+	t->len = 0;
+	add(t, "name: legal%d\nseed: %d\n", k, k);
+	add(t, "machine: {arch: %s, cpus: %d, nodes: %d, memory: 16MiB%s}\n",
+	    below(2) ? "i386" : "x86_64", cpus, nodes,
+	    below(3) ? "" : ", bufctl: 2");
+	add(t, "slab: {debug: %s}\n", below(2) ? "true" : "false");
+	add(t, "caches:\n");
+	for (int c = 0; c < 2; c++) {
+		csize[c] = sizes[below(6)];
+		add(t, "  - {name: c%d, size: %u%s}\n", c, csize[c],
+		    flags[below(4)]);
+	}
+	add(t, "events:\n");
+	for (int i = 0; i < 120; i++, t_us += 1 + below(9)) {
+		int cpu = (int)below((unsigned)cpus), n = (int)below(16);
+		int c = (int)below(2);
+
+		if (cpu == down)
+			cpu = (cpu + 1) % cpus;
+		switch (below(12)) {
+		case 0: case 1: case 2: case 3:
+			if (live[n])
+				break;
+			if (below(2) && !destroyed[c]) {
+				if (nodes > 1 && !below(3))
+					add(t, "  - {t: %uus, cpu: %d, alloc_node: c%d, node: %u, as: n%d}\n",
+					    t_us, cpu, c, below((unsigned)nodes), n);
+				else
+					add(t, "  - {t: %uus, cpu: %d, alloc: c%d, as: n%d, gfp: %s}\n",
+					    t_us, cpu, c, n,
+					    below(2) ? "GFP_KERNEL" : "GFP_ATOMIC");
+				kmal[n] = false;
+				cache[n] = c;
+				size[n] = csize[c];
+				nlive[c]++;
+			} else {
+				size[n] = 1 + below(below(4) ? 2048 : 131072);
+				add(t, "  - {t: %uus, cpu: %d, kmalloc: %u, as: n%d}\n",
+				    t_us, cpu, size[n], n);
+				kmal[n] = true;
+			}
+			live[n] = true;
+			break;
+		case 4: case 5: case 6:
+			if (!live[n])
+				break;
+			add(t, "  - {t: %uus, cpu: %d, %s: n%d}\n", t_us, cpu,
+			    kmal[n] ? "kfree" : "free", n);
+			live[n] = false;
+			if (!kmal[n])
+				nlive[cache[n]]--;
+			break;
+		case 7:
+			if (!live[n])
+				break;
+			add(t, "  - {t: %uus, cpu: %d, touch: n%d, bytes: %u}\n",
+			    t_us, cpu, n, 1 + below(size[n]));
+			break;
+		case 8: {
+			unsigned int limit = 1 + below(200);
+
+			if (destroyed[c])
+				break;
+			add(t, "  - {t: %uus, cpu: %d, tune: {cache: c%d, limit: %u, batchcount: %u, shared: %u}}\n",
+			    t_us, cpu, c, limit, 1 + below(limit), below(9));
+			break;
+		}
+		case 9:
+			if (!destroyed[c])
+				add(t, "  - {t: %uus, cpu: %d, shrink: c%d}\n", t_us,
+				    cpu, c);
+			break;
+		case 10:
+			if (destroyed[c] || nlive[c] || below(3))
+				break;
+			add(t, "  - {t: %uus, cpu: %d, destroy: c%d}\n", t_us, cpu, c);
+			destroyed[c] = true;
+			break;
+		case 11:
+			if (cpus < 2)
+				break;
+			if (down < 0) {
+				down = (int)below((unsigned)cpus);
+				add(t, "  - {t: %uus, cpu_down: %d}\n", t_us, down);
+			} else {
+				add(t, "  - {t: %uus, cpu_up: %d}\n", t_us, down);
+				down = -1;
+			}
+			break;
+		}
+	}
+	/* everything freed, then the caches go */
+	for (int n = 0; n < 16; n++)
+		if (live[n])
+			add(t, "  - {t: %uus, cpu: %d, %s: n%d}\n", t_us++,
+			    down == 0 ? 1 : 0, kmal[n] ? "kfree" : "free", n);
+	for (int c = 0; c < 2; c++)
+		if (!destroyed[c])
+			add(t, "  - {t: %uus, cpu: %d, destroy: c%d}\n", t_us++,
+			    down == 0 ? 1 : 0, c);
+	add(t, "  - {t: %uus, cpu: %d, slabinfo: true}\n", t_us + 1,
+	    down == 0 ? 1 : 0);
+}
+
+/*
+ * No false alarms: a legal workload runs to the end with --check (the
+ * validators after every operation) finding nothing, the kernel log
+ * free of errors, and every object it allocated freed again.
+ */
+static void test_random_legal_runs_clean(void **state)
+{
+	struct text *t = malloc(sizeof(*t));
+	/* more for a longer hunt: SLABSIM_LEGAL_RUNS=5000 */
+	const char *env = getenv("SLABSIM_LEGAL_RUNS");
+	int runs = env ? atoi(env) : 80;
+
+	(void)state;
+	for (int k = 0; k < runs; k++) {
+		char w[64], out[64], p[96];
+
+		make_legal_workload(t, k);
+		snprintf(w, sizeof(w), "legal%d.yaml", k);
+		snprintf(out, sizeof(out), "legal%d", k);
+		spit(tmp_path(w), t->buf);
+		int rc = run("run", tmp_path(w), "-o", tmp_path(out), "-q",
+			     "--check", NULL);
+		if (rc != 0) {
+			char *err = stderr_text();
+			fail_msg("legal workload %d (kept in %s) ended with %d: %s",
+				 k, tmp_path(w), rc, err ? err : "");
+		}
+		snprintf(p, sizeof(p), "%s/summary.json", out);
+		char *sum = slurp(tmp_path(p), NULL);
+		assert_non_null(sum);
+		if (!strstr(sum, "\"status\": \"ok\"") ||
+		    !strstr(sum, "\"kernel_log\": {\"errors\": 0,") ||
+		    !strstr(sum, "\"double_frees\": 0,"))
+			fail_msg("legal workload %d (kept in %s): %s", k,
+				 tmp_path(w), sum);
+		/* every allocation that succeeded was freed */
+		long allocs = atol(strstr(sum, "\"allocations\": ") + 15);
+		long frees = atol(strstr(sum, "\"frees\": ") + 9);
+		long failed = atol(strstr(sum, "\"alloc_failures\": ") + 18);
+		if (allocs - failed != frees)
+			fail_msg("legal workload %d (kept in %s): %ld allocations, %ld failed, %ld frees",
+				 k, tmp_path(w), allocs, failed, frees);
+		free(sum);
+	}
+	free(t);
+}
+
 int main(void)
 {
 	if (e2e_setup("fuzz"))
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_misuse_never_crashes),
+		cmocka_unit_test(test_random_legal_runs_clean),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	e2e_teardown(rc);
