@@ -1717,15 +1717,25 @@ static void feed_events(void *arg)
 		input_end(r);
 }
 
-/* After the run: the rest of the file, read and checked, not run. */
+static void count_not_run(struct run *r, const struct wl_event *ev)
+{
+	if (!r->res.not_run) {
+		r->first_not_run_line = ev->line;
+		r->first_not_run_t = ev->t;
+	}
+	r->res.not_run++;
+}
+
+/*
+ * After the run: the events posted but not run (a run stopped by a BUG
+ * leaves some), then the rest of the file, read and checked, not run.
+ */
 static void drain_events(struct run *r)
 {
+	for (const struct evrec *p = r->unrun_head; p; p = p->next)
+		count_not_run(r, &p->ev);
 	while (r->have_next) {
-		if (!r->res.not_run) {
-			r->first_not_run_line = r->next_ev.line;
-			r->first_not_run_t = r->next_ev.t;
-		}
-		r->res.not_run++;
+		count_not_run(r, &r->next_ev);
 		r->have_next = read_event(r);
 	}
 }
@@ -1942,7 +1952,13 @@ static void final_state(void *arg)
 	struct run *r = arg;
 	struct seq_file s;
 
-	if (r->res.not_run)
+	if (r->res.not_run && r->res.status != RUN_OK)
+		note(r, "%llu event%s not run: the run stopped first; the first at %s:%u, t=%llu ns",
+		     (unsigned long long)r->res.not_run,
+		     r->res.not_run == 1 ? "" : "s", r->wl->file,
+		     r->first_not_run_line,
+		     (unsigned long long)r->first_not_run_t);
+	else if (r->res.not_run)
 		note(r, "%llu event%s after the end of the run (duration %llu ns) not run; the first at %s:%u, t=%llu ns",
 		     (unsigned long long)r->res.not_run,
 		     r->res.not_run == 1 ? "" : "s",
