@@ -448,29 +448,53 @@ int schedule_delayed_work(struct work_struct *work, unsigned long delay)
 	return schedule_delayed_work_on(smp_processor_id(), work, delay);
 }
 
+/* One call_rcu in flight, on the machine's list until it has run. */
 struct rcu_call {
 	struct rcu_head *head;
 	void (*func)(struct rcu_head *head);
+	struct rcu_call *prev, *next;
 };
 
 static void run_rcu(void *arg)
 {
 	struct rcu_call *c = arg;
+	struct machine *m = M();
 
-	machine_op_begin(M());
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		m->rcu_calls = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	machine_op_begin(m);
 	c->func(c->head);
 	free(c);
-	machine_op_end(M());
+	machine_op_end(m);
 }
 
 void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
 {
+	struct machine *m = M();
 	struct rcu_call *c = xcalloc(1, sizeof(*c));
 
 	c->head = head;
 	c->func = func;
+	c->next = m->rcu_calls;
+	if (c->next)
+		c->next->prev = c;
+	m->rcu_calls = c;
 	/* The callback frees to the slab: it must run on the CPU's arrays. */
 	engine_call_rcu_local(M()->eng, run_rcu, c);
+}
+
+void machine_free_rcu_calls(struct machine *m)
+{
+	while (m->rcu_calls) {
+		struct rcu_call *c = m->rcu_calls;
+
+		m->rcu_calls = c->next;
+		free(c);
+	}
 }
 
 void synchronize_rcu(void)

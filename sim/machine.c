@@ -142,6 +142,7 @@ void machine_destroy(struct machine *m)
 		env_machine = NULL;
 	if (m->eng)
 		engine_destroy(m->eng);
+	machine_free_rcu_calls(m);
 	if (m->cm)
 		cache_model_destroy(m->cm);
 	free(m->cm_pages);

@@ -111,6 +111,8 @@ struct lock_owner {
 	int kind;
 };
 
+struct rcu_call;
+
 struct machine {
 	const struct workload *wl;
 	struct arch_profile arch;
@@ -123,6 +125,9 @@ struct machine {
 	struct page_alloc *pa;
 	struct cache_model *cm;	/* NULL when the cache model is off */
 	struct engine *eng;
+	/* call_rcu's records not yet run: freed with the machine (a run may
+	   end inside a grace period) */
+	struct rcu_call *rcu_calls;
 
 	struct task_struct tasks[WL_MAX_CPUS];
 	struct mempolicy policies[WL_MAX_CPUS];
@@ -190,6 +195,8 @@ struct machine {
 struct machine *machine_create(const struct workload *wl, char *err,
 			       size_t errlen);
 void machine_destroy(struct machine *m);
+/* Free call_rcu's records still waiting for a grace period (sim/env.c). */
+void machine_free_rcu_calls(struct machine *m);
 
 /*
  * Boot: kmem_cache_init on CPU 0, the other CPUs brought up, the reap
