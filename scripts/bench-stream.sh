@@ -63,6 +63,9 @@ row() {	# label read-ahead(default|0) file [--set ...]
 		'BEGIN { printf "%-34s %7.2f %7.2f %7.2f %7.2f %6.2fx %6.2fx %8d\n", l, bw, bc, rw, rc, rw / bw, rc / bc, rm }'
 }
 
+# one run unmeasured first: the first runs after a build are the slow ones
+build/slabsim run "$(gen "$small" 1000 compact)" -o "$dir/out" -q \
+	--set machine.caches.model=false
 printf '%-34s %7s %7s %7s %7s %7s %7s %8s\n' trace parse_s parse_cpu run_s run_cpu wall cpu rss_kB
 for n in "$small" "$large"; do
 	row "compact $n, model off" default "$(gen "$n" 1000 compact)" --set machine.caches.model=false
