@@ -1428,6 +1428,13 @@ bool engine_online(const struct engine *e, int cpu)
 	return cpu >= 0 && cpu < e->nr_cpus && e->cpus[cpu].online;
 }
 
+bool engine_cpu_quiet(const struct engine *e, int cpu)
+{
+	const struct cpu *c = &e->cpus[cpu];
+
+	return c->state == CPU_IDLE && c->ipis.n == 0;
+}
+
 void engine_irq_disable(struct engine *e)
 {
 	if (e->cur)

@@ -135,6 +135,11 @@ void engine_yield(struct engine *e);
 void engine_on_each_cpu(struct engine *e, engine_fn fn, void *arg);
 void engine_set_online(struct engine *e, int cpu, bool online);
 bool engine_online(const struct engine *e, int cpu);
+/*
+ * True when cpu is in no operation and no IPI handler and has no IPI
+ * pending: what stop_machine waits for before a CPU goes down.
+ */
+bool engine_cpu_quiet(const struct engine *e, int cpu);
 
 /* Interrupt state of the running CPU (local_irq_*). */
 void engine_irq_disable(struct engine *e);

@@ -59,6 +59,7 @@ struct evrec {
 	struct evrec *all_next;		/* every record made (rec_get) */
 	uint32_t obj_idx;		/* its place among its object's events */
 	bool ordered_wait;		/* waits for the events before it */
+	bool downing;			/* a cpu_down whose CPU is finishing */
 	int wait_cpu;			/* and then runs on this CPU */
 };
 
@@ -768,6 +769,32 @@ static bool ordered_wait(struct run *r, struct evrec *rec)
 	return true;
 }
 
+/*
+ * As stop_machine: a CPU going down first finishes the operation (or IPI)
+ * it is in, starting no other meanwhile -- it is marked offline at once,
+ * so nothing new is dispatched to it -- and only then do the CPU_DEAD
+ * callbacks free its arrays. The cpu_down looks again every microsecond
+ * of virtual time.
+ */
+static bool cpu_down_waits(struct run *r, struct evrec *rec)
+{
+	struct engine *e = r->m->eng;
+	int cpu = (int)rec->ev.node;
+
+	if (!rec->downing &&
+	    (!engine_online(e, cpu) || num_online_cpus() < 2))
+		return false;	/* skipped, with a note, by run_event */
+	if (engine_cpu_quiet(e, cpu))
+		return false;
+	if (!rec->downing) {
+		engine_set_online(e, cpu, false);
+		rec->downing = true;
+	}
+	engine_post_seq(e, engine_now_fast(e) + 1000, engine_cpu_fast(e),
+			run_event, rec, engine_reserve_seq(e, 1));
+	return true;
+}
+
 /* rec has run: out of the unrun list, its name let go. */
 static void event_done(struct run *r, struct evrec *rec)
 {
@@ -944,6 +971,8 @@ static void run_event(void *arg)
 	}
 	if (op_ordered(ev->op) && ordered_wait(r, rec))
 		return;
+	if (ev->op == WL_CPU_DOWN && cpu_down_waits(r, rec))
+		return;
 	if (needs_cache(ev) && r->creating[ev->cache]) {
 		cache_wait(r, ev->cache, run_event, rec, engine_cpu_fast(m->eng),
 			   r->t0 + ev->t);
@@ -1022,11 +1051,14 @@ static void run_event(void *arg)
 		break;
 	case WL_CPU_DOWN:
 		/* The notifier runs on a surviving CPU, after the CPU is gone. */
-		if (!engine_online(m->eng, (int)ev->node) || num_online_cpus() < 2) {
-			note(r, "cpu_down %d skipped", ev->node);
-			break;
+		if (!rec->downing) {
+			if (!engine_online(m->eng, (int)ev->node) ||
+			    num_online_cpus() < 2) {
+				note(r, "cpu_down %d skipped", ev->node);
+				break;
+			}
+			engine_set_online(m->eng, ev->node, false);
 		}
-		engine_set_online(m->eng, ev->node, false);
 		cpuup_callback(CPU_DEAD, ev->node);
 		break;
 	case WL_CPU_UP:
@@ -1343,9 +1375,14 @@ static void gen_alloc(void *arg)
 		gap = draw_gap(gc);
 		uint64_t t = engine_now_fast(m->eng) + life;
 		o->touch_free = g->touch_free;
+		/* a CPU gone down (this one, finishing its operation, too):
+		   the lowest one online frees instead */
+		for (int i = 0; !engine_online(m->eng, free_cpu) &&
+				i < m->nr_cpus; i++)
+			free_cpu = i;
 		if (__builtin_expect(life == GEN_HELD, 0))
 			gen_hold(gc, o);
-		else if (t < r->end_abs && engine_online(m->eng, free_cpu))
+		else if (t < r->end_abs)
 			engine_post(m->eng, t, free_cpu, gen_free, o);
 	} else {
 		o->next_free = r->pool;
@@ -1648,6 +1685,7 @@ static struct evrec *post_event(struct run *r, const struct wl_event *ev)
 
 	rec->ev = *ev;
 	rec->ordered_wait = false;
+	rec->downing = false;
 	uint64_t seq = r->seq_base + r->nr_posted++;
 	if (ev->op == WL_SLABINFO) {
 		engine_post_global_seq(e, t, take_snapshot, rec, seq);

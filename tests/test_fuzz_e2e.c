@@ -246,6 +246,14 @@ static void make_legal_workload(struct text *t, int k)
 		add(t, "  - {name: c%d, size: %u%s}\n", c, csize[c],
 		    flags[below(4)]);
 	}
+	/* background load on a third cache, all freed before the end */
+	add(t, "  - {name: c2, size: %u}\n", sizes[below(6)]);
+	add(t, "generators:\n");
+	add(t, "  - {cache: c2, rate: %u/s, lifetime: {fixed: %uus}, until: 100us%s}\n",
+	    20000 + below(200000), 1 + below(40),
+	    below(2) ? ", walk: {every: 50us}" : "");
+	if (below(2))
+		add(t, "  - {kmalloc: [8, 3000], rate: 50000/s, lifetime: {fixed: 30us}, until: 100us, touch: 8}\n");
 	add(t, "events:\n");
 	for (int i = 0; i < 120; i++, t_us += 1 + below(9)) {
 		int cpu = (int)below((unsigned)cpus), n = (int)below(16);
@@ -310,9 +318,14 @@ static void make_legal_workload(struct text *t, int k)
 			break;
 		}
 		case 9:
-			if (!destroyed[c])
-				add(t, "  - {t: %uus, cpu: %d, shrink: c%d}\n", t_us,
-				    down == 0 ? 1 : 0, c);
+			if (destroyed[c])
+				break;
+			if (below(2))
+				add(t, "  - {t: %uus, cpu: %d, shrink: c%d}\n",
+				    t_us, down == 0 ? 1 : 0, c);
+			else
+				add(t, "  - {t: %uus, cpu: %d, walk: c%d, bytes: %u}\n",
+				    t_us, cpu, c, 1 + below(csize[c]));
 			break;
 		case 10:
 			if (destroyed[c] || nlive[c] || below(3))
@@ -333,7 +346,10 @@ static void make_legal_workload(struct text *t, int k)
 			break;
 		}
 	}
-	/* everything freed, then the caches go */
+	/* everything freed (the generators' objects are by 140us), then
+	   the caches go */
+	if (t_us < 200)
+		t_us = 200;
 	for (int n = 0; n < 16; n++)
 		if (live[n])
 			add(t, "  - {t: %uus, cpu: %d, %s: n%d}\n", t_us++,
