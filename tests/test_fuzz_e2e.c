@@ -227,7 +227,8 @@ static void make_legal_workload(struct text *t, int k)
 	static const char *const flags[] = { "", ", flags: [HWCACHE_ALIGN]",
 					     ", flags: [DESTROY_BY_RCU]",
 					     ", flags: [RECLAIM_ACCOUNT], align: 64" };
-	int cpus = 1 + (int)below(4), nodes = cpus > 1 ? 1 + (int)below(2) : 1;
+	int cpus = 1 + (int)below(8);
+	int nodes = 1 + (int)below(cpus < 4 ? (unsigned)cpus : 4);
 	bool live[16] = { false }, kmal[16] = { false };
 	unsigned int size[16] = { 0 }, csize[2];
 	int cache[16], nlive[2] = { 0, 0 }, down = -1;
@@ -249,11 +250,13 @@ static void make_legal_workload(struct text *t, int k)
 	/* background load on a third cache, all freed before the end */
 	add(t, "  - {name: c2, size: %u}\n", sizes[below(6)]);
 	add(t, "generators:\n");
-	add(t, "  - {cache: c2, rate: %u/s, lifetime: {fixed: %uus}, until: 100us%s}\n",
+	/* on CPU 0, which never goes down: a CPU that is down runs its
+	   generator's arrivals late, and their frees may fall after the end */
+	add(t, "  - {cache: c2, cpus: [0], rate: %u/s, lifetime: {fixed: %uus}, until: 100us%s}\n",
 	    20000 + below(200000), 1 + below(40),
 	    below(2) ? ", walk: {every: 50us}" : "");
 	if (below(2))
-		add(t, "  - {kmalloc: [8, 3000], rate: 50000/s, lifetime: {fixed: 30us}, until: 100us, touch: 8}\n");
+		add(t, "  - {kmalloc: [8, 3000], cpus: [0], rate: 50000/s, lifetime: {fixed: 30us}, until: 100us, touch: 8}\n");
 	add(t, "events:\n");
 	for (int i = 0; i < 120; i++, t_us += 1 + below(9)) {
 		int cpu = (int)below((unsigned)cpus), n = (int)below(16);
@@ -337,7 +340,7 @@ static void make_legal_workload(struct text *t, int k)
 			if (cpus < 2)
 				break;
 			if (down < 0) {
-				down = (int)below((unsigned)cpus);
+				down = 1 + (int)below((unsigned)cpus - 1);
 				add(t, "  - {t: %uus, cpu_down: %d}\n", t_us, down);
 			} else {
 				add(t, "  - {t: %uus, cpu_up: %d}\n", t_us, down);
