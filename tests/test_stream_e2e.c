@@ -169,6 +169,25 @@ static const char compact_events[] =
 	"  - 17us 0 free l1\n"
 	"  - 18us 0 destroy late\n";
 
+/*
+ * header + events refused: exit 2, one line on stderr holding want, and
+ * no run directory.
+ */
+static void refused(const char *events, const char *want)
+{
+	char buf[2048];
+
+	snprintf(buf, sizeof(buf), "%s%s", header, events);
+	spit(tmp_path("bad.yaml"), buf);
+	assert_int_equal(run("run", tmp_path("bad.yaml"), "-o", tmp_path("bad"), NULL), 2);
+	char *e = stderr_text();
+	assert_one_line(e);
+	if (!strstr(e, want))
+		fail_msg("'%s' lacks '%s'", e, want);
+	free(e);
+	assert_false(exists(tmp_path("bad")));
+}
+
 static void test_compact_equals_mapping(void **state)
 {
 	static char buf[8192];
@@ -196,35 +215,16 @@ static void test_compact_equals_mapping(void **state)
 	free(cs);
 
 	/* a compact event's mistakes are the mapping form's, at the word */
-	snprintf(buf, sizeof(buf), "%s  - 0ns 0 alloc dentry\n", header);
-	spit(tmp_path("bad.yaml"), buf);
-	assert_int_equal(run("run", tmp_path("bad.yaml"), "-o", tmp_path("bad"), NULL), 2);
-	char *e = stderr_text();
-	assert_non_null(strstr(e, "bad.yaml:9:11: alloc needs as:"));
-	free(e);
-	snprintf(buf, sizeof(buf), "%s  - 0ns 0 allocate dentry d1\n", header);
-	spit(tmp_path("bad.yaml"), buf);
-	assert_int_equal(run("run", tmp_path("bad.yaml"), "-o", tmp_path("bad"), NULL), 2);
-	e = stderr_text();
-	assert_non_null(strstr(e, "bad.yaml:9:11: unknown operation 'allocate'"));
-	free(e);
+	refused("  - 0ns 0 alloc dentry\n",
+		"bad.yaml:9:11: alloc needs as:");
+	refused("  - 0ns 0 allocate dentry d1\n",
+		"bad.yaml:9:11: unknown operation 'allocate'");
 	/* words with control bytes (a blank line folded into a plain scalar,
 	   an escape in a quoted one) are quoted escaped: still one line */
-	snprintf(buf, sizeof(buf), "%s  - 0ns 0 alloc\n\n   dentry d1\n", header);
-	spit(tmp_path("bad.yaml"), buf);
-	assert_int_equal(run("run", tmp_path("bad.yaml"), "-o", tmp_path("bad"), NULL), 2);
-	e = stderr_text();
-	assert_one_line(e);
-	assert_non_null(strstr(e, "bad.yaml:9:11: unknown operation 'alloc\\x0adentry'"));
-	free(e);
-	snprintf(buf, sizeof(buf), "%s  - \"0ns 0 alloc dentry d1 \\x01\"\n", header);
-	spit(tmp_path("bad.yaml"), buf);
-	assert_int_equal(run("run", tmp_path("bad.yaml"), "-o", tmp_path("bad"), NULL), 2);
-	e = stderr_text();
-	assert_one_line(e);
-	assert_non_null(strstr(e, ": unexpected '\\x01' in the alloc event"));
-	free(e);
-	assert_false(exists(tmp_path("bad")));
+	refused("  - 0ns 0 alloc\n\n   dentry d1\n",
+		"bad.yaml:9:11: unknown operation 'alloc\\x0adentry'");
+	refused("  - \"0ns 0 alloc dentry d1 \\x01\"\n",
+		": unexpected '\\x01' in the alloc event");
 }
 
 /*
