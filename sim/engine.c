@@ -1428,6 +1428,16 @@ bool engine_online(const struct engine *e, int cpu)
 	return cpu >= 0 && cpu < e->nr_cpus && e->cpus[cpu].online;
 }
 
+int engine_online_or_first(const struct engine *e, int cpu)
+{
+	if (e->cpus[cpu].online)
+		return cpu;
+	for (int i = 0; i < e->nr_cpus; i++)
+		if (e->cpus[i].online)
+			return i;
+	return cpu;	/* nobody online: it waits for its CPU */
+}
+
 bool engine_cpu_quiet(const struct engine *e, int cpu)
 {
 	const struct cpu *c = &e->cpus[cpu];
@@ -1910,15 +1920,6 @@ static void rcu_start(struct engine *e, vtime_t t);
  * offline, the first online one (Linux hands a dead CPU's callbacks to
  * a survivor).
  */
-static int rcu_cpu(const struct engine *e, int cpu)
-{
-	if (e->cpus[cpu].online)
-		return cpu;
-	for (int i = 0; i < e->nr_cpus; i++)
-		if (e->cpus[i].online)
-			return i;
-	return cpu;	/* nobody online: it waits for its CPU */
-}
 
 static void rcu_complete(struct engine *e)
 {
@@ -1933,7 +1934,8 @@ static void rcu_complete(struct engine *e)
 		if (cb->w)
 			wake(e, &e->cpus[cb->cpu], cb->w, t, 0);
 		else if (cb->on_cpu)
-			engine_post(e, t, rcu_cpu(e, cb->cpu), cb->fn, cb->arg);
+			engine_post(e, t, engine_online_or_first(e, cb->cpu), cb->fn,
+				    cb->arg);
 		else
 			engine_post_global(e, t, cb->fn, cb->arg);
 	}

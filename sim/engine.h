@@ -135,6 +135,8 @@ void engine_yield(struct engine *e);
 void engine_on_each_cpu(struct engine *e, engine_fn fn, void *arg);
 void engine_set_online(struct engine *e, int cpu, bool online);
 bool engine_online(const struct engine *e, int cpu);
+/* cpu when it is online, else the lowest CPU online (cpu when none is). */
+int engine_online_or_first(const struct engine *e, int cpu);
 /*
  * True when cpu is in no operation and no IPI handler and has no IPI
  * pending: what stop_machine waits for before a CPU goes down.

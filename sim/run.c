@@ -770,26 +770,26 @@ static bool ordered_wait(struct run *r, struct evrec *rec)
 }
 
 /*
- * As stop_machine: a CPU going down first finishes the operation (or IPI)
- * it is in, starting no other meanwhile -- it is marked offline at once,
- * so nothing new is dispatched to it -- and only then do the CPU_DEAD
- * callbacks free its arrays. The cpu_down looks again every microsecond
- * of virtual time.
+ * As stop_machine: a CPU going down is marked offline at once, so nothing
+ * new is dispatched to it, and finishes the operation (or IPI) it is in;
+ * only then do the CPU_DEAD callbacks free its arrays. The cpu_down looks
+ * again every microsecond of virtual time. One that cannot be done (the
+ * CPU is down already, or is the last one up) is left to run_event to
+ * note as skipped (rec->downing stays false).
  */
 static bool cpu_down_waits(struct run *r, struct evrec *rec)
 {
 	struct engine *e = r->m->eng;
 	int cpu = (int)rec->ev.node;
 
-	if (!rec->downing &&
-	    (!engine_online(e, cpu) || num_online_cpus() < 2))
-		return false;	/* skipped, with a note, by run_event */
-	if (engine_cpu_quiet(e, cpu))
-		return false;
 	if (!rec->downing) {
+		if (!engine_online(e, cpu) || num_online_cpus() < 2)
+			return false;
 		engine_set_online(e, cpu, false);
 		rec->downing = true;
 	}
+	if (engine_cpu_quiet(e, cpu))
+		return false;
 	engine_post_seq(e, engine_now_fast(e) + 1000, engine_cpu_fast(e),
 			run_event, rec, engine_reserve_seq(e, 1));
 	return true;
@@ -969,9 +969,9 @@ static void run_event(void *arg)
 		park(r, l, rec);
 		return;
 	}
-	if (op_ordered(ev->op) && ordered_wait(r, rec))
-		return;
-	if (ev->op == WL_CPU_DOWN && cpu_down_waits(r, rec))
+	if (op_ordered(ev->op) &&
+	    (ordered_wait(r, rec) ||
+	     (ev->op == WL_CPU_DOWN && cpu_down_waits(r, rec))))
 		return;
 	if (needs_cache(ev) && r->creating[ev->cache]) {
 		cache_wait(r, ev->cache, run_event, rec, engine_cpu_fast(m->eng),
@@ -1051,13 +1051,9 @@ static void run_event(void *arg)
 		break;
 	case WL_CPU_DOWN:
 		/* The notifier runs on a surviving CPU, after the CPU is gone. */
-		if (!rec->downing) {
-			if (!engine_online(m->eng, (int)ev->node) ||
-			    num_online_cpus() < 2) {
-				note(r, "cpu_down %d skipped", ev->node);
-				break;
-			}
-			engine_set_online(m->eng, ev->node, false);
+		if (!rec->downing) {	/* see cpu_down_waits */
+			note(r, "cpu_down %d skipped", ev->node);
+			break;
 		}
 		cpuup_callback(CPU_DEAD, ev->node);
 		break;
@@ -1377,9 +1373,7 @@ static void gen_alloc(void *arg)
 		o->touch_free = g->touch_free;
 		/* a CPU gone down (this one, finishing its operation, too):
 		   the lowest one online frees instead */
-		for (int i = 0; !engine_online(m->eng, free_cpu) &&
-				i < m->nr_cpus; i++)
-			free_cpu = i;
+		free_cpu = engine_online_or_first(m->eng, free_cpu);
 		if (__builtin_expect(life == GEN_HELD, 0))
 			gen_hold(gc, o);
 		else if (t < r->end_abs)
